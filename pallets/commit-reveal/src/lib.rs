@@ -1,0 +1,417 @@
+//! # Commit-Reveal Pallet
+//!
+//! Validators publish a hash of their weights first and the weights themselves only after a
+//! delay the subnet owner chooses, so a validator who copies others' weights can only copy
+//! stale ones.
+//!
+//! ## Overview
+//!
+//! - A validator [commits](Pallet::commit_weights) `commit_hash(who, netuid, uids, values, salt,
+//!   version_key)` ([`galton_primitives::commit_hash`], subtensor's preimage byte for byte).
+//! - After `reveal_delay` blocks it [reveals](Pallet::reveal_weights) the preimage; the weights
+//!   go to the host chain through [`galton_primitives::SubnetsInterface::apply_weights`].
+//! - [`Pallet::batch_commit_weights`] commits on several subnets at once and
+//!   [`Pallet::batch_reveal_weights`] reveals several commits of one subnet, all or nothing.
+//! - Root or the subnet owner ([`Config::ConfigOrigin`]) [sets](Pallet::set_reveal_config) a
+//!   subnet's [`RevealConfig`]; while it is enabled, plain weight setting is refused
+//!   ([`galton_primitives::CommitRevealStatus`]).
+//!
+//! ## Reveal windows
+//!
+//! A commit made at block `c` may be revealed in `[c + reveal_delay, c + reveal_delay +
+//! reveal_window)`. Earlier, the reveal fails with [`Error::RevealTooEarly`]; later, with
+//! [`Error::CommitExpired`]. The window is fixed when the commit is made, so a config change
+//! never strands a pending commit.
+//!
+//! Each (subnet, validator) holds at most [`Config::MaxPendingCommits`] unexpired commits.
+//! An expired commit stays [`Config::ExpiredRetention`] blocks, so that a late reveal is told
+//! why it failed, then the pallet's `on_initialize` reclaims it: each commit is queued under
+//! the block it is due for reclaim ([`ExpiryQueue`]), at most [`Config::MaxExpiriesPerBlock`]
+//! a block, which bounds the hook's work.
+//!
+//! ## Pallet API
+//!
+//! See the [`pallet`] module for the calls, storage, events and errors.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod functions;
+mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use types::{PendingCommit, Reveal, RevealConfig};
+pub use weights::WeightInfo;
+
+/// Log target of the pallet.
+const LOG_TARGET: &str = "runtime::commit-reveal";
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{pallet_prelude::*, traits::EnsureOriginWithArg};
+	use frame_system::pallet_prelude::*;
+	use galton_primitives::{NetUid, SubnetsInterface, Uid, WeightsError};
+	use sp_core::H256;
+
+	/// The pending commits of one validator on one subnet.
+	pub type CommitsOf<T> = BoundedVec<
+		PendingCommit<BlockNumberFor<T>>,
+		<T as Config>::MaxPendingCommits,
+	>;
+
+	/// The (subnet, validator) pairs whose commits are due for reclaim at one block.
+	pub type ExpiriesOf<T> = BoundedVec<
+		(NetUid, <T as frame_system::Config>::AccountId),
+		<T as Config>::MaxExpiriesPerBlock,
+	>;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The host chain's subnets: who exists, who may validate, where revealed weights go.
+		type Subnets: SubnetsInterface<Self::AccountId>;
+
+		/// Who may set a subnet's reveal config: root or the subnet's owner.
+		type ConfigOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, NetUid>;
+
+		/// The most unexpired commits one validator holds on one subnet. Must be at least one.
+		#[pallet::constant]
+		type MaxPendingCommits: Get<u32>;
+
+		/// The longest `reveal_delay` a subnet may set.
+		#[pallet::constant]
+		type MaxRevealDelay: Get<BlockNumberFor<Self>>;
+
+		/// The longest `reveal_window` a subnet may set. Must be at least one.
+		#[pallet::constant]
+		type MaxRevealWindow: Get<BlockNumberFor<Self>>;
+
+		/// How many blocks an expired commit is kept, so that a late reveal fails with
+		/// [`Error::CommitExpired`] rather than [`Error::NoMatchingCommit`].
+		#[pallet::constant]
+		type ExpiredRetention: Get<BlockNumberFor<Self>>;
+
+		/// The most commits that can be due for reclaim at one block; bounds the hook's work.
+		/// Must be at least one.
+		#[pallet::constant]
+		type MaxExpiriesPerBlock: Get<u32>;
+
+		/// The most uids (and values) one reveal carries.
+		#[pallet::constant]
+		type MaxUids: Get<u32>;
+
+		/// The most `u16` words a salt may have.
+		#[pallet::constant]
+		type MaxSaltLen: Get<u32>;
+
+		/// The most items one batch call carries. Must be at least one.
+		#[pallet::constant]
+		type MaxBatchSize: Get<u32>;
+
+		/// Weights of the calls and the hook, from the pallet's benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Each subnet's reveal config; subnets without one do not run commit-reveal.
+	#[pallet::storage]
+	pub type RevealConfigs<T: Config> =
+		StorageMap<_, Twox64Concat, NetUid, RevealConfig<BlockNumberFor<T>>, ValueQuery>;
+
+	/// The pending commits of each validator on each subnet, oldest first.
+	#[pallet::storage]
+	pub type PendingCommits<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		CommitsOf<T>,
+		ValueQuery,
+	>;
+
+	/// The (subnet, validator) pairs to reclaim expired commits of, by the block that does it.
+	#[pallet::storage]
+	pub type ExpiryQueue<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, ExpiriesOf<T>, ValueQuery>;
+
+	/// Events of the pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A validator committed a weights hash.
+		WeightsCommitted {
+			/// The subnet.
+			netuid: NetUid,
+			/// The validator's hotkey.
+			who: T::AccountId,
+			/// The committed hash.
+			commit_hash: H256,
+			/// The first block its reveal is accepted.
+			reveal_from: BlockNumberFor<T>,
+			/// The first block its reveal is refused as expired.
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A validator revealed committed weights and the host chain stored them.
+		WeightsRevealed {
+			/// The subnet.
+			netuid: NetUid,
+			/// The validator's hotkey.
+			who: T::AccountId,
+			/// The hash the reveal matched.
+			commit_hash: H256,
+		},
+		/// An expired commit was deleted without a reveal.
+		CommitExpired {
+			/// The subnet.
+			netuid: NetUid,
+			/// The validator's hotkey.
+			who: T::AccountId,
+			/// The hash that was never revealed.
+			commit_hash: H256,
+		},
+		/// A subnet's reveal config changed.
+		RevealConfigSet {
+			/// The subnet.
+			netuid: NetUid,
+			/// The new config; it applies to commits made from now on.
+			config: RevealConfig<BlockNumberFor<T>>,
+		},
+	}
+
+	/// Errors of the pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No subnet has this netuid. Check the netuid.
+		UnknownSubnet,
+		/// The subnet does not run commit-reveal: set weights directly instead.
+		CommitRevealDisabled,
+		/// The signing hotkey is not registered on this subnet: register it first.
+		NotRegistered,
+		/// The hotkey has no validator permit on this subnet; only validators commit weights.
+		NoValidatorPermit,
+		/// The validator already holds `MaxPendingCommits` unexpired commits on this subnet:
+		/// reveal one, or wait until one expires.
+		TooManyPendingCommits,
+		/// This hash is already pending for the validator: use a fresh salt for each commit.
+		DuplicateCommit,
+		/// Too many commits are due for reclaim at the same block: commit again next block.
+		ExpiryQueueFull,
+		/// The validator has no pending commit on this subnet: commit before revealing.
+		NoPendingCommits,
+		/// No pending commit matches the hash of these uids, values, salt and version key:
+		/// reveal exactly what was committed, with the same hotkey and netuid.
+		NoMatchingCommit,
+		/// The reveal window of this commit has not opened yet: wait for `reveal_from`.
+		RevealTooEarly,
+		/// The reveal window of this commit has closed: commit again and reveal in time.
+		CommitExpired,
+		/// More uids or values than `MaxUids`.
+		TooManyUids,
+		/// The salt is longer than `MaxSaltLen` words.
+		SaltTooLong,
+		/// A batch call carries no items.
+		EmptyBatch,
+		/// A batch call carries more than `MaxBatchSize` items: split it.
+		BatchTooLarge,
+		/// `uids` and `values` must have the same length.
+		LengthMismatch,
+		/// More weights than the subnet can have neurons.
+		TooManyWeights,
+		/// A uid appears twice in `uids`; give each neuron one weight.
+		DuplicateUid,
+		/// A uid in the reveal names no registered neuron of the subnet.
+		UnknownUid,
+		/// The version key is below the subnet's minimum; update the validator software.
+		OutdatedVersionKey,
+		/// `reveal_delay` is longer than the chain allows (`MaxRevealDelay`).
+		RevealDelayTooLong,
+		/// `reveal_window` must be at least one block.
+		RevealWindowZero,
+		/// `reveal_window` is longer than the chain allows (`MaxRevealWindow`).
+		RevealWindowTooLong,
+	}
+
+	impl<T> From<WeightsError> for Error<T> {
+		fn from(error: WeightsError) -> Self {
+			match error {
+				WeightsError::LengthMismatch => Error::LengthMismatch,
+				WeightsError::TooManyWeights => Error::TooManyWeights,
+				WeightsError::DuplicateUid => Error::DuplicateUid,
+				WeightsError::UnknownUid => Error::UnknownUid,
+				WeightsError::OutdatedVersionKey => Error::OutdatedVersionKey,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Reclaim the commits due at this block (at most `MaxExpiriesPerBlock` validators).
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let due = Self::reclaim_due(now);
+			T::WeightInfo::reclaim_expired(due)
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxPendingCommits::get() > 0, "MaxPendingCommits must be at least one");
+			assert!(T::MaxExpiriesPerBlock::get() > 0, "MaxExpiriesPerBlock must be at least one");
+			assert!(T::MaxBatchSize::get() > 0, "MaxBatchSize must be at least one");
+			assert!(!T::MaxRevealWindow::get().is_zero(), "MaxRevealWindow must be at least one");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state(now)
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Commit the hash of the weights the signing validator will reveal later.
+		///
+		/// The origin must be signed by a registered hotkey with a validator permit on a subnet
+		/// that runs commit-reveal.
+		///
+		/// - `netuid`: the subnet.
+		/// - `commit_hash`: [`galton_primitives::commit_hash`] of the weights to reveal.
+		///
+		/// Fails with [`Error::UnknownSubnet`], [`Error::CommitRevealDisabled`],
+		/// [`Error::NotRegistered`], [`Error::NoValidatorPermit`], [`Error::DuplicateCommit`],
+		/// [`Error::TooManyPendingCommits`] or [`Error::ExpiryQueueFull`].
+		///
+		/// Emits `WeightsCommitted`, and `CommitExpired` for each expired commit it makes room by
+		/// deleting.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::commit_weights())]
+		pub fn commit_weights(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			commit_hash: H256,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit(&who, netuid, commit_hash)
+		}
+
+		/// Reveal the weights of a pending commit; the host chain stores them.
+		///
+		/// The origin must be signed by the hotkey that committed, still registered.
+		///
+		/// - `netuid`: the subnet.
+		/// - `uids`, `values`: the weights, one value per uid (at most `MaxUids`).
+		/// - `salt`: the salt the hash was made with (at most `MaxSaltLen` words).
+		/// - `version_key`: the version key the hash was made with.
+		///
+		/// Fails with [`Error::TooManyUids`], [`Error::SaltTooLong`], [`Error::UnknownSubnet`],
+		/// [`Error::NotRegistered`], [`Error::NoPendingCommits`], [`Error::NoMatchingCommit`],
+		/// [`Error::RevealTooEarly`], [`Error::CommitExpired`] or a weights error
+		/// ([`Error::LengthMismatch`], [`Error::TooManyWeights`], [`Error::DuplicateUid`],
+		/// [`Error::UnknownUid`], [`Error::OutdatedVersionKey`]).
+		///
+		/// Emits `WeightsRevealed`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::reveal_weights(uids.len() as u32))]
+		pub fn reveal_weights(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			uids: Vec<Uid>,
+			values: Vec<u16>,
+			salt: Vec<u16>,
+			version_key: u64,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal(&who, netuid, &Reveal { uids, values, salt, version_key })
+		}
+
+		/// Commit weight hashes on several subnets in one call; all or nothing.
+		///
+		/// The origin must be signed; each item must pass every check of
+		/// [`Pallet::commit_weights`].
+		///
+		/// - `commits`: `(netuid, commit_hash)` pairs, at most `MaxBatchSize`.
+		///
+		/// Fails with [`Error::EmptyBatch`], [`Error::BatchTooLarge`], or the first failing
+		/// item's error; then nothing is committed.
+		///
+		/// Emits `WeightsCommitted` for each item.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::batch_commit_weights(commits.len() as u32))]
+		pub fn batch_commit_weights(
+			origin: OriginFor<T>,
+			commits: Vec<(NetUid, H256)>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_batch_size(commits.len())?;
+			commits.into_iter().try_for_each(|(netuid, hash)| Self::do_commit(&who, netuid, hash))
+		}
+
+		/// Reveal several pending commits of one subnet in one call; all or nothing.
+		///
+		/// The origin must be signed; each item must pass every check of
+		/// [`Pallet::reveal_weights`]. The host chain keeps the weights of the last item.
+		///
+		/// - `netuid`: the subnet.
+		/// - `reveals`: the preimages, at most `MaxBatchSize`.
+		///
+		/// Fails with [`Error::EmptyBatch`], [`Error::BatchTooLarge`], or the first failing
+		/// item's error; then nothing is revealed.
+		///
+		/// Emits `WeightsRevealed` for each item.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::batch_reveal_weights(
+			reveals.len() as u32,
+			reveals.iter().map(|r| r.uids.len() as u32).max().unwrap_or(0),
+		))]
+		pub fn batch_reveal_weights(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			reveals: Vec<Reveal>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_batch_size(reveals.len())?;
+			reveals.iter().try_for_each(|reveal| Self::do_reveal(&who, netuid, reveal))
+		}
+
+		/// Set how a subnet runs commit-reveal.
+		///
+		/// The origin must be root or the subnet's owner ([`Config::ConfigOrigin`]). Pending
+		/// commits keep the windows they were made with.
+		///
+		/// - `netuid`: the subnet.
+		/// - `config`: whether commit-reveal is on, the reveal delay and the reveal window.
+		///
+		/// Fails with [`Error::UnknownSubnet`], [`Error::RevealDelayTooLong`],
+		/// [`Error::RevealWindowZero`] or [`Error::RevealWindowTooLong`].
+		///
+		/// Emits `RevealConfigSet`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_reveal_config())]
+		pub fn set_reveal_config(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			config: RevealConfig<BlockNumberFor<T>>,
+		) -> DispatchResult {
+			T::ConfigOrigin::ensure_origin(origin, &netuid)?;
+			ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
+			Self::ensure_valid_config(&config)?;
+			RevealConfigs::<T>::insert(netuid, config);
+			Self::deposit_event(Event::RevealConfigSet { netuid, config });
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,28 @@
+//! # Galton primitives
+//!
+//! The types and rules that Galton's pallets, the runtime and the off-chain evaluator share, so
+//! that chain and evaluator can never disagree on them:
+//!
+//! - [`NetUid`] and [`Uid`]: the subnet and neuron identifiers of a subtensor-style chain;
+//! - [`commit_hash`]: the weight commit hash, byte for byte subtensor's `reveal_weights` preimage;
+//! - [`weights::check_weights`]: the validation every weight vector goes through;
+//! - [`traits`]: the interfaces a host chain implements. Pallets never depend on each other,
+//!   they meet through these traits, which is also what a subtensor fork implements.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod hash;
+pub mod traits;
+pub mod weights;
+
+pub use hash::commit_hash;
+pub use traits::{CommitRevealStatus, SubnetsInterface};
+pub use weights::{check_weights, WeightsError};
+
+/// Identifier of a subnet (subtensor's `netuid`).
+pub type NetUid = u16;
+
+/// Index of a neuron (a registered hotkey) inside one subnet.
+pub type Uid = u16;

@@ -1,0 +1,56 @@
+//! The interfaces between Galton's pallets and the chain that hosts them.
+//!
+//! In Galton's own runtime `pallet-subnets` implements [`SubnetsInterface`]; in a subtensor fork,
+//! `pallet-subtensor` does. [`CommitRevealStatus`] is implemented by `pallet-commit-reveal` and
+//! read by whoever accepts plain weights.
+
+use crate::{weights::WeightsError, NetUid, Uid};
+
+/// What Galton's pallets need to know about subnets and neurons, and how revealed weights are
+/// handed back to the host chain.
+pub trait SubnetsInterface<AccountId> {
+	/// The owner of `netuid`, or `None` if no such subnet exists.
+	fn subnet_owner(netuid: NetUid) -> Option<AccountId>;
+
+	/// Whether `netuid` exists.
+	fn subnet_exists(netuid: NetUid) -> bool {
+		Self::subnet_owner(netuid).is_some()
+	}
+
+	/// The uid of `hotkey` in `netuid`, if it is registered there.
+	fn uid_of(netuid: NetUid, hotkey: &AccountId) -> Option<Uid>;
+
+	/// Whether the neuron `uid` of `netuid` holds a validator permit.
+	fn has_validator_permit(netuid: NetUid, uid: Uid) -> bool;
+
+	/// Check weights against the subnet's rules without storing them.
+	fn check_weights(
+		netuid: NetUid,
+		uids: &[Uid],
+		values: &[u16],
+		version_key: u64,
+	) -> Result<(), WeightsError>;
+
+	/// Check and store the weights that neuron `uid` of `netuid` sets (a plain set or a reveal).
+	/// Nothing is written when the check fails.
+	fn apply_weights(
+		netuid: NetUid,
+		uid: Uid,
+		uids: &[Uid],
+		values: &[u16],
+		version_key: u64,
+	) -> Result<(), WeightsError>;
+}
+
+/// Whether a subnet runs commit-reveal, in which case plain weight setting is refused.
+pub trait CommitRevealStatus {
+	/// `true` while validators of `netuid` must commit and reveal their weights.
+	fn commit_reveal_enabled(netuid: NetUid) -> bool;
+}
+
+/// No subnet runs commit-reveal.
+impl CommitRevealStatus for () {
+	fn commit_reveal_enabled(_: NetUid) -> bool {
+		false
+	}
+}

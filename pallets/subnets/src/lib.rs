@@ -1,0 +1,480 @@
+//! # Subnets Pallet
+//!
+//! A small registry of subnets, neurons, validator permits and weights. It stands in for
+//! `pallet-subtensor` in Galton's standalone runtime so that the anti-copying pallets have a
+//! host to run against; a subtensor fork keeps its own registry instead and implements the same
+//! [`galton_primitives::SubnetsInterface`].
+//!
+//! ## Overview
+//!
+//! - Anyone can [create a subnet](Pallet::create_subnet) and becomes its owner.
+//! - A hotkey [registers](Pallet::register) on a subnet and gets the next free [`Uid`].
+//! - The owner (or root) [grants or revokes validator permits](Pallet::set_validator_permit) and
+//!   sets the [minimum weights version key](Pallet::set_weights_version_key).
+//! - A validator [sets weights](Pallet::set_weights) directly, unless the subnet runs
+//!   commit-reveal ([`Config::CommitReveal`]), in which case weights only arrive through a reveal
+//!   ([`galton_primitives::SubnetsInterface::apply_weights`]).
+//!
+//! Every weight vector is checked by [`galton_primitives::check_weights`]: equal lengths, no uid
+//! twice, each uid registered, at most [`Config::MaxNeurons`] entries.
+//!
+//! ## Pallet API
+//!
+//! See the [`pallet`] module for the calls, storage, events and errors.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod interface;
+mod origin;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use origin::EnsureSubnetOwnerOrRoot;
+pub use weights::WeightInfo;
+
+use frame_support::traits::Get;
+use galton_primitives::{NetUid, Uid, WeightsError};
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{pallet_prelude::*, traits::EnsureOriginWithArg};
+	use frame_system::pallet_prelude::*;
+	use galton_primitives::CommitRevealStatus;
+
+	/// The weights one neuron has set: `(uid, value)` pairs, at most one per neuron.
+	pub type WeightsOf<T> = BoundedVec<(Uid, u16), <T as Config>::MaxNeurons>;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Tells whether a subnet runs commit-reveal; plain `set_weights` is refused while it does.
+		type CommitReveal: CommitRevealStatus;
+
+		/// Who may change a subnet's settings: root or the subnet's owner.
+		type OwnerOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, NetUid>;
+
+		/// The most subnets that can ever be created. Must be at least one.
+		#[pallet::constant]
+		type MaxSubnets: Get<u16>;
+
+		/// The most neurons one subnet can hold; also bounds every weight vector. Must be at least
+		/// one and at most `u16::MAX`, so that the neuron count fits in a `u16`.
+		#[pallet::constant]
+		type MaxNeurons: Get<u32>;
+
+		/// Weights of the calls, from the pallet's benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// How many subnets exist. Subnets are numbered `1..=SubnetCount`.
+	#[pallet::storage]
+	pub type SubnetCount<T> = StorageValue<_, NetUid, ValueQuery>;
+
+	/// The owner of each subnet.
+	#[pallet::storage]
+	pub type SubnetOwner<T: Config> = StorageMap<_, Twox64Concat, NetUid, T::AccountId>;
+
+	/// How many neurons each subnet holds. Uids are numbered `0..NeuronCount`.
+	#[pallet::storage]
+	pub type NeuronCount<T> = StorageMap<_, Twox64Concat, NetUid, u16, ValueQuery>;
+
+	/// The hotkey behind each uid of a subnet.
+	#[pallet::storage]
+	pub type Keys<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, NetUid, Twox64Concat, Uid, T::AccountId>;
+
+	/// The uid of each registered hotkey of a subnet.
+	#[pallet::storage]
+	pub type Uids<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, NetUid, Blake2_128Concat, T::AccountId, Uid>;
+
+	/// The neurons of a subnet that hold a validator permit.
+	#[pallet::storage]
+	pub type ValidatorPermits<T> =
+		StorageDoubleMap<_, Twox64Concat, NetUid, Twox64Concat, Uid, (), OptionQuery>;
+
+	/// The weights each neuron of a subnet last set or revealed.
+	#[pallet::storage]
+	pub type Weights<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, NetUid, Twox64Concat, Uid, WeightsOf<T>>;
+
+	/// The lowest weights version key a subnet accepts.
+	#[pallet::storage]
+	pub type WeightsVersionKey<T> = StorageMap<_, Twox64Concat, NetUid, u64, ValueQuery>;
+
+	/// Subnets, with their neurons, to create at genesis.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// One entry per subnet, numbered from 1 in order: the owner, then each neuron's hotkey
+		/// and whether it holds a validator permit.
+		pub subnets: Vec<(T::AccountId, Vec<(T::AccountId, bool)>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (owner, neurons) in &self.subnets {
+				let netuid = Pallet::<T>::do_create_subnet(owner.clone())
+					.expect("genesis creates at most MaxSubnets subnets");
+				for (hotkey, permit) in neurons {
+					let uid = Pallet::<T>::do_register(netuid, hotkey.clone())
+						.expect("genesis neurons are distinct and fit in MaxNeurons");
+					if *permit {
+						ValidatorPermits::<T>::insert(netuid, uid, ());
+					}
+				}
+			}
+		}
+	}
+
+	/// Events of the pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A subnet was created.
+		SubnetCreated {
+			/// The new subnet.
+			netuid: NetUid,
+			/// Its owner, the account that created it.
+			owner: T::AccountId,
+		},
+		/// A hotkey registered on a subnet.
+		NeuronRegistered {
+			/// The subnet.
+			netuid: NetUid,
+			/// The uid the hotkey received.
+			uid: Uid,
+			/// The hotkey.
+			hotkey: T::AccountId,
+		},
+		/// A validator permit was granted or revoked.
+		ValidatorPermitSet {
+			/// The subnet.
+			netuid: NetUid,
+			/// The neuron.
+			uid: Uid,
+			/// `true` if the neuron now holds a permit.
+			granted: bool,
+		},
+		/// A neuron's weights were stored, by `set_weights` or by a reveal.
+		WeightsSet {
+			/// The subnet.
+			netuid: NetUid,
+			/// The neuron that set them.
+			uid: Uid,
+			/// How many `(uid, value)` pairs were stored.
+			count: u32,
+		},
+		/// A subnet's minimum weights version key changed.
+		WeightsVersionKeySet {
+			/// The subnet.
+			netuid: NetUid,
+			/// The new minimum.
+			version_key: u64,
+		},
+	}
+
+	/// Errors of the pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No subnet has this netuid. Check the netuid (subnets are numbered from 1).
+		UnknownSubnet,
+		/// No more subnets can be created on this chain (`MaxSubnets`).
+		TooManySubnets,
+		/// This hotkey is already registered on the subnet; it keeps its uid.
+		AlreadyRegistered,
+		/// The subnet holds `MaxNeurons` neurons already; no uid is free.
+		SubnetFull,
+		/// The signing hotkey is not registered on this subnet: register it first.
+		NotRegistered,
+		/// The hotkey has no validator permit on this subnet; ask the subnet owner for one.
+		NoValidatorPermit,
+		/// The subnet runs commit-reveal: commit a hash with `commit_weights`, then reveal.
+		CommitRevealEnabled,
+		/// `uids` and `values` must have the same length.
+		LengthMismatch,
+		/// More weights than the subnet can have neurons (`MaxNeurons`).
+		TooManyWeights,
+		/// A uid appears twice in `uids`; give each neuron one weight.
+		DuplicateUid,
+		/// A uid in the call names no registered neuron of the subnet.
+		UnknownUid,
+		/// The version key is below the subnet's minimum; update the validator software.
+		OutdatedVersionKey,
+	}
+
+	impl<T> From<WeightsError> for Error<T> {
+		fn from(error: WeightsError) -> Self {
+			match error {
+				WeightsError::LengthMismatch => Error::LengthMismatch,
+				WeightsError::TooManyWeights => Error::TooManyWeights,
+				WeightsError::DuplicateUid => Error::DuplicateUid,
+				WeightsError::UnknownUid => Error::UnknownUid,
+				WeightsError::OutdatedVersionKey => Error::OutdatedVersionKey,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxSubnets::get() > 0, "MaxSubnets must be at least one");
+			let max_neurons = T::MaxNeurons::get();
+			assert!(max_neurons > 0, "MaxNeurons must be at least one");
+			assert!(max_neurons <= u32::from(u16::MAX), "MaxNeurons must fit in a u16");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Create a subnet owned by the caller.
+		///
+		/// The origin must be signed; the signer becomes the owner. The subnet gets the next
+		/// netuid, counting from 1.
+		///
+		/// Fails with [`Error::TooManySubnets`] once `MaxSubnets` exist.
+		///
+		/// Emits `SubnetCreated`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::create_subnet())]
+		pub fn create_subnet(origin: OriginFor<T>) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_create_subnet(owner)?;
+			Ok(())
+		}
+
+		/// Register the signing hotkey on a subnet.
+		///
+		/// The origin must be signed by the hotkey. It gets the next uid.
+		///
+		/// - `netuid`: the subnet to join.
+		///
+		/// Fails with [`Error::UnknownSubnet`], [`Error::AlreadyRegistered`] or
+		/// [`Error::SubnetFull`].
+		///
+		/// Emits `NeuronRegistered`.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::register())]
+		pub fn register(origin: OriginFor<T>, netuid: NetUid) -> DispatchResult {
+			let hotkey = ensure_signed(origin)?;
+			Self::do_register(netuid, hotkey)?;
+			Ok(())
+		}
+
+		/// Grant or revoke a neuron's validator permit.
+		///
+		/// The origin must be root or the subnet's owner ([`Config::OwnerOrigin`]).
+		///
+		/// - `netuid`: the subnet.
+		/// - `uid`: the neuron.
+		/// - `granted`: `true` to grant, `false` to revoke.
+		///
+		/// Fails with [`Error::UnknownSubnet`] or [`Error::UnknownUid`].
+		///
+		/// Emits `ValidatorPermitSet`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_validator_permit())]
+		pub fn set_validator_permit(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			uid: Uid,
+			granted: bool,
+		) -> DispatchResult {
+			T::OwnerOrigin::ensure_origin(origin, &netuid)?;
+			Self::ensure_subnet(netuid)?;
+			ensure!(Keys::<T>::contains_key(netuid, uid), Error::<T>::UnknownUid);
+			if granted {
+				ValidatorPermits::<T>::insert(netuid, uid, ());
+			} else {
+				ValidatorPermits::<T>::remove(netuid, uid);
+			}
+			Self::deposit_event(Event::ValidatorPermitSet { netuid, uid, granted });
+			Ok(())
+		}
+
+		/// Set the signing validator's weights on a subnet that does not run commit-reveal.
+		///
+		/// The origin must be signed by a registered hotkey with a validator permit.
+		///
+		/// - `netuid`: the subnet.
+		/// - `uids`: the neurons to weigh, each at most once.
+		/// - `values`: one weight per uid.
+		/// - `version_key`: the validator software's version; at least the subnet's minimum.
+		///
+		/// Fails with [`Error::UnknownSubnet`], [`Error::CommitRevealEnabled`],
+		/// [`Error::NotRegistered`], [`Error::NoValidatorPermit`] or a weights error
+		/// ([`Error::LengthMismatch`], [`Error::TooManyWeights`], [`Error::DuplicateUid`],
+		/// [`Error::UnknownUid`], [`Error::OutdatedVersionKey`]).
+		///
+		/// Emits `WeightsSet`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_weights(uids.len() as u32))]
+		pub fn set_weights(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			uids: Vec<Uid>,
+			values: Vec<u16>,
+			version_key: u64,
+		) -> DispatchResult {
+			let hotkey = ensure_signed(origin)?;
+			Self::ensure_subnet(netuid)?;
+			ensure!(!T::CommitReveal::commit_reveal_enabled(netuid), Error::<T>::CommitRevealEnabled);
+			let uid = Uids::<T>::get(netuid, &hotkey).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(ValidatorPermits::<T>::contains_key(netuid, uid), Error::<T>::NoValidatorPermit);
+			Self::do_apply_weights(netuid, uid, &uids, &values, version_key)
+				.map_err(Error::<T>::from)?;
+			Ok(())
+		}
+
+		/// Set the lowest weights version key a subnet accepts.
+		///
+		/// The origin must be root or the subnet's owner ([`Config::OwnerOrigin`]).
+		///
+		/// - `netuid`: the subnet.
+		/// - `version_key`: the new minimum.
+		///
+		/// Fails with [`Error::UnknownSubnet`].
+		///
+		/// Emits `WeightsVersionKeySet`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_weights_version_key())]
+		pub fn set_weights_version_key(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			version_key: u64,
+		) -> DispatchResult {
+			T::OwnerOrigin::ensure_origin(origin, &netuid)?;
+			Self::ensure_subnet(netuid)?;
+			WeightsVersionKey::<T>::insert(netuid, version_key);
+			Self::deposit_event(Event::WeightsVersionKeySet { netuid, version_key });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Fail with [`Error::UnknownSubnet`] unless `netuid` exists.
+	pub fn ensure_subnet(netuid: NetUid) -> Result<(), Error<T>> {
+		if SubnetOwner::<T>::contains_key(netuid) {
+			Ok(())
+		} else {
+			Err(Error::<T>::UnknownSubnet)
+		}
+	}
+
+	/// Create the next subnet, owned by `owner`, and return its netuid.
+	pub fn do_create_subnet(owner: T::AccountId) -> Result<NetUid, Error<T>> {
+		let count = SubnetCount::<T>::get();
+		if count >= T::MaxSubnets::get() {
+			return Err(Error::<T>::TooManySubnets);
+		}
+		let netuid = count.saturating_add(1);
+		SubnetCount::<T>::put(netuid);
+		SubnetOwner::<T>::insert(netuid, &owner);
+		Self::deposit_event(Event::SubnetCreated { netuid, owner });
+		Ok(netuid)
+	}
+
+	/// Register `hotkey` on `netuid` under the next uid and return it.
+	pub fn do_register(netuid: NetUid, hotkey: T::AccountId) -> Result<Uid, Error<T>> {
+		Self::ensure_subnet(netuid)?;
+		if Uids::<T>::contains_key(netuid, &hotkey) {
+			return Err(Error::<T>::AlreadyRegistered);
+		}
+		let uid = NeuronCount::<T>::get(netuid);
+		if u32::from(uid) >= T::MaxNeurons::get() {
+			return Err(Error::<T>::SubnetFull);
+		}
+		// `uid < MaxNeurons <= u16::MAX` (integrity test), so `uid + 1` never saturates.
+		NeuronCount::<T>::insert(netuid, uid.saturating_add(1));
+		Keys::<T>::insert(netuid, uid, &hotkey);
+		Uids::<T>::insert(netuid, &hotkey, uid);
+		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey });
+		Ok(uid)
+	}
+
+	/// Check weights against the subnet's rules without storing them.
+	pub fn do_check_weights(
+		netuid: NetUid,
+		uids: &[Uid],
+		values: &[u16],
+		version_key: u64,
+	) -> Result<(), WeightsError> {
+		if version_key < WeightsVersionKey::<T>::get(netuid) {
+			return Err(WeightsError::OutdatedVersionKey);
+		}
+		let max_len = T::MaxNeurons::get() as usize;
+		galton_primitives::check_weights(uids, values, max_len, |uid| {
+			Keys::<T>::contains_key(netuid, uid)
+		})
+	}
+
+	/// Check and store the weights neuron `uid` sets on `netuid`, and emit `WeightsSet`.
+	pub fn do_apply_weights(
+		netuid: NetUid,
+		uid: Uid,
+		uids: &[Uid],
+		values: &[u16],
+		version_key: u64,
+	) -> Result<(), WeightsError> {
+		Self::do_check_weights(netuid, uids, values, version_key)?;
+		let pairs: alloc::vec::Vec<(Uid, u16)> =
+			uids.iter().copied().zip(values.iter().copied()).collect();
+		let weights = WeightsOf::<T>::try_from(pairs)
+			.map_err(|_| WeightsError::TooManyWeights)?;
+		let count = weights.len() as u32;
+		Weights::<T>::insert(netuid, uid, weights);
+		Self::deposit_event(Event::WeightsSet { netuid, uid, count });
+		Ok(())
+	}
+
+	/// Check the pallet's invariants: every subnet up to `SubnetCount` has an owner and no other
+	/// does; `Keys` and `Uids` mirror each other; uids, permits and weights stay below
+	/// `NeuronCount`.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::ensure;
+		let count = SubnetCount::<T>::get();
+		ensure!(SubnetOwner::<T>::iter_keys().all(|n| n >= 1 && n <= count), "owner beyond count");
+		ensure!(SubnetOwner::<T>::iter_keys().count() == usize::from(count), "subnet lacks owner");
+		for (netuid, uid, hotkey) in Keys::<T>::iter() {
+			ensure!(uid < NeuronCount::<T>::get(netuid), "uid beyond NeuronCount");
+			ensure!(Uids::<T>::get(netuid, &hotkey) == Some(uid), "Keys and Uids disagree");
+		}
+		ensure!(Uids::<T>::iter().count() == Keys::<T>::iter().count(), "Uids has extra entries");
+		for (netuid, uid, ()) in ValidatorPermits::<T>::iter() {
+			ensure!(Keys::<T>::contains_key(netuid, uid), "permit for an unknown uid");
+		}
+		for (netuid, uid, weights) in Weights::<T>::iter() {
+			ensure!(Keys::<T>::contains_key(netuid, uid), "weights of an unknown uid");
+			ensure!(
+				weights.iter().all(|(target, _)| Keys::<T>::contains_key(netuid, target)),
+				"weights name an unknown uid"
+			);
+		}
+		Ok(())
+	}
+}

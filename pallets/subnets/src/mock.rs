@@ -1,0 +1,78 @@
+//! Test runtime for the subnets pallet.
+
+use crate as pallet_subnets;
+use frame_support::{derive_impl, parameter_types};
+use galton_primitives::{CommitRevealStatus, NetUid};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Subnets: pallet_subnets,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+parameter_types! {
+	/// Whether the mock's subnets run commit-reveal; tests flip it.
+	pub static CommitRevealOn: bool = false;
+	pub const MaxSubnets: u16 = 3;
+	pub const MaxNeurons: u32 = 5;
+}
+
+/// Answers [`CommitRevealStatus`] from the `CommitRevealOn` knob.
+pub struct MockCommitReveal;
+impl CommitRevealStatus for MockCommitReveal {
+	fn commit_reveal_enabled(_: NetUid) -> bool {
+		CommitRevealOn::get()
+	}
+}
+
+impl pallet_subnets::Config for Test {
+	type CommitReveal = MockCommitReveal;
+	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
+	type MaxSubnets = MaxSubnets;
+	type MaxNeurons = MaxNeurons;
+	type WeightInfo = ();
+}
+
+/// Owner of subnet 1.
+pub const OWNER: u64 = 1;
+/// A validator of subnet 1 (uid 0, permit).
+pub const VALIDATOR: u64 = 10;
+/// A miner of subnet 1 (uid 1, no permit).
+pub const MINER: u64 = 11;
+/// A second validator of subnet 1 (uid 2, permit).
+pub const VALIDATOR_2: u64 = 12;
+
+/// Genesis: subnet 1 owned by [`OWNER`] with [`VALIDATOR`], [`MINER`] and [`VALIDATOR_2`].
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		subnets: pallet_subnets::GenesisConfig {
+			subnets: vec![(OWNER, vec![(VALIDATOR, true), (MINER, false), (VALIDATOR_2, true)])],
+		},
+	}
+	.build_storage()
+	.expect("the mock genesis is valid");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		CommitRevealOn::set(false);
+	});
+	ext
+}
+
+/// Run `test` on the mock genesis, then check the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Subnets::do_try_state().expect("pallet invariants hold after the test");
+	});
+}

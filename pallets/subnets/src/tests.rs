@@ -1,0 +1,200 @@
+//! Tests for the subnets pallet.
+
+use crate::{mock::*, Error, Event, Keys, NeuronCount, SubnetCount, SubnetOwner, Uids,
+	ValidatorPermits, Weights, WeightsVersionKey};
+use frame_support::{assert_noop, assert_ok, traits::EnsureOriginWithArg};
+use galton_primitives::{SubnetsInterface, WeightsError};
+use sp_runtime::DispatchError;
+
+fn signed(who: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn stored_weights(uid: u16) -> Vec<(u16, u16)> {
+	Weights::<Test>::get(1, uid).map(|w| w.into_inner()).unwrap_or_default()
+}
+
+#[test]
+fn genesis_builds_subnet_and_neurons() {
+	build_and_execute(|| {
+		assert_eq!(SubnetCount::<Test>::get(), 1);
+		assert_eq!(SubnetOwner::<Test>::get(1), Some(OWNER));
+		assert_eq!(NeuronCount::<Test>::get(1), 3);
+		assert_eq!(Keys::<Test>::get(1, 1), Some(MINER));
+		assert_eq!(Uids::<Test>::get(1, VALIDATOR_2), Some(2));
+		assert!(ValidatorPermits::<Test>::contains_key(1, 0));
+		assert!(!ValidatorPermits::<Test>::contains_key(1, 1));
+	});
+}
+
+#[test]
+fn create_subnet_works() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::create_subnet(signed(5)));
+		assert_eq!(SubnetOwner::<Test>::get(2), Some(5));
+		System::assert_last_event(Event::SubnetCreated { netuid: 2, owner: 5 }.into());
+	});
+}
+
+#[test]
+fn create_subnet_fails_beyond_max_subnets() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::create_subnet(signed(5)));
+		assert_ok!(Subnets::create_subnet(signed(6)));
+		assert_noop!(Subnets::create_subnet(signed(7)), Error::<Test>::TooManySubnets);
+	});
+}
+
+#[test]
+fn create_subnet_requires_signed_origin() {
+	build_and_execute(|| {
+		assert_noop!(Subnets::create_subnet(RuntimeOrigin::none()), DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn register_works() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::register(signed(20), 1));
+		assert_eq!(Uids::<Test>::get(1, 20), Some(3));
+		assert_eq!(Keys::<Test>::get(1, 3), Some(20));
+		System::assert_last_event(Event::NeuronRegistered { netuid: 1, uid: 3, hotkey: 20 }.into());
+	});
+}
+
+#[test]
+fn register_fails_on_bad_input() {
+	build_and_execute(|| {
+		assert_noop!(Subnets::register(signed(20), 9), Error::<Test>::UnknownSubnet);
+		assert_noop!(Subnets::register(signed(MINER), 1), Error::<Test>::AlreadyRegistered);
+		assert_ok!(Subnets::register(signed(20), 1));
+		assert_ok!(Subnets::register(signed(21), 1));
+		assert_noop!(Subnets::register(signed(22), 1), Error::<Test>::SubnetFull);
+	});
+}
+
+#[test]
+fn set_validator_permit_works_for_owner_and_root() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, 1, true));
+		assert!(ValidatorPermits::<Test>::contains_key(1, 1));
+		System::assert_last_event(Event::ValidatorPermitSet { netuid: 1, uid: 1, granted: true }.into());
+		assert_ok!(Subnets::set_validator_permit(RuntimeOrigin::root(), 1, 1, false));
+		assert!(!ValidatorPermits::<Test>::contains_key(1, 1));
+	});
+}
+
+#[test]
+fn set_validator_permit_fails_on_bad_input() {
+	build_and_execute(|| {
+		assert_noop!(
+			Subnets::set_validator_permit(signed(VALIDATOR), 1, 1, true),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Subnets::set_validator_permit(RuntimeOrigin::root(), 9, 0, true),
+			Error::<Test>::UnknownSubnet
+		);
+		assert_noop!(
+			Subnets::set_validator_permit(signed(OWNER), 1, 4, true),
+			Error::<Test>::UnknownUid
+		);
+	});
+}
+
+#[test]
+fn set_weights_works() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::set_weights(signed(VALIDATOR), 1, vec![1, 2], vec![100, 7], 0));
+		assert_eq!(stored_weights(0), vec![(1, 100), (2, 7)]);
+		System::assert_last_event(Event::WeightsSet { netuid: 1, uid: 0, count: 2 }.into());
+		// A second call replaces the first.
+		assert_ok!(Subnets::set_weights(signed(VALIDATOR), 1, vec![0], vec![1], 0));
+		assert_eq!(stored_weights(0), vec![(0, 1)]);
+	});
+}
+
+#[test]
+fn set_weights_fails_on_bad_input() {
+	build_and_execute(|| {
+		let set = |who, netuid, uids: Vec<u16>, values: Vec<u16>, key| {
+			Subnets::set_weights(signed(who), netuid, uids, values, key)
+		};
+		assert_noop!(set(VALIDATOR, 9, vec![0], vec![1], 0), Error::<Test>::UnknownSubnet);
+		assert_noop!(set(99, 1, vec![0], vec![1], 0), Error::<Test>::NotRegistered);
+		assert_noop!(set(MINER, 1, vec![0], vec![1], 0), Error::<Test>::NoValidatorPermit);
+		assert_noop!(set(VALIDATOR, 1, vec![0, 1], vec![1], 0), Error::<Test>::LengthMismatch);
+		assert_noop!(
+			set(VALIDATOR, 1, vec![0; 6], vec![1; 6], 0),
+			Error::<Test>::TooManyWeights
+		);
+		assert_noop!(set(VALIDATOR, 1, vec![1, 1], vec![1, 1], 0), Error::<Test>::DuplicateUid);
+		assert_noop!(set(VALIDATOR, 1, vec![3], vec![1], 0), Error::<Test>::UnknownUid);
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 5));
+		assert_noop!(set(VALIDATOR, 1, vec![0], vec![1], 4), Error::<Test>::OutdatedVersionKey);
+		assert_ok!(set(VALIDATOR, 1, vec![0], vec![1], 5));
+	});
+}
+
+#[test]
+fn set_weights_refused_while_commit_reveal_is_on() {
+	build_and_execute(|| {
+		CommitRevealOn::set(true);
+		assert_noop!(
+			Subnets::set_weights(signed(VALIDATOR), 1, vec![0], vec![1], 0),
+			Error::<Test>::CommitRevealEnabled
+		);
+	});
+}
+
+#[test]
+fn set_weights_version_key_works_and_checks_input() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
+		assert_eq!(WeightsVersionKey::<Test>::get(1), 3);
+		System::assert_last_event(Event::WeightsVersionKeySet { netuid: 1, version_key: 3 }.into());
+		assert_noop!(
+			Subnets::set_weights_version_key(signed(MINER), 1, 4),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Subnets::set_weights_version_key(RuntimeOrigin::root(), 2, 4),
+			Error::<Test>::UnknownSubnet
+		);
+	});
+}
+
+#[test]
+fn owner_origin_accepts_only_root_and_the_owner() {
+	build_and_execute(|| {
+		type Origin = crate::EnsureSubnetOwnerOrRoot<Test>;
+		assert!(Origin::try_origin(RuntimeOrigin::root(), &1).is_ok());
+		assert!(Origin::try_origin(signed(OWNER), &1).is_ok());
+		assert!(Origin::try_origin(signed(VALIDATOR), &1).is_err());
+		assert!(Origin::try_origin(signed(OWNER), &2).is_err());
+		assert!(Origin::try_origin(RuntimeOrigin::none(), &1).is_err());
+	});
+}
+
+#[test]
+fn interface_reports_registry_and_applies_weights() {
+	build_and_execute(|| {
+		type S = crate::Pallet<Test>;
+		assert_eq!(S::subnet_owner(1), Some(OWNER));
+		assert!(S::subnet_exists(1));
+		assert!(!S::subnet_exists(2));
+		assert_eq!(S::uid_of(1, &MINER), Some(1));
+		assert_eq!(S::uid_of(1, &99), None);
+		assert!(S::has_validator_permit(1, 2));
+		assert!(!S::has_validator_permit(1, 1));
+		assert_eq!(S::check_weights(1, &[0, 0], &[1, 1], 0), Err(WeightsError::DuplicateUid));
+		// Applying bypasses the commit-reveal switch: it is how a reveal lands.
+		CommitRevealOn::set(true);
+		assert_eq!(S::apply_weights(1, 2, &[0, 1], &[5, 6], 0), Ok(()));
+		assert_eq!(stored_weights(2), vec![(0, 5), (1, 6)]);
+		assert_noop!(
+			S::apply_weights(1, 2, &[0, 7], &[5, 6], 0),
+			WeightsError::UnknownUid
+		);
+	});
+}
