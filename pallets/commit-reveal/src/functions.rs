@@ -115,10 +115,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn ensure_valid_config(config: &RevealConfig<BlockNumberFor<T>>) -> DispatchResult {
 		ensure!(config.reveal_delay <= T::MaxRevealDelay::get(), Error::<T>::RevealDelayTooLong);
 		ensure!(config.reveal_window > 0u32.into(), Error::<T>::RevealWindowZero);
-		ensure!(
-			config.reveal_window <= T::MaxRevealWindow::get(),
-			Error::<T>::RevealWindowTooLong
-		);
+		ensure!(config.reveal_window <= T::MaxRevealWindow::get(), Error::<T>::RevealWindowTooLong);
 		Ok(())
 	}
 
@@ -136,11 +133,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Note that the commits of `who` on `netuid` are due for reclaim at block `at`.
-	fn queue_reclaim(
-		netuid: NetUid,
-		who: &T::AccountId,
-		at: BlockNumberFor<T>,
-	) -> DispatchResult {
+	fn queue_reclaim(netuid: NetUid, who: &T::AccountId, at: BlockNumberFor<T>) -> DispatchResult {
 		ExpiryQueue::<T>::try_mutate(at, |queue| {
 			let entry = (netuid, who.clone());
 			if queue.contains(&entry) {

@@ -64,10 +64,8 @@ pub mod pallet {
 	use sp_core::H256;
 
 	/// The pending commits of one validator on one subnet.
-	pub type CommitsOf<T> = BoundedVec<
-		PendingCommit<BlockNumberFor<T>>,
-		<T as Config>::MaxPendingCommits,
-	>;
+	pub type CommitsOf<T> =
+		BoundedVec<PendingCommit<BlockNumberFor<T>>, <T as Config>::MaxPendingCommits>;
 
 	/// The (subnet, validator) pairs whose commits are due for reclaim at one block.
 	pub type ExpiriesOf<T> = BoundedVec<
@@ -150,6 +148,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ExpiryQueue<T: Config> =
 		StorageMap<_, Twox64Concat, BlockNumberFor<T>, ExpiriesOf<T>, ValueQuery>;
+
+	/// Reveal configs to set at genesis.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// `(netuid, config)` pairs; each subnet must exist and each config be within bounds.
+		pub reveal_configs: Vec<(NetUid, RevealConfig<BlockNumberFor<T>>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (netuid, config) in &self.reveal_configs {
+				assert!(
+					T::Subnets::subnet_exists(*netuid),
+					"genesis reveal config for unknown subnet"
+				);
+				Pallet::<T>::ensure_valid_config(config)
+					.expect("genesis reveal configs are within the runtime's bounds");
+				RevealConfigs::<T>::insert(netuid, config);
+			}
+		}
+	}
 
 	/// Events of the pallet.
 	#[pallet::event]

@@ -5,7 +5,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use galton_primitives::Uid;
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::{traits::Saturating, RuntimeDebug};
+use sp_runtime::traits::Saturating;
 
 /// How a subnet runs commit-reveal. Set by root or the subnet owner.
 #[derive(
@@ -19,7 +19,9 @@ use sp_runtime::{traits::Saturating, RuntimeDebug};
 	DecodeWithMemTracking,
 	TypeInfo,
 	MaxEncodedLen,
-	RuntimeDebug,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct RevealConfig<BlockNumber> {
 	/// Whether validators must commit, then reveal. While `true`, plain weight setting is refused.
@@ -40,9 +42,7 @@ impl<BlockNumber: Copy + Saturating> RevealConfig<BlockNumber> {
 
 /// A weight commit waiting for its reveal. Its window is fixed when it is made, so a later
 /// config change never moves it.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, RuntimeDebug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen, Debug)]
 pub struct PendingCommit<BlockNumber> {
 	/// The committed hash ([`galton_primitives::commit_hash`]).
 	pub hash: H256,
@@ -55,9 +55,7 @@ pub struct PendingCommit<BlockNumber> {
 }
 
 /// One reveal of a `batch_reveal_weights` call: the preimage of one pending commit.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug,
-)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
 pub struct Reveal {
 	/// The neurons weighed.
 	pub uids: Vec<Uid>,

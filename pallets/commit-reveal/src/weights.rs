@@ -60,7 +60,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight {
 		Weight::from_parts(5_000_000, 0)
 			.saturating_add(Weight::from_parts(30_000_000, 9_000).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_000_000, 2_500).saturating_mul(u.into()).saturating_mul(n.into()))
+			.saturating_add(
+				Weight::from_parts(3_000_000, 2_500)
+					.saturating_mul(u.into())
+					.saturating_mul(n.into()),
+			)
 			.saturating_add(T::DbWeight::get().reads_writes(4, 2).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(u.into()).saturating_mul(n.into()))
 	}
@@ -103,7 +107,11 @@ impl WeightInfo for () {
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight {
 		Weight::from_parts(5_000_000, 0)
 			.saturating_add(Weight::from_parts(30_000_000, 9_000).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_000_000, 2_500).saturating_mul(u.into()).saturating_mul(n.into()))
+			.saturating_add(
+				Weight::from_parts(3_000_000, 2_500)
+					.saturating_mul(u.into())
+					.saturating_mul(n.into()),
+			)
 			.saturating_add(RocksDbWeight::get().reads_writes(4, 2).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(u.into()).saturating_mul(n.into()))
 	}

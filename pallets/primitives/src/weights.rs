@@ -6,7 +6,18 @@ use scale_info::TypeInfo;
 use crate::Uid;
 
 /// Why a weight vector was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 pub enum WeightsError {
 	/// `uids` and `values` have different lengths.
 	LengthMismatch,
@@ -64,8 +75,14 @@ mod tests {
 	#[test]
 	fn each_rule_has_its_error() {
 		assert_eq!(check_weights(&[0, 1], &[1], 10, below_ten), Err(WeightsError::LengthMismatch));
-		assert_eq!(check_weights(&[0, 1, 2], &[1, 1, 1], 2, below_ten), Err(WeightsError::TooManyWeights));
-		assert_eq!(check_weights(&[4, 1, 4], &[1, 1, 1], 10, below_ten), Err(WeightsError::DuplicateUid));
+		assert_eq!(
+			check_weights(&[0, 1, 2], &[1, 1, 1], 2, below_ten),
+			Err(WeightsError::TooManyWeights)
+		);
+		assert_eq!(
+			check_weights(&[4, 1, 4], &[1, 1, 1], 10, below_ten),
+			Err(WeightsError::DuplicateUid)
+		);
 		assert_eq!(check_weights(&[1, 10], &[1, 1], 10, below_ten), Err(WeightsError::UnknownUid));
 	}
 }

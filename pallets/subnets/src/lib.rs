@@ -341,9 +341,15 @@ pub mod pallet {
 		) -> DispatchResult {
 			let hotkey = ensure_signed(origin)?;
 			Self::ensure_subnet(netuid)?;
-			ensure!(!T::CommitReveal::commit_reveal_enabled(netuid), Error::<T>::CommitRevealEnabled);
+			ensure!(
+				!T::CommitReveal::commit_reveal_enabled(netuid),
+				Error::<T>::CommitRevealEnabled
+			);
 			let uid = Uids::<T>::get(netuid, &hotkey).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(ValidatorPermits::<T>::contains_key(netuid, uid), Error::<T>::NoValidatorPermit);
+			ensure!(
+				ValidatorPermits::<T>::contains_key(netuid, uid),
+				Error::<T>::NoValidatorPermit
+			);
 			Self::do_apply_weights(netuid, uid, &uids, &values, version_key)
 				.map_err(Error::<T>::from)?;
 			Ok(())
@@ -443,8 +449,7 @@ impl<T: Config> Pallet<T> {
 		Self::do_check_weights(netuid, uids, values, version_key)?;
 		let pairs: alloc::vec::Vec<(Uid, u16)> =
 			uids.iter().copied().zip(values.iter().copied()).collect();
-		let weights = WeightsOf::<T>::try_from(pairs)
-			.map_err(|_| WeightsError::TooManyWeights)?;
+		let weights = WeightsOf::<T>::try_from(pairs).map_err(|_| WeightsError::TooManyWeights)?;
 		let count = weights.len() as u32;
 		Weights::<T>::insert(netuid, uid, weights);
 		Self::deposit_event(Event::WeightsSet { netuid, uid, count });

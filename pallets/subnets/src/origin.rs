@@ -19,8 +19,9 @@ impl<T: Config> EnsureOriginWithArg<OriginFor<T>, NetUid> for EnsureSubnetOwnerO
 	fn try_origin(origin: OriginFor<T>, netuid: &NetUid) -> Result<(), OriginFor<T>> {
 		match origin.clone().into() {
 			Ok(RawOrigin::Root) => Ok(()),
-			Ok(RawOrigin::Signed(who)) if SubnetOwner::<T>::get(netuid).as_ref() == Some(&who) =>
-				Ok(()),
+			Ok(RawOrigin::Signed(who)) if SubnetOwner::<T>::get(netuid).as_ref() == Some(&who) => {
+				Ok(())
+			}
 			_ => Err(origin),
 		}
 	}

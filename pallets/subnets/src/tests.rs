@@ -1,7 +1,9 @@
 //! Tests for the subnets pallet.
 
-use crate::{mock::*, Error, Event, Keys, NeuronCount, SubnetCount, SubnetOwner, Uids,
-	ValidatorPermits, Weights, WeightsVersionKey};
+use crate::{
+	mock::*, Error, Event, Keys, NeuronCount, SubnetCount, SubnetOwner, Uids, ValidatorPermits,
+	Weights, WeightsVersionKey,
+};
 use frame_support::{assert_noop, assert_ok, traits::EnsureOriginWithArg};
 use galton_primitives::{SubnetsInterface, WeightsError};
 use sp_runtime::DispatchError;
@@ -78,7 +80,9 @@ fn set_validator_permit_works_for_owner_and_root() {
 	build_and_execute(|| {
 		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, 1, true));
 		assert!(ValidatorPermits::<Test>::contains_key(1, 1));
-		System::assert_last_event(Event::ValidatorPermitSet { netuid: 1, uid: 1, granted: true }.into());
+		System::assert_last_event(
+			Event::ValidatorPermitSet { netuid: 1, uid: 1, granted: true }.into(),
+		);
 		assert_ok!(Subnets::set_validator_permit(RuntimeOrigin::root(), 1, 1, false));
 		assert!(!ValidatorPermits::<Test>::contains_key(1, 1));
 	});
@@ -124,10 +128,7 @@ fn set_weights_fails_on_bad_input() {
 		assert_noop!(set(99, 1, vec![0], vec![1], 0), Error::<Test>::NotRegistered);
 		assert_noop!(set(MINER, 1, vec![0], vec![1], 0), Error::<Test>::NoValidatorPermit);
 		assert_noop!(set(VALIDATOR, 1, vec![0, 1], vec![1], 0), Error::<Test>::LengthMismatch);
-		assert_noop!(
-			set(VALIDATOR, 1, vec![0; 6], vec![1; 6], 0),
-			Error::<Test>::TooManyWeights
-		);
+		assert_noop!(set(VALIDATOR, 1, vec![0; 6], vec![1; 6], 0), Error::<Test>::TooManyWeights);
 		assert_noop!(set(VALIDATOR, 1, vec![1, 1], vec![1, 1], 0), Error::<Test>::DuplicateUid);
 		assert_noop!(set(VALIDATOR, 1, vec![3], vec![1], 0), Error::<Test>::UnknownUid);
 		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 5));
@@ -192,9 +193,6 @@ fn interface_reports_registry_and_applies_weights() {
 		CommitRevealOn::set(true);
 		assert_eq!(S::apply_weights(1, 2, &[0, 1], &[5, 6], 0), Ok(()));
 		assert_eq!(stored_weights(2), vec![(0, 5), (1, 6)]);
-		assert_noop!(
-			S::apply_weights(1, 2, &[0, 7], &[5, 6], 0),
-			WeightsError::UnknownUid
-		);
+		assert_noop!(S::apply_weights(1, 2, &[0, 7], &[5, 6], 0), WeightsError::UnknownUid);
 	});
 }

@@ -1,0 +1,112 @@
+//! Test runtime for the commit-reveal pallet, hosted by `pallet-subnets` as in Galton's runtime.
+
+use crate as pallet_commit_reveal;
+use crate::RevealConfig;
+use frame_support::{derive_impl, parameter_types};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Subnets: pallet_subnets,
+		CommitReveal: pallet_commit_reveal,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+parameter_types! {
+	pub const MaxSubnets: u16 = 4;
+	pub const MaxNeurons: u32 = 6;
+	pub const MaxPendingCommits: u32 = 3;
+	pub const MaxRevealDelay: u64 = 100;
+	pub const MaxRevealWindow: u64 = 50;
+	pub const ExpiredRetention: u64 = 5;
+	pub const MaxExpiriesPerBlock: u32 = 4;
+	pub const MaxUids: u32 = 8;
+	pub const MaxSaltLen: u32 = 8;
+	pub const MaxBatchSize: u32 = 4;
+}
+
+impl pallet_subnets::Config for Test {
+	type CommitReveal = CommitReveal;
+	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
+	type MaxSubnets = MaxSubnets;
+	type MaxNeurons = MaxNeurons;
+	type WeightInfo = ();
+}
+
+impl pallet_commit_reveal::Config for Test {
+	type Subnets = Subnets;
+	type ConfigOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
+	type MaxPendingCommits = MaxPendingCommits;
+	type MaxRevealDelay = MaxRevealDelay;
+	type MaxRevealWindow = MaxRevealWindow;
+	type ExpiredRetention = ExpiredRetention;
+	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
+	type MaxUids = MaxUids;
+	type MaxSaltLen = MaxSaltLen;
+	type MaxBatchSize = MaxBatchSize;
+	type WeightInfo = ();
+}
+
+/// Owner of subnets 1 and 2.
+pub const OWNER: u64 = 1;
+/// A validator (permit) on subnets 1 and 2; uid 0 on both.
+pub const VALIDATOR: u64 = 10;
+/// A miner (no permit) on subnet 1, uid 1.
+pub const MINER: u64 = 11;
+/// A second validator on subnet 1, uid 2.
+pub const VALIDATOR_2: u64 = 12;
+/// Subnet 1's reveal delay at genesis.
+pub const DELAY: u64 = 10;
+/// Subnet 1's reveal window at genesis.
+pub const WINDOW: u64 = 5;
+
+/// Genesis: subnets 1 and 2 with the neurons above; subnet 1 runs commit-reveal with
+/// [`DELAY`] and [`WINDOW`]; subnet 2 does not. The chain starts at block 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		subnets: pallet_subnets::GenesisConfig {
+			subnets: vec![
+				(OWNER, vec![(VALIDATOR, true), (MINER, false), (VALIDATOR_2, true)]),
+				(OWNER, vec![(VALIDATOR, true)]),
+			],
+		},
+		commit_reveal: pallet_commit_reveal::GenesisConfig {
+			reveal_configs: vec![(
+				1,
+				RevealConfig { enabled: true, reveal_delay: DELAY, reveal_window: WINDOW },
+			)],
+		},
+	}
+	.build_storage()
+	.expect("the mock genesis is valid");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Run `test` on the mock genesis, then check the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		check_invariants();
+	});
+}
+
+/// Check the pallet's invariants at the current block.
+pub fn check_invariants() {
+	CommitReveal::do_try_state(System::block_number()).expect("commit-reveal invariants hold");
+}
+
+/// Advance to block `n`, running every pallet's `on_finalize` and `on_initialize` hooks.
+pub fn run_to_block(n: u64) {
+	System::run_to_block::<AllPalletsWithSystem>(n);
+}
