@@ -6,6 +6,7 @@
 //! - [`NetUid`] and [`Uid`]: the subnet and neuron identifiers of a subtensor-style chain;
 //! - [`commit_hash`]: the weight commit hash, byte for byte subtensor's `reveal_weights` preimage;
 //! - [`weights::check_weights`]: the validation every weight vector goes through;
+//! - [`EpsilonSchedule::epsilon_at`]: the advantage an older model keeps, by age;
 //! - [`traits`]: the interfaces a host chain implements. Pallets never depend on each other,
 //!   they meet through these traits, which is also what a subtensor fork implements.
 
@@ -13,10 +14,12 @@
 
 extern crate alloc;
 
+pub mod epsilon;
 mod hash;
 pub mod traits;
 pub mod weights;
 
+pub use epsilon::{EpsilonSchedule, ScheduleError};
 pub use hash::commit_hash;
 pub use traits::{CommitRevealStatus, SubnetsInterface};
 pub use weights::{check_weights, WeightsError};

@@ -54,6 +54,10 @@ pub mod pallet {
 	/// The weights one neuron has set: `(uid, value)` pairs, at most one per neuron.
 	pub type WeightsOf<T> = BoundedVec<(Uid, u16), <T as Config>::MaxNeurons>;
 
+	/// A subnet to create at genesis: its owner, then each neuron's hotkey and whether it holds
+	/// a validator permit.
+	pub type GenesisSubnet<AccountId> = (AccountId, Vec<(AccountId, bool)>);
+
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
@@ -123,9 +127,8 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// One entry per subnet, numbered from 1 in order: the owner, then each neuron's hotkey
-		/// and whether it holds a validator permit.
-		pub subnets: Vec<(T::AccountId, Vec<(T::AccountId, bool)>)>,
+		/// One entry per subnet, numbered from 1 in order.
+		pub subnets: Vec<GenesisSubnet<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
