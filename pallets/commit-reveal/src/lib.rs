@@ -48,7 +48,8 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use types::{PendingCommit, Reveal, RevealConfig};
+pub use galton_primitives::{PendingCommit, RevealConfig};
+pub use types::Reveal;
 pub use weights::WeightInfo;
 
 /// Log target of the pallet.

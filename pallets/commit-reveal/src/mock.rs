@@ -35,6 +35,7 @@ parameter_types! {
 
 impl pallet_subnets::Config for Test {
 	type CommitReveal = CommitReveal;
+	type OnDeregister = ();
 	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
 	type MaxSubnets = MaxSubnets;
 	type MaxNeurons = MaxNeurons;

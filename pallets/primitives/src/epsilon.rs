@@ -80,7 +80,7 @@ impl EpsilonSchedule {
 					return Err(ScheduleError::ZeroDecayBlocks);
 				}
 				Ok(())
-			},
+			}
 			EpsilonSchedule::Exponential { start, period_blocks, floor, .. } => {
 				if floor > start {
 					return Err(ScheduleError::FloorAboveStart);
@@ -89,7 +89,7 @@ impl EpsilonSchedule {
 					return Err(ScheduleError::ZeroPeriod);
 				}
 				Ok(())
-			},
+			}
 		}
 	}
 
@@ -114,12 +114,12 @@ impl EpsilonSchedule {
 				let elapsed = age.min(decay);
 				let drop = span * elapsed / decay;
 				Perbill::from_parts(start.deconstruct().saturating_sub(drop as u32))
-			},
+			}
 			EpsilonSchedule::Exponential { start, retain, period_blocks, floor } => {
 				let periods = age / u64::from(period_blocks.max(1));
 				let decayed = start * pow(retain, periods);
 				decayed.max(floor).min(start)
-			},
+			}
 		}
 	}
 }
@@ -156,7 +156,7 @@ mod tests {
 
 	fn exponential() -> EpsilonSchedule {
 		EpsilonSchedule::Exponential {
-			start: Perbill::from_parts(4_000_000),  // 0.4%
+			start: Perbill::from_parts(4_000_000),    // 0.4%
 			retain: Perbill::from_parts(995_000_000), // 0.995
 			period_blocks: 361,
 			floor: Perbill::zero(),
@@ -209,7 +209,8 @@ mod tests {
 	#[test]
 	fn invalid_schedules_are_refused() {
 		let p = Perbill::from_percent;
-		let linear = |start, end, decay_blocks| EpsilonSchedule::Linear { start, end, decay_blocks };
+		let linear =
+			|start, end, decay_blocks| EpsilonSchedule::Linear { start, end, decay_blocks };
 		let exp = |start, period_blocks, floor| EpsilonSchedule::Exponential {
 			start,
 			retain: p(90),
@@ -246,9 +247,16 @@ mod tests {
 			(perbill(), perbill(), 1..=u32::MAX).prop_map(|(a, b, decay_blocks)| {
 				EpsilonSchedule::Linear { start: a.max(b), end: a.min(b), decay_blocks }
 			}),
-			(perbill(), perbill(), perbill(), 1..=u32::MAX).prop_map(|(a, b, retain, period_blocks)| {
-				EpsilonSchedule::Exponential { start: a.max(b), retain, period_blocks, floor: a.min(b) }
-			}),
+			(perbill(), perbill(), perbill(), 1..=u32::MAX).prop_map(
+				|(a, b, retain, period_blocks)| {
+					EpsilonSchedule::Exponential {
+						start: a.max(b),
+						retain,
+						period_blocks,
+						floor: a.min(b),
+					}
+				}
+			),
 		]
 	}
 

@@ -7,6 +7,7 @@
 //! - [`commit_hash`]: the weight commit hash, byte for byte subtensor's `reveal_weights` preimage;
 //! - [`weights::check_weights`]: the validation every weight vector goes through;
 //! - [`EpsilonSchedule::epsilon_at`]: the advantage an older model keeps, by age;
+//! - [`ModelCommitment`], [`Competition`] and the runtime APIs in [`api`];
 //! - [`traits`]: the interfaces a host chain implements. Pallets never depend on each other,
 //!   they meet through these traits, which is also what a subtensor fork implements.
 
@@ -14,14 +15,22 @@
 
 extern crate alloc;
 
+pub mod api;
+mod commit_reveal;
 pub mod epsilon;
 mod hash;
+mod model;
 pub mod traits;
 pub mod weights;
 
+pub use commit_reveal::{PendingCommit, RevealConfig};
 pub use epsilon::{EpsilonSchedule, ScheduleError};
 pub use hash::commit_hash;
-pub use traits::{CommitRevealStatus, SubnetsInterface};
+pub use model::{
+	Competition, CompetitionId, Metric, ModelCommitment, Repo, Revision, MAX_REPO_LEN,
+	MAX_REVISION_LEN,
+};
+pub use traits::{CommitRevealStatus, OnHotkeyDeregistered, SubnetsInterface};
 pub use weights::{check_weights, WeightsError};
 
 /// Identifier of a subnet (subtensor's `netuid`).

@@ -4,6 +4,8 @@
 //! `pallet-subtensor` does. [`CommitRevealStatus`] is implemented by `pallet-commit-reveal` and
 //! read by whoever accepts plain weights.
 
+use sp_runtime::Weight;
+
 use crate::{weights::WeightsError, NetUid, Uid};
 
 /// What Galton's pallets need to know about subnets and neurons, and how revealed weights are
@@ -52,5 +54,30 @@ pub trait CommitRevealStatus {
 impl CommitRevealStatus for () {
 	fn commit_reveal_enabled(_: NetUid) -> bool {
 		false
+	}
+}
+
+/// Told when the host chain deregisters a hotkey from a subnet, so that whatever a pallet keeps
+/// for that hotkey (a model commitment and its claim, say) goes with it.
+pub trait OnHotkeyDeregistered<AccountId> {
+	/// `hotkey` no longer holds a uid on `netuid`.
+	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &AccountId);
+
+	/// The most [`Self::on_hotkey_deregistered`] can cost, charged to the call that
+	/// deregisters.
+	fn weight() -> Weight;
+}
+
+/// Tell every member of the tuple, in order; `()` tells no one.
+#[impl_trait_for_tuples::impl_for_tuples(8)]
+impl<AccountId> OnHotkeyDeregistered<AccountId> for Tuple {
+	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &AccountId) {
+		for_tuples!( #( Tuple::on_hotkey_deregistered(netuid, hotkey); )* );
+	}
+
+	fn weight() -> Weight {
+		let mut weight = Weight::zero();
+		for_tuples!( #( weight = weight.saturating_add(Tuple::weight()); )* );
+		weight
 	}
 }

@@ -8,7 +8,9 @@
 //! ## Overview
 //!
 //! - Anyone can [create a subnet](Pallet::create_subnet) and becomes its owner.
-//! - A hotkey [registers](Pallet::register) on a subnet and gets the next free [`Uid`].
+//! - A hotkey [registers](Pallet::register) on a subnet and gets the next free [`Uid`]; it
+//!   [deregisters](Pallet::deregister) itself, or the owner or root does, and the other pallets
+//!   are told ([`Config::OnDeregister`]).
 //! - The owner (or root) [grants or revokes validator permits](Pallet::set_validator_permit) and
 //!   sets the [minimum weights version key](Pallet::set_weights_version_key).
 //! - A validator [sets weights](Pallet::set_weights) directly, unless the subnet runs
@@ -40,8 +42,9 @@ mod tests;
 pub use origin::EnsureSubnetOwnerOrRoot;
 pub use weights::WeightInfo;
 
+use frame_support::dispatch::DispatchResult;
 use frame_support::traits::Get;
-use galton_primitives::{NetUid, Uid, WeightsError};
+use galton_primitives::{NetUid, OnHotkeyDeregistered, Uid, WeightsError};
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -71,6 +74,9 @@ pub mod pallet {
 		/// Tells whether a subnet runs commit-reveal; plain `set_weights` is refused while it does.
 		type CommitReveal: CommitRevealStatus;
 
+		/// Told when a hotkey is deregistered, so other pallets drop what they keep for it.
+		type OnDeregister: OnHotkeyDeregistered<Self::AccountId>;
+
 		/// Who may change a subnet's settings: root or the subnet's owner.
 		type OwnerOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, NetUid>;
 
@@ -95,9 +101,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SubnetOwner<T: Config> = StorageMap<_, Twox64Concat, NetUid, T::AccountId>;
 
-	/// How many neurons each subnet holds. Uids are numbered `0..NeuronCount`.
+	/// How many uids each subnet has handed out: uids are numbered `0..NeuronCount`, and those
+	/// in [`FreeUids`] are vacant.
 	#[pallet::storage]
 	pub type NeuronCount<T> = StorageMap<_, Twox64Concat, NetUid, u16, ValueQuery>;
+
+	/// The vacant uids of each subnet, left by deregistered hotkeys; reused before new ones.
+	#[pallet::storage]
+	pub type FreeUids<T: Config> =
+		StorageMap<_, Twox64Concat, NetUid, BoundedVec<Uid, T::MaxNeurons>, ValueQuery>;
 
 	/// The hotkey behind each uid of a subnet.
 	#[pallet::storage]
@@ -164,6 +176,15 @@ pub mod pallet {
 			/// The subnet.
 			netuid: NetUid,
 			/// The uid the hotkey received.
+			uid: Uid,
+			/// The hotkey.
+			hotkey: T::AccountId,
+		},
+		/// A hotkey was deregistered from a subnet; its uid is free again.
+		NeuronDeregistered {
+			/// The subnet.
+			netuid: NetUid,
+			/// The uid the hotkey held.
 			uid: Uid,
 			/// The hotkey.
 			hotkey: T::AccountId,
@@ -358,6 +379,30 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Deregister a hotkey from a subnet: its uid, permit and weights go, and the other pallets
+		/// are told ([`Config::OnDeregister`]), so its model commitment and claim go too.
+		///
+		/// The origin must be root, the subnet's owner, or the hotkey itself.
+		///
+		/// - `netuid`: the subnet.
+		/// - `hotkey`: the hotkey to deregister.
+		///
+		/// Fails with [`Error::UnknownSubnet`] or [`Error::NotRegistered`].
+		///
+		/// Emits `NeuronDeregistered`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::deregister().saturating_add(T::OnDeregister::weight()))]
+		pub fn deregister(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			hotkey: T::AccountId,
+		) -> DispatchResult {
+			if let Err(origin) = T::OwnerOrigin::try_origin(origin, &netuid) {
+				ensure!(ensure_signed(origin)? == hotkey, DispatchError::BadOrigin);
+			}
+			Self::do_deregister(netuid, hotkey)
+		}
+
 		/// Set the lowest weights version key a subnet accepts.
 		///
 		/// The origin must be root or the subnet's owner ([`Config::OwnerOrigin`]).
@@ -413,16 +458,37 @@ impl<T: Config> Pallet<T> {
 		if Uids::<T>::contains_key(netuid, &hotkey) {
 			return Err(Error::<T>::AlreadyRegistered);
 		}
-		let uid = NeuronCount::<T>::get(netuid);
-		if u32::from(uid) >= T::MaxNeurons::get() {
-			return Err(Error::<T>::SubnetFull);
-		}
-		// `uid < MaxNeurons <= u16::MAX` (integrity test), so `uid + 1` never saturates.
-		NeuronCount::<T>::insert(netuid, uid.saturating_add(1));
+		let uid = match FreeUids::<T>::mutate(netuid, |free| free.pop()) {
+			Some(uid) => uid,
+			None => {
+				let uid = NeuronCount::<T>::get(netuid);
+				if u32::from(uid) >= T::MaxNeurons::get() {
+					return Err(Error::<T>::SubnetFull);
+				}
+				// `uid < MaxNeurons <= u16::MAX` (integrity test), so `uid + 1` never saturates.
+				NeuronCount::<T>::insert(netuid, uid.saturating_add(1));
+				uid
+			}
+		};
 		Keys::<T>::insert(netuid, uid, &hotkey);
 		Uids::<T>::insert(netuid, &hotkey, uid);
 		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey });
 		Ok(uid)
+	}
+
+	/// Deregister `hotkey` from `netuid`: free its uid, drop its permit and weights, tell
+	/// [`Config::OnDeregister`].
+	pub fn do_deregister(netuid: NetUid, hotkey: T::AccountId) -> DispatchResult {
+		Self::ensure_subnet(netuid)?;
+		let uid = Uids::<T>::take(netuid, &hotkey).ok_or(Error::<T>::NotRegistered)?;
+		Keys::<T>::remove(netuid, uid);
+		ValidatorPermits::<T>::remove(netuid, uid);
+		Weights::<T>::remove(netuid, uid);
+		FreeUids::<T>::try_mutate(netuid, |free| free.try_push(uid))
+			.map_err(|_| Error::<T>::SubnetFull)?;
+		T::OnDeregister::on_hotkey_deregistered(netuid, &hotkey);
+		Self::deposit_event(Event::NeuronDeregistered { netuid, uid, hotkey });
+		Ok(())
 	}
 
 	/// Check weights against the subnet's rules without storing them.
@@ -471,6 +537,11 @@ impl<T: Config> Pallet<T> {
 		for (netuid, uid, hotkey) in Keys::<T>::iter() {
 			ensure!(uid < NeuronCount::<T>::get(netuid), "uid beyond NeuronCount");
 			ensure!(Uids::<T>::get(netuid, &hotkey) == Some(uid), "Keys and Uids disagree");
+			ensure!(!FreeUids::<T>::get(netuid).contains(&uid), "a held uid is listed as free");
+		}
+		for (netuid, free) in FreeUids::<T>::iter() {
+			let held = Keys::<T>::iter_prefix(netuid).count();
+			ensure!(held + free.len() == usize::from(NeuronCount::<T>::get(netuid)), "uids lost");
 		}
 		ensure!(Uids::<T>::iter().count() == Keys::<T>::iter().count(), "Uids has extra entries");
 		for (netuid, uid, ()) in ValidatorPermits::<T>::iter() {

@@ -1,8 +1,9 @@
 //! Test runtime for the subnets pallet.
 
 use crate as pallet_subnets;
+use frame_support::weights::Weight;
 use frame_support::{derive_impl, parameter_types};
-use galton_primitives::{CommitRevealStatus, NetUid};
+use galton_primitives::{CommitRevealStatus, NetUid, OnHotkeyDeregistered};
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -22,6 +23,8 @@ impl frame_system::Config for Test {
 parameter_types! {
 	/// Whether the mock's subnets run commit-reveal; tests flip it.
 	pub static CommitRevealOn: bool = false;
+	/// Every `(netuid, hotkey)` the pallet reported as deregistered.
+	pub static Deregistered: Vec<(NetUid, u64)> = vec![];
 	pub const MaxSubnets: u16 = 3;
 	pub const MaxNeurons: u32 = 5;
 }
@@ -34,8 +37,21 @@ impl CommitRevealStatus for MockCommitReveal {
 	}
 }
 
+/// Records deregistrations in `Deregistered`.
+pub struct RecordDeregistrations;
+impl OnHotkeyDeregistered<u64> for RecordDeregistrations {
+	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &u64) {
+		Deregistered::mutate(|seen| seen.push((netuid, *hotkey)));
+	}
+
+	fn weight() -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
+}
+
 impl pallet_subnets::Config for Test {
 	type CommitReveal = MockCommitReveal;
+	type OnDeregister = RecordDeregistrations;
 	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
 	type MaxSubnets = MaxSubnets;
 	type MaxNeurons = MaxNeurons;
@@ -65,6 +81,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		CommitRevealOn::set(false);
+		Deregistered::set(vec![]);
 	});
 	ext
 }

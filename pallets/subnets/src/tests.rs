@@ -76,6 +76,53 @@ fn register_fails_on_bad_input() {
 }
 
 #[test]
+fn deregister_frees_the_uid_and_tells_other_pallets() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::set_weights(signed(VALIDATOR), 1, vec![1], vec![1], 0));
+		assert_ok!(Subnets::deregister(signed(VALIDATOR), 1, VALIDATOR));
+		assert_eq!(Uids::<Test>::get(1, VALIDATOR), None);
+		assert_eq!(Keys::<Test>::get(1, 0), None);
+		assert!(!ValidatorPermits::<Test>::contains_key(1, 0));
+		assert!(Weights::<Test>::get(1, 0).is_none());
+		assert_eq!(Deregistered::get(), vec![(1, VALIDATOR)]);
+		System::assert_last_event(
+			Event::NeuronDeregistered { netuid: 1, uid: 0, hotkey: VALIDATOR }.into(),
+		);
+		// The vacant uid is reused, without a permit.
+		assert_ok!(Subnets::register(signed(30), 1));
+		assert_eq!(Uids::<Test>::get(1, 30), Some(0));
+		assert!(!ValidatorPermits::<Test>::contains_key(1, 0));
+		assert_eq!(NeuronCount::<Test>::get(1), 3);
+	});
+}
+
+#[test]
+fn deregister_by_owner_or_root() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::deregister(signed(OWNER), 1, MINER));
+		assert_ok!(Subnets::deregister(RuntimeOrigin::root(), 1, VALIDATOR_2));
+		assert_eq!(Deregistered::get(), vec![(1, MINER), (1, VALIDATOR_2)]);
+	});
+}
+
+#[test]
+fn deregister_fails_on_bad_input() {
+	build_and_execute(|| {
+		assert_noop!(Subnets::deregister(signed(MINER), 1, VALIDATOR), DispatchError::BadOrigin);
+		assert_noop!(
+			Subnets::deregister(RuntimeOrigin::none(), 1, VALIDATOR),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Subnets::deregister(RuntimeOrigin::root(), 9, MINER),
+			Error::<Test>::UnknownSubnet
+		);
+		assert_noop!(Subnets::deregister(signed(99), 1, 99), Error::<Test>::NotRegistered);
+		assert!(Deregistered::get().is_empty());
+	});
+}
+
+#[test]
 fn set_validator_permit_works_for_owner_and_root() {
 	build_and_execute(|| {
 		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, 1, true));

@@ -21,6 +21,7 @@ pub trait WeightInfo {
 	fn set_validator_permit() -> Weight;
 	fn set_weights(n: u32) -> Weight;
 	fn set_weights_version_key() -> Weight;
+	fn deregister() -> Weight;
 }
 
 /// Weights for `pallet_subnets` using the host chain's database weights.
@@ -64,6 +65,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Subnets::SubnetOwner` (r:2), `Subnets::Uids` (r:1 w:1), `Subnets::Keys` (w:1),
+	/// `Subnets::ValidatorPermits` (w:1), `Subnets::Weights` (w:1), `Subnets::FreeUids` (r:1 w:1)
+	fn deregister() -> Weight {
+		Weight::from_parts(25_000_000, 3_600)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 /// For tests and backwards compatibility: the same figures with RocksDB weights.
@@ -94,5 +102,10 @@ impl WeightInfo for () {
 		Weight::from_parts(14_000_000, 3_600)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn deregister() -> Weight {
+		Weight::from_parts(25_000_000, 3_600)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

@@ -1,0 +1,53 @@
+//! The commit-reveal values the pallet stores and the runtime API returns.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::traits::Saturating;
+
+/// How a subnet runs commit-reveal. Set by root or the subnet owner.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct RevealConfig<BlockNumber> {
+	/// Whether validators must commit, then reveal. While `true`, plain weight setting is refused.
+	pub enabled: bool,
+	/// Blocks between a commit and the first block its reveal is accepted.
+	pub reveal_delay: BlockNumber,
+	/// How many blocks the reveal stays open once it opens. At least one.
+	pub reveal_window: BlockNumber,
+}
+
+impl<BlockNumber: Copy + Saturating> RevealConfig<BlockNumber> {
+	/// The reveal window of a commit made at `committed_at`: `[from, until)`.
+	pub fn window_for(&self, committed_at: BlockNumber) -> (BlockNumber, BlockNumber) {
+		let from = committed_at.saturating_add(self.reveal_delay);
+		(from, from.saturating_add(self.reveal_window))
+	}
+}
+
+/// A weight commit waiting for its reveal. Its window is fixed when it is made, so a later
+/// config change never moves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct PendingCommit<BlockNumber> {
+	/// The committed hash ([`crate::commit_hash`]).
+	pub hash: H256,
+	/// The block the commit was included in.
+	pub committed_at: BlockNumber,
+	/// The first block a reveal is accepted.
+	pub reveal_from: BlockNumber,
+	/// The first block a reveal is refused as expired.
+	pub expires_at: BlockNumber,
+}
