@@ -1,6 +1,9 @@
 //! Runtime APIs that Galton's pallets back; the runtime implements them, the evaluator and
 //! wallets call them.
 
+// `decl_runtime_apis!` repeats the generic bounds in the code it generates.
+#![allow(clippy::multiple_bound_locations)]
+
 use alloc::vec::Vec;
 use codec::Codec;
 use sp_runtime::Perbill;
