@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use frame_support::{ensure, traits::Get};
 use frame_system::pallet_prelude::BlockNumberFor;
-use galton_primitives::{commit_hash, CommitRevealStatus, NetUid, SubnetsInterface};
+use galton_primitives::{commit_hash, CommitRevealStatus, NetUid, SubnetsInterface, Uid};
 use sp_core::H256;
 use sp_runtime::{traits::Saturating, DispatchResult};
 
@@ -13,9 +13,13 @@ use crate::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Commit `hash` for validator `who` on `netuid`: every check of `commit_weights`, then the
-	/// commit and its reclaim entry are stored.
-	pub(crate) fn do_commit(who: &T::AccountId, netuid: NetUid, hash: H256) -> DispatchResult {
+	/// Run every check of `commit_weights` without writing anything; on success, return the
+	/// subnet's reveal config, which fixes the new commit's window.
+	pub(crate) fn check_commit(
+		who: &T::AccountId,
+		netuid: NetUid,
+		hash: H256,
+	) -> Result<RevealConfig<BlockNumberFor<T>>, Error<T>> {
 		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
 		let config = RevealConfigs::<T>::get(netuid);
 		ensure!(config.enabled, Error::<T>::CommitRevealDisabled);
@@ -23,16 +27,31 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Subnets::has_validator_permit(netuid, uid), Error::<T>::NoValidatorPermit);
 
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut commits = PendingCommits::<T>::get(netuid, who);
+		let commits = PendingCommits::<T>::get(netuid, who);
 		let mut live = commits.iter().filter(|commit| commit.expires_at > now);
 		ensure!(!live.clone().any(|commit| commit.hash == hash), Error::<T>::DuplicateCommit);
 		ensure!(
 			(live.by_ref().count() as u32) < T::MaxPendingCommits::get(),
 			Error::<T>::TooManyPendingCommits
 		);
+		let (_, expires_at) = config.window_for(now);
+		let queue = ExpiryQueue::<T>::get(Self::reclaim_block(expires_at));
+		let entry = (netuid, who.clone());
+		ensure!(
+			queue.contains(&entry) || (queue.len() as u32) < T::MaxExpiriesPerBlock::get(),
+			Error::<T>::ExpiryQueueFull
+		);
+		Ok(config)
+	}
 
+	/// Commit `hash` for validator `who` on `netuid`: every check of `commit_weights`, then the
+	/// commit and its reclaim entry are stored.
+	pub(crate) fn do_commit(who: &T::AccountId, netuid: NetUid, hash: H256) -> DispatchResult {
+		let config = Self::check_commit(who, netuid, hash)?;
+		let now = frame_system::Pallet::<T>::block_number();
 		let (reveal_from, expires_at) = config.window_for(now);
-		Self::queue_reclaim(netuid, who, expires_at.saturating_add(T::ExpiredRetention::get()))?;
+		Self::queue_reclaim(netuid, who, Self::reclaim_block(expires_at))?;
+		let mut commits = PendingCommits::<T>::get(netuid, who);
 		Self::drop_expired(netuid, who, &mut commits, now);
 		commits
 			.try_push(PendingCommit { hash, committed_at: now, reveal_from, expires_at })
@@ -48,9 +67,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Reveal `reveal` for validator `who` on `netuid`: every check of `reveal_weights`, then the
-	/// weights go to the host chain and the commit is deleted.
-	pub(crate) fn do_reveal(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> DispatchResult {
+	/// Run every check of `reveal_weights` except the weights' own validity, without writing
+	/// anything; on success, return the validator's uid, its commits, the position of the
+	/// matching one, and the hash.
+	pub(crate) fn check_reveal(
+		who: &T::AccountId,
+		netuid: NetUid,
+		reveal: &Reveal,
+	) -> Result<(Uid, CommitsOf<T>, usize, H256), Error<T>> {
 		let max_uids = T::MaxUids::get() as usize;
 		ensure!(
 			reveal.uids.len() <= max_uids && reveal.values.len() <= max_uids,
@@ -60,7 +84,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
 		let uid = T::Subnets::uid_of(netuid, who).ok_or(Error::<T>::NotRegistered)?;
 
-		let mut commits = PendingCommits::<T>::get(netuid, who);
+		let commits = PendingCommits::<T>::get(netuid, who);
 		ensure!(!commits.is_empty(), Error::<T>::NoPendingCommits);
 		let hash = commit_hash(
 			who,
@@ -79,13 +103,24 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now >= commit.reveal_from, Error::<T>::RevealTooEarly);
 		ensure!(now < commit.expires_at, Error::<T>::CommitExpired);
+		Ok((uid, commits, index, hash))
+	}
 
+	/// Reveal `reveal` for validator `who` on `netuid`: every check of `reveal_weights`, then the
+	/// weights go to the host chain and the commit is deleted.
+	pub(crate) fn do_reveal(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> DispatchResult {
+		let (uid, mut commits, index, hash) = Self::check_reveal(who, netuid, reveal)?;
 		T::Subnets::apply_weights(netuid, uid, &reveal.uids, &reveal.values, reveal.version_key)
 			.map_err(Error::<T>::from)?;
 		commits.remove(index);
 		Self::store_commits(netuid, who, commits);
 		Self::deposit_event(Event::WeightsRevealed { netuid, who: who.clone(), commit_hash: hash });
 		Ok(())
+	}
+
+	/// The block that reclaims a commit expiring at `expires_at`.
+	fn reclaim_block(expires_at: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		expires_at.saturating_add(T::ExpiredRetention::get())
 	}
 
 	/// Reclaim the commits due at block `now`; returns how many validators' lists were visited.
@@ -180,13 +215,12 @@ impl<T: Config> Pallet<T> {
 	/// no validator holds the same hash twice or an empty list; the queue holds no past block.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-		let retention = T::ExpiredRetention::get();
 		for (netuid, who, commits) in PendingCommits::<T>::iter() {
 			ensure!(!commits.is_empty(), "an empty commit list is stored");
 			for (index, commit) in commits.iter().enumerate() {
 				ensure!(commit.committed_at <= commit.reveal_from, "window opens before commit");
 				ensure!(commit.reveal_from < commit.expires_at, "empty reveal window");
-				let reclaim_at = commit.expires_at.saturating_add(retention);
+				let reclaim_at = Self::reclaim_block(commit.expires_at);
 				ensure!(reclaim_at > now, "a commit outlived its reclaim block");
 				ensure!(
 					ExpiryQueue::<T>::get(reclaim_at).contains(&(netuid, who.clone())),

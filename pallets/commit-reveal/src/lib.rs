@@ -12,6 +12,8 @@
 //!   go to the host chain through [`galton_primitives::SubnetsInterface::apply_weights`].
 //! - [`Pallet::batch_commit_weights`] commits on several subnets at once and
 //!   [`Pallet::batch_reveal_weights`] reveals several commits of one subnet, all or nothing.
+//! - A valid commit or reveal is free of fees; [`CheckCommitReveal`] refuses doomed ones in the
+//!   transaction pool, before they take block space.
 //! - Root or the subnet owner ([`Config::ConfigOrigin`]) [sets](Pallet::set_reveal_config) a
 //!   subnet's [`RevealConfig`]; while it is enabled, plain weight setting is refused
 //!   ([`galton_primitives::CommitRevealStatus`]).
@@ -39,6 +41,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod extension;
 mod functions;
 mod types;
 pub mod weights;
@@ -48,6 +51,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use extension::{invalid, CheckCommitReveal, COMMIT_REVEAL_PRIORITY};
 pub use galton_primitives::{PendingCommit, RevealConfig};
 pub use types::Reveal;
 pub use weights::WeightInfo;
@@ -61,7 +65,7 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{pallet_prelude::*, traits::EnsureOriginWithArg};
 	use frame_system::pallet_prelude::*;
-	use galton_primitives::{NetUid, SubnetsInterface, Uid, WeightsError};
+	use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface, Uid, WeightsError};
 	use sp_core::H256;
 
 	/// The pending commits of one validator on one subnet.
@@ -124,7 +128,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBatchSize: Get<u32>;
 
-		/// Weights of the calls and the hook, from the pallet's benchmarks.
+		/// Recognises the host chain's plain weight-setting call, so that [`CheckCommitReveal`]
+		/// refuses it in the pool while its subnet runs commit-reveal. `()` recognises none.
+		type PlainWeightsCall: PlainWeightsCall<<Self as frame_system::Config>::RuntimeCall>;
+
+		/// Weights of the calls, the hook and the transaction extension, from the pallet's
+		/// benchmarks.
 		type WeightInfo: WeightInfo;
 	}
 
@@ -268,6 +277,9 @@ pub mod pallet {
 		RevealWindowZero,
 		/// `reveal_window` is longer than the chain allows (`MaxRevealWindow`).
 		RevealWindowTooLong,
+		/// The subnet runs commit-reveal, so plain weight setting is refused: commit a hash with
+		/// `commit_weights`, then reveal. (Raised by the [`CheckCommitReveal`] extension.)
+		UseCommitReveal,
 	}
 
 	impl<T> From<WeightsError> for Error<T> {
@@ -325,9 +337,10 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			netuid: NetUid,
 			commit_hash: H256,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_commit(&who, netuid, commit_hash)
+			Self::do_commit(&who, netuid, commit_hash)?;
+			Ok(Pays::No.into())
 		}
 
 		/// Reveal the weights of a pending commit; the host chain stores them.
@@ -355,9 +368,10 @@ pub mod pallet {
 			values: Vec<u16>,
 			salt: Vec<u16>,
 			version_key: u64,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal(&who, netuid, &Reveal { uids, values, salt, version_key })
+			Self::do_reveal(&who, netuid, &Reveal { uids, values, salt, version_key })?;
+			Ok(Pays::No.into())
 		}
 
 		/// Commit weight hashes on several subnets in one call; all or nothing.
@@ -376,10 +390,13 @@ pub mod pallet {
 		pub fn batch_commit_weights(
 			origin: OriginFor<T>,
 			commits: Vec<(NetUid, H256)>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::ensure_batch_size(commits.len())?;
-			commits.into_iter().try_for_each(|(netuid, hash)| Self::do_commit(&who, netuid, hash))
+			commits
+				.into_iter()
+				.try_for_each(|(netuid, hash)| Self::do_commit(&who, netuid, hash))?;
+			Ok(Pays::No.into())
 		}
 
 		/// Reveal several pending commits of one subnet in one call; all or nothing.
@@ -403,10 +420,11 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			netuid: NetUid,
 			reveals: Vec<Reveal>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::ensure_batch_size(reveals.len())?;
-			reveals.iter().try_for_each(|reveal| Self::do_reveal(&who, netuid, reveal))
+			reveals.iter().try_for_each(|reveal| Self::do_reveal(&who, netuid, reveal))?;
+			Ok(Pays::No.into())
 		}
 
 		/// Set how a subnet runs commit-reveal.

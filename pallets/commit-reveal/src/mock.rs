@@ -44,6 +44,7 @@ impl pallet_subnets::Config for Test {
 
 impl pallet_commit_reveal::Config for Test {
 	type Subnets = Subnets;
+	type PlainWeightsCall = pallet_subnets::SetWeightsCall<Test>;
 	type ConfigOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
 	type MaxPendingCommits = MaxPendingCommits;
 	type MaxRevealDelay = MaxRevealDelay;

@@ -9,6 +9,7 @@ use galton_primitives::{commit_hash, CommitRevealStatus};
 use sp_core::H256;
 use sp_runtime::{DispatchError, DispatchResult};
 
+mod extension;
 mod model;
 
 /// The uids every standard test reveal weighs.
@@ -31,11 +32,15 @@ fn hash_of(who: u64, netuid: u16, reveal: &Reveal) -> H256 {
 
 fn commit(who: u64, netuid: u16, reveal: &Reveal) -> DispatchResult {
 	CommitReveal::commit_weights(signed(who), netuid, hash_of(who, netuid, reveal))
+		.map(drop)
+		.map_err(|error| error.error)
 }
 
 fn reveal(who: u64, netuid: u16, reveal: &Reveal) -> DispatchResult {
 	let Reveal { uids, values, salt, version_key } = reveal.clone();
 	CommitReveal::reveal_weights(signed(who), netuid, uids, values, salt, version_key)
+		.map(drop)
+		.map_err(|error| error.error)
 }
 
 fn stored_weights(netuid: u16, uid: u16) -> Vec<(u16, u16)> {

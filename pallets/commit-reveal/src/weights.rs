@@ -22,6 +22,7 @@ pub trait WeightInfo {
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight;
 	fn set_reveal_config() -> Weight;
 	fn reclaim_expired(e: u32) -> Weight;
+	fn check_commit_reveal(n: u32) -> Weight;
 }
 
 /// Weights for `pallet_commit_reveal` using the host chain's database weights.
@@ -83,6 +84,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Subnets::SubnetOwner` (r:n), `CommitReveal::RevealConfigs` (r:n),
+	/// `Subnets::Uids` (r:n), `Subnets::ValidatorPermits` (r:n),
+	/// `CommitReveal::PendingCommits` (r:n), `CommitReveal::ExpiryQueue` (r:n)
+	/// The range of component `n` is `[1, MaxBatchSize]`.
+	fn check_commit_reveal(n: u32) -> Weight {
+		Weight::from_parts(8_000_000, 9_000)
+			.saturating_add(Weight::from_parts(10_000_000, 9_000).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64).saturating_mul(n.into()))
+	}
 }
 
 /// For tests and backwards compatibility: the same figures with RocksDB weights.
@@ -126,5 +136,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads_writes(1, 1).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn check_commit_reveal(n: u32) -> Weight {
+		Weight::from_parts(8_000_000, 9_000)
+			.saturating_add(Weight::from_parts(10_000_000, 9_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64).saturating_mul(n.into()))
 	}
 }

@@ -30,7 +30,7 @@ pub use model::{
 	Competition, CompetitionId, Metric, ModelCommitment, Repo, Revision, MAX_REPO_LEN,
 	MAX_REVISION_LEN,
 };
-pub use traits::{CommitRevealStatus, OnHotkeyDeregistered, SubnetsInterface};
+pub use traits::{CommitRevealStatus, OnHotkeyDeregistered, PlainWeightsCall, SubnetsInterface};
 pub use weights::{check_weights, WeightsError};
 
 /// Identifier of a subnet (subtensor's `netuid`).

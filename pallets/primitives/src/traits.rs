@@ -81,3 +81,17 @@ impl<AccountId> OnHotkeyDeregistered<AccountId> for Tuple {
 		weight
 	}
 }
+
+/// Recognises the host chain's plain weight-setting call and the subnet it targets, so that
+/// commit-reveal can refuse it in the transaction pool.
+pub trait PlainWeightsCall<Call> {
+	/// The subnet `call` sets weights on, if it is the host's plain weight-setting call.
+	fn netuid(call: &Call) -> Option<NetUid>;
+}
+
+/// Recognises no call.
+impl<Call> PlainWeightsCall<Call> for () {
+	fn netuid(_: &Call) -> Option<NetUid> {
+		None
+	}
+}

@@ -1,8 +1,26 @@
-//! [`SubnetsInterface`] for the pallet: what the anti-copying pallets see of this registry.
+//! What the anti-copying pallets see of this registry: [`SubnetsInterface`], and
+//! [`SetWeightsCall`] to recognise its plain weight-setting call.
 
-use galton_primitives::{NetUid, SubnetsInterface, Uid, WeightsError};
+use core::marker::PhantomData;
+use frame_support::traits::IsSubType;
+use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface, Uid, WeightsError};
 
-use crate::{Config, Pallet, SubnetOwner, Uids, ValidatorPermits};
+use crate::{Call, Config, Pallet, SubnetOwner, Uids, ValidatorPermits};
+
+/// Recognises [`Pallet::set_weights`] inside the runtime's call type, for commit-reveal's
+/// transaction extension.
+pub struct SetWeightsCall<T>(PhantomData<T>);
+
+impl<T: Config, RuntimeCall: IsSubType<Call<T>>> PlainWeightsCall<RuntimeCall>
+	for SetWeightsCall<T>
+{
+	fn netuid(call: &RuntimeCall) -> Option<NetUid> {
+		match call.is_sub_type() {
+			Some(Call::set_weights { netuid, .. }) => Some(*netuid),
+			_ => None,
+		}
+	}
+}
 
 impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 	fn subnet_owner(netuid: NetUid) -> Option<T::AccountId> {

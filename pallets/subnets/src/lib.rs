@@ -39,6 +39,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use interface::SetWeightsCall;
 pub use origin::EnsureSubnetOwnerOrRoot;
 pub use weights::WeightInfo;
 

@@ -1,0 +1,209 @@
+//! [`CheckCommitReveal`]: refuses doomed commit-reveal transactions in the transaction pool,
+//! before they take block space or fees.
+
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use core::{fmt, marker::PhantomData};
+use frame_support::{
+	dispatch::DispatchInfo,
+	pallet_prelude::{TransactionSource, Weight},
+	traits::{Get, IsSubType, OriginTrait},
+};
+use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::{
+	impl_tx_ext_default,
+	traits::{
+		AsSystemOriginSigner, DispatchInfoOf, Dispatchable, Implication, TransactionExtension,
+		ValidateResult,
+	},
+	transaction_validity::{
+		InvalidTransaction, TransactionPriority, TransactionValidityError, ValidTransaction,
+	},
+	DispatchError,
+};
+
+use crate::{Call, Config, Error, Pallet, Reveal, RevealConfigs, WeightInfo};
+
+/// The priority of a valid commit or reveal: above ordinary transfers, whose priority comes from
+/// their fee and tip, so that a reveal is not crowded out of its window.
+pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX / 4;
+
+/// A transaction extension that checks commit-reveal transactions against the chain's state
+/// when they enter the pool and again when a block includes them:
+///
+/// - `commit_weights` and `batch_commit_weights`: every check of the call (subnet, commit-reveal
+///   on, registration, validator permit, no duplicate, pending limit, reclaim queue);
+/// - `reveal_weights` and `batch_reveal_weights`: a matching commit inside its window, and
+///   weights the host chain accepts;
+/// - the host's plain weight-setting call ([`Config::PlainWeightsCall`]) while the subnet runs
+///   commit-reveal.
+///
+/// A refused transaction fails with `InvalidTransaction::Custom(index)`, where `index` is the
+/// position of the [`Error`] variant in this pallet's error enum, as the chain's metadata lists
+/// it (see [`invalid`]). A valid commit or reveal gets [`COMMIT_REVEAL_PRIORITY`] and a
+/// `provides` tag of its (subnet, signer, hash), so a duplicate cannot enter the pool.
+///
+/// Calls wrapped in other calls (`utility::batch`, `sudo`) are checked by the dispatch only.
+#[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
+#[scale_info(skip_type_params(T))]
+pub struct CheckCommitReveal<T: Config + Send + Sync>(PhantomData<T>);
+
+impl<T: Config + Send + Sync> CheckCommitReveal<T> {
+	/// The extension; it carries no data.
+	pub fn new() -> Self {
+		Self(PhantomData)
+	}
+}
+
+impl<T: Config + Send + Sync> Default for CheckCommitReveal<T> {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
+impl<T: Config + Send + Sync> fmt::Debug for CheckCommitReveal<T> {
+	fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+		write!(f, "CheckCommitReveal")
+	}
+}
+
+/// The pool error for a pallet error: `InvalidTransaction::Custom` with the error's index.
+pub fn invalid<T: Config>(error: Error<T>) -> TransactionValidityError {
+	let index = match DispatchError::from(error) {
+		DispatchError::Module(module) => module.error[0],
+		_ => u8::MAX,
+	};
+	InvalidTransaction::Custom(index).into()
+}
+
+/// What a valid commit or reveal of `who` on `netuid` with `hash` tells the pool.
+fn valid_for<AccountId: Encode>(
+	kind: &'static [u8],
+	items: impl Iterator<Item = (NetUid, H256)>,
+	who: &AccountId,
+) -> ValidTransaction {
+	let mut validity = ValidTransaction::with_tag_prefix("CommitReveal")
+		.priority(COMMIT_REVEAL_PRIORITY)
+		.longevity(64)
+		.propagate(true);
+	for (netuid, hash) in items {
+		validity = validity.and_provides((kind, netuid, who, hash));
+	}
+	validity.into()
+}
+
+impl<T: Config + Send + Sync> CheckCommitReveal<T> {
+	/// Check `call` as signed by `who`; `Ok(None)` for calls this extension does not concern.
+	fn check(
+		who: &T::AccountId,
+		call: &T::RuntimeCall,
+	) -> Result<Option<ValidTransaction>, TransactionValidityError>
+	where
+		T::RuntimeCall: IsSubType<Call<T>>,
+	{
+		if let Some(netuid) = T::PlainWeightsCall::netuid(call) {
+			if RevealConfigs::<T>::get(netuid).enabled {
+				return Err(invalid(Error::<T>::UseCommitReveal));
+			}
+			return Ok(None);
+		}
+		let Some(call) = call.is_sub_type() else { return Ok(None) };
+		let validity = match call {
+			Call::commit_weights { netuid, commit_hash } => {
+				Pallet::<T>::check_commit(who, *netuid, *commit_hash).map_err(invalid)?;
+				valid_for(b"commit", [(*netuid, *commit_hash)].into_iter(), who)
+			}
+			Call::batch_commit_weights { commits } => {
+				Self::check_batch_size(commits.len())?;
+				for (netuid, hash) in commits {
+					Pallet::<T>::check_commit(who, *netuid, *hash).map_err(invalid)?;
+				}
+				valid_for(b"commit", commits.iter().copied(), who)
+			}
+			Call::reveal_weights { netuid, uids, values, salt, version_key } => {
+				let reveal = Reveal {
+					uids: uids.clone(),
+					values: values.clone(),
+					salt: salt.clone(),
+					version_key: *version_key,
+				};
+				let hash = Self::check_one_reveal(who, *netuid, &reveal)?;
+				valid_for(b"reveal", [(*netuid, hash)].into_iter(), who)
+			}
+			Call::batch_reveal_weights { netuid, reveals } => {
+				Self::check_batch_size(reveals.len())?;
+				let hashes = reveals
+					.iter()
+					.map(|reveal| Self::check_one_reveal(who, *netuid, reveal))
+					.collect::<Result<alloc::vec::Vec<_>, _>>()?;
+				valid_for(b"reveal", hashes.into_iter().map(|hash| (*netuid, hash)), who)
+			}
+			_ => return Ok(None),
+		};
+		Ok(Some(validity))
+	}
+
+	/// Refuse a batch that is empty or larger than `MaxBatchSize`.
+	fn check_batch_size(len: usize) -> Result<(), TransactionValidityError> {
+		if len == 0 {
+			return Err(invalid(Error::<T>::EmptyBatch));
+		}
+		if len > T::MaxBatchSize::get() as usize {
+			return Err(invalid(Error::<T>::BatchTooLarge));
+		}
+		Ok(())
+	}
+
+	/// Check one reveal, including the weights' validity on the host chain; return its hash.
+	fn check_one_reveal(
+		who: &T::AccountId,
+		netuid: NetUid,
+		reveal: &Reveal,
+	) -> Result<H256, TransactionValidityError> {
+		let (_, _, _, hash) = Pallet::<T>::check_reveal(who, netuid, reveal).map_err(invalid)?;
+		T::Subnets::check_weights(netuid, &reveal.uids, &reveal.values, reveal.version_key)
+			.map_err(|error| invalid(Error::<T>::from(error)))?;
+		Ok(hash)
+	}
+}
+
+impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckCommitReveal<T>
+where
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo> + IsSubType<Call<T>>,
+	<T::RuntimeCall as Dispatchable>::RuntimeOrigin:
+		AsSystemOriginSigner<T::AccountId> + OriginTrait + Clone,
+{
+	const IDENTIFIER: &'static str = "CheckCommitReveal";
+	type Implicit = ();
+	type Val = ();
+	type Pre = ();
+
+	fn weight(&self, call: &T::RuntimeCall) -> Weight {
+		let items = match call.is_sub_type() {
+			Some(Call::batch_commit_weights { commits }) => commits.len(),
+			Some(Call::batch_reveal_weights { reveals, .. }) => reveals.len(),
+			_ => 1,
+		};
+		T::WeightInfo::check_commit_reveal(items as u32)
+	}
+
+	fn validate(
+		&self,
+		origin: <T::RuntimeCall as Dispatchable>::RuntimeOrigin,
+		call: &T::RuntimeCall,
+		_info: &DispatchInfoOf<T::RuntimeCall>,
+		_len: usize,
+		_self_implicit: Self::Implicit,
+		_inherited_implication: &impl Implication,
+		_source: TransactionSource,
+	) -> ValidateResult<Self::Val, T::RuntimeCall> {
+		let Some(who) = origin.as_system_origin_signer() else {
+			return Ok((ValidTransaction::default(), (), origin));
+		};
+		let validity = Self::check(who, call)?.unwrap_or_default();
+		Ok((validity, (), origin))
+	}
+
+	impl_tx_ext_default!(T::RuntimeCall; prepare);
+}

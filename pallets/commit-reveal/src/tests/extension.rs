@@ -1,0 +1,234 @@
+//! Tests of the `CheckCommitReveal` transaction extension and of the feeless calls.
+
+use super::*;
+use crate::{invalid, Call, CheckCommitReveal, WeightInfo, COMMIT_REVEAL_PRIORITY};
+use frame_support::{
+	dispatch::{GetDispatchInfo, Pays},
+	pallet_prelude::TransactionSource,
+};
+use sp_runtime::{
+	traits::DispatchTransaction,
+	transaction_validity::{TransactionValidityError, ValidTransaction},
+};
+
+/// Validate `call` signed by `who` as the transaction pool does.
+fn validate(
+	who: Option<u64>,
+	call: Call<Test>,
+) -> Result<ValidTransaction, TransactionValidityError> {
+	validate_runtime_call(who, RuntimeCall::CommitReveal(call))
+}
+
+fn validate_runtime_call(
+	who: Option<u64>,
+	call: RuntimeCall,
+) -> Result<ValidTransaction, TransactionValidityError> {
+	let origin = who.map_or_else(RuntimeOrigin::none, RuntimeOrigin::signed);
+	let info = call.get_dispatch_info();
+	CheckCommitReveal::<Test>::new()
+		.validate_only(origin, &call, &info, 0, TransactionSource::External, 0)
+		.map(|(validity, _, _)| validity)
+}
+
+fn commit_call(who: u64, reveal: &Reveal) -> Call<Test> {
+	Call::commit_weights { netuid: 1, commit_hash: hash_of(who, 1, reveal) }
+}
+
+fn reveal_call(reveal: &Reveal) -> Call<Test> {
+	let Reveal { uids, values, salt, version_key } = reveal.clone();
+	Call::reveal_weights { netuid: 1, uids, values, salt, version_key }
+}
+
+#[test]
+fn valid_commit_gets_priority_and_a_tag() {
+	build_and_execute(|| {
+		let validity = validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(1)))
+			.expect("a valid commit passes");
+		assert_eq!(validity.priority, COMMIT_REVEAL_PRIORITY);
+		assert_eq!(validity.provides.len(), 1);
+	});
+}
+
+#[test]
+fn doomed_commits_are_refused_with_the_pallet_error() {
+	build_and_execute(|| {
+		assert_eq!(
+			validate(Some(MINER), commit_call(MINER, &standard(1))),
+			Err(invalid(Error::<Test>::NoValidatorPermit))
+		);
+		assert_eq!(
+			validate(Some(99), commit_call(99, &standard(1))),
+			Err(invalid(Error::<Test>::NotRegistered))
+		);
+		let disabled = Call::commit_weights { netuid: 2, commit_hash: H256::zero() };
+		assert_eq!(
+			validate(Some(VALIDATOR), disabled),
+			Err(invalid(Error::<Test>::CommitRevealDisabled))
+		);
+		for salt in 0..3 {
+			assert_ok!(commit(VALIDATOR, 1, &standard(salt)));
+		}
+		assert_eq!(
+			validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(9))),
+			Err(invalid(Error::<Test>::TooManyPendingCommits))
+		);
+		assert_eq!(
+			validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(0))),
+			Err(invalid(Error::<Test>::DuplicateCommit))
+		);
+	});
+}
+
+#[test]
+fn error_codes_follow_the_error_enum() {
+	use sp_runtime::transaction_validity::InvalidTransaction;
+	// `UnknownSubnet` is the first error, `CommitExpired` the eleventh.
+	assert_eq!(invalid::<Test>(Error::UnknownSubnet), InvalidTransaction::Custom(0).into());
+	assert_eq!(invalid::<Test>(Error::CommitExpired), InvalidTransaction::Custom(10).into());
+}
+
+#[test]
+fn reveals_are_checked_against_their_window() {
+	build_and_execute(|| {
+		let weights = standard(1);
+		assert_ok!(commit(VALIDATOR, 1, &weights));
+		run_to_block(1 + DELAY - 1);
+		assert_eq!(
+			validate(Some(VALIDATOR), reveal_call(&weights)),
+			Err(invalid(Error::<Test>::RevealTooEarly))
+		);
+		run_to_block(1 + DELAY);
+		let first = validate(Some(VALIDATOR), reveal_call(&weights)).expect("inside the window");
+		assert_eq!(first.priority, COMMIT_REVEAL_PRIORITY);
+		// The same reveal twice provides the same tag, so the pool keeps one.
+		let second = validate(Some(VALIDATOR), reveal_call(&weights)).expect("still valid");
+		assert_eq!(first.provides, second.provides);
+		assert_eq!(
+			validate(Some(VALIDATOR), reveal_call(&standard(2))),
+			Err(invalid(Error::<Test>::NoMatchingCommit))
+		);
+		assert_eq!(
+			validate(Some(VALIDATOR_2), reveal_call(&weights)),
+			Err(invalid(Error::<Test>::NoPendingCommits))
+		);
+		run_to_block(1 + DELAY + WINDOW);
+		assert_eq!(
+			validate(Some(VALIDATOR), reveal_call(&weights)),
+			Err(invalid(Error::<Test>::CommitExpired))
+		);
+	});
+}
+
+#[test]
+fn reveals_of_weights_the_host_refuses_are_refused() {
+	build_and_execute(|| {
+		let duplicate = Reveal { uids: vec![1, 1], values: vec![1, 1], ..standard(1) };
+		assert_ok!(commit(VALIDATOR, 1, &duplicate));
+		run_to_block(1 + DELAY);
+		assert_eq!(
+			validate(Some(VALIDATOR), reveal_call(&duplicate)),
+			Err(invalid(Error::<Test>::DuplicateUid))
+		);
+	});
+}
+
+#[test]
+fn batches_are_checked_item_by_item() {
+	build_and_execute(|| {
+		let good = hash_of(VALIDATOR, 1, &standard(1));
+		let batch = |commits: Vec<(u16, H256)>| Call::batch_commit_weights { commits };
+		assert!(validate(Some(VALIDATOR), batch(vec![(1, good)])).is_ok());
+		assert_eq!(
+			validate(Some(VALIDATOR), batch(vec![(1, good), (2, good)])),
+			Err(invalid(Error::<Test>::CommitRevealDisabled))
+		);
+		assert_eq!(
+			validate(Some(VALIDATOR), batch(vec![])),
+			Err(invalid(Error::<Test>::EmptyBatch))
+		);
+		assert_eq!(
+			validate(Some(VALIDATOR), batch(vec![(1, good); 5])),
+			Err(invalid(Error::<Test>::BatchTooLarge))
+		);
+		assert_ok!(commit(VALIDATOR, 1, &standard(1)));
+		run_to_block(1 + DELAY);
+		let reveals = |reveals| Call::batch_reveal_weights { netuid: 1, reveals };
+		assert!(validate(Some(VALIDATOR), reveals(vec![standard(1)])).is_ok());
+		assert_eq!(
+			validate(Some(VALIDATOR), reveals(vec![standard(1), standard(2)])),
+			Err(invalid(Error::<Test>::NoMatchingCommit))
+		);
+	});
+}
+
+#[test]
+fn plain_set_weights_is_refused_while_commit_reveal_is_on() {
+	build_and_execute(|| {
+		let set_weights = |netuid| {
+			RuntimeCall::Subnets(pallet_subnets::Call::set_weights {
+				netuid,
+				uids: vec![0],
+				values: vec![1],
+				version_key: 0,
+			})
+		};
+		assert_eq!(
+			validate_runtime_call(Some(VALIDATOR), set_weights(1)),
+			Err(invalid(Error::<Test>::UseCommitReveal))
+		);
+		assert_eq!(validate_runtime_call(Some(VALIDATOR), set_weights(2)), Ok(Default::default()));
+	});
+}
+
+#[test]
+fn other_calls_and_unsigned_origins_pass_untouched() {
+	build_and_execute(|| {
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		assert_eq!(validate_runtime_call(Some(VALIDATOR), remark), Ok(Default::default()));
+		// Unsigned transactions are left to the call's own origin check.
+		use sp_runtime::traits::TransactionExtension;
+		let call = RuntimeCall::CommitReveal(commit_call(MINER, &standard(1)));
+		let info = call.get_dispatch_info();
+		let (validity, (), _) = CheckCommitReveal::<Test>::new()
+			.validate(
+				RuntimeOrigin::none(),
+				&call,
+				&info,
+				0,
+				(),
+				&sp_runtime::traits::TxBaseImplication(()),
+				TransactionSource::External,
+			)
+			.expect("passes through");
+		assert_eq!(validity, ValidTransaction::default());
+	});
+}
+
+#[test]
+fn extension_weight_grows_with_the_batch() {
+	use sp_runtime::traits::TransactionExtension;
+	let ext = CheckCommitReveal::<Test>::new();
+	let one =
+		RuntimeCall::CommitReveal(Call::commit_weights { netuid: 1, commit_hash: H256::zero() });
+	let four = RuntimeCall::CommitReveal(Call::batch_commit_weights {
+		commits: vec![(1, H256::zero()); 4],
+	});
+	assert_eq!(ext.weight(&one), <() as WeightInfo>::check_commit_reveal(1));
+	assert_eq!(ext.weight(&four), <() as WeightInfo>::check_commit_reveal(4));
+}
+
+#[test]
+fn valid_commits_and_reveals_are_feeless() {
+	build_and_execute(|| {
+		let weights = standard(1);
+		let hash = hash_of(VALIDATOR, 1, &weights);
+		let post = CommitReveal::commit_weights(signed(VALIDATOR), 1, hash).expect("valid");
+		assert_eq!(post.pays_fee, Pays::No);
+		run_to_block(1 + DELAY);
+		let Reveal { uids, values, salt, version_key } = weights;
+		let post =
+			CommitReveal::reveal_weights(signed(VALIDATOR), 1, uids, values, salt, version_key)
+				.expect("valid");
+		assert_eq!(post.pays_fee, Pays::No);
+	});
+}

@@ -1,0 +1,152 @@
+//! The configuration of every pallet of the runtime.
+
+use frame_support::{
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
+	traits::{ConstU128, ConstU16, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	weights::{
+		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		IdentityFee, Weight,
+	},
+};
+use frame_system::limits::{BlockLength, BlockWeights};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use polkadot_sdk::*;
+use sp_runtime::{traits::One, Perbill};
+
+use crate::{
+	AccountId, Balance, Balances, Block, CommitReveal, Hash, ModelRegistry, Nonce, PalletInfo,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, Subnets, System, MINUTES, VERSION,
+};
+
+/// Normal transactions may fill 75% of a block; the rest is kept for operational ones.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	pub const Version: sp_version::RuntimeVersion = VERSION;
+	/// Two seconds of compute per block.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	/// Blocks of at most 5 MiB.
+	pub RuntimeBlockLength: BlockLength =
+		BlockLength::builder()
+			.max_length(5 * 1024 * 1024)
+			.modify_max_length_for_class(DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * *max
+			})
+			.build();
+	/// Fees do not adjust with congestion on this chain.
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = ConstU32<2400>;
+	type DbWeight = RocksDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	/// The generic Substrate address format.
+	type SS58Prefix = ConstU16<42>;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_timestamp::Config for Runtime {
+	/// Milliseconds since the unix epoch.
+	type Moment = u64;
+	type OnTimestampSet = ();
+	/// Manual seal may produce blocks as fast as the operator asks; any increase is accepted.
+	type MinimumPeriod = ConstU64<0>;
+	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+}
+
+/// The smallest balance an account may hold.
+pub const EXISTENTIAL_DEPOSIT: Balance = UNIT_CENTS;
+
+/// A hundredth of a unit.
+const UNIT_CENTS: Balance = crate::UNIT / 100;
+
+impl pallet_balances::Config for Runtime {
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ();
+	type ReserveIdentifier = [u8; 8];
+	type Balance = Balance;
+	type RuntimeEvent = RuntimeEvent;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type DoneSlashHandler = ();
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = IdentityFee<Balance>;
+	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = crate::OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+/// Root or the owner of the subnet named in the call.
+pub type SubnetOwnerOrRoot = pallet_subnets::EnsureSubnetOwnerOrRoot<Runtime>;
+
+impl pallet_subnets::Config for Runtime {
+	type CommitReveal = CommitReveal;
+	type OnDeregister = ModelRegistry;
+	type OwnerOrigin = SubnetOwnerOrRoot;
+	type MaxSubnets = ConstU16<64>;
+	type MaxNeurons = ConstU32<4096>;
+	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_commit_reveal::Config for Runtime {
+	type Subnets = Subnets;
+	type PlainWeightsCall = pallet_subnets::SetWeightsCall<Runtime>;
+	type ConfigOrigin = SubnetOwnerOrRoot;
+	type MaxPendingCommits = ConstU32<10>;
+	/// A week of one-second blocks.
+	type MaxRevealDelay = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
+	type MaxRevealWindow = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
+	type ExpiredRetention = ConstU32<100>;
+	type MaxExpiriesPerBlock = ConstU32<256>;
+	type MaxUids = ConstU32<4096>;
+	type MaxSaltLen = ConstU32<32>;
+	type MaxBatchSize = ConstU32<16>;
+	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_model_registry::Config for Runtime {
+	type Subnets = Subnets;
+	type ConfigOrigin = SubnetOwnerOrRoot;
+	type MaxCompetitions = ConstU32<8>;
+	type MaxCommitInterval = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
+	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
+}

@@ -1,0 +1,90 @@
+//! The chains this runtime starts: `development` (the `--dev` devnet) and `local`.
+
+use alloc::{vec, vec::Vec};
+use galton_primitives::{Competition, EpsilonSchedule, Metric, RevealConfig};
+use polkadot_sdk::{sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring, *};
+use sp_runtime::Perbill;
+
+use crate::{
+	AccountId, BalancesConfig, BlockNumber, CommitRevealConfig, ModelRegistryConfig,
+	RuntimeGenesisConfig, SubnetsConfig, SudoConfig, UNIT,
+};
+
+/// The name of the `local` preset.
+pub const LOCAL_TESTNET_RUNTIME_PRESET: &str = "local_testnet";
+
+/// The subnet every preset creates.
+pub const DEMO_NETUID: galton_primitives::NetUid = 1;
+
+/// Competition 0 of the demo subnet: `Linear(0.5%, 0.01%, 14_400)`, all of the rewards, models of
+/// up to ten billion parameters.
+pub fn demo_competition() -> Competition {
+	Competition {
+		epsilon: EpsilonSchedule::Linear {
+			start: Perbill::from_parts(5_000_000),
+			end: Perbill::from_parts(100_000),
+			decay_blocks: 14_400,
+		},
+		reward_share: Perbill::one(),
+		metric: Metric::CrossEntropy,
+		max_params: 10_000_000_000,
+	}
+}
+
+/// A genesis where the well-known dev accounts hold funds, Alice is sudo and owns subnet 1 and
+/// validates on it (with a permit), and Bob, Charlie and Dave are registered as miners; the
+/// subnet runs commit-reveal with `reveal`.
+fn galton_genesis(reveal: RevealConfig<BlockNumber>) -> serde_json::Value {
+	let endowed: Vec<AccountId> = Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect();
+	let alice = Sr25519Keyring::Alice.to_account_id();
+	let mut neurons = vec![(alice.clone(), true)];
+	let miners = [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
+	neurons.extend(miners.map(|miner| (miner.to_account_id(), false)));
+	let config = RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.into_iter().map(|account| (account, 1_000_000 * UNIT)).collect(),
+			..Default::default()
+		},
+		sudo: SudoConfig { key: Some(alice.clone()) },
+		subnets: SubnetsConfig { subnets: vec![(alice, neurons)] },
+		commit_reveal: CommitRevealConfig { reveal_configs: vec![(DEMO_NETUID, reveal)] },
+		model_registry: ModelRegistryConfig {
+			competitions: vec![(DEMO_NETUID, 0, demo_competition())],
+			commit_intervals: vec![(DEMO_NETUID, 10)],
+		},
+		..Default::default()
+	};
+	serde_json::to_value(config).expect("the genesis config serializes to JSON")
+}
+
+/// The `--dev` chain: a reveal delay of 10 blocks and a 20-block window, short enough for a demo.
+pub fn development_config_genesis() -> serde_json::Value {
+	galton_genesis(RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20 })
+}
+
+/// A local testnet: the same subnet with an hour's delay and an hour's window.
+pub fn local_config_genesis() -> serde_json::Value {
+	galton_genesis(RevealConfig { enabled: true, reveal_delay: 3_600, reveal_window: 3_600 })
+}
+
+/// The JSON of preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		polkadot_sdk::sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of the presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(polkadot_sdk::sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,183 @@
+//! Tests of the assembled runtime: genesis presets, metadata, and the commit-reveal transaction
+//! extension on real signed transactions.
+
+use crate::{
+	genesis_config_presets::{development_config_genesis, local_config_genesis, DEMO_NETUID},
+	*,
+};
+use codec::Encode;
+use frame_support::traits::OnInitialize;
+use galton_primitives::commit_hash;
+use polkadot_sdk::{
+	frame_system, pallet_transaction_payment,
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{
+		generic::Era,
+		traits::Block as BlockT,
+		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		BuildStorage,
+	},
+};
+
+fn externalities(genesis: serde_json::Value) -> TestExternalities {
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(genesis).expect("the preset is a whole genesis config");
+	let mut ext = TestExternalities::new(config.build_storage().expect("the preset builds"));
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		// Block 0's hash is what `CheckGenesis` signs over.
+		frame_system::BlockHash::<Runtime>::insert(0, Hash::repeat_byte(1));
+	});
+	ext
+}
+
+/// A transaction of `call` signed by `signer` with nonce 0, as a wallet builds it.
+fn signed(signer: Sr25519Keyring, call: RuntimeCall) -> UncheckedExtrinsic {
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::Immortal),
+		frame_system::CheckNonce::from(0),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		pallet_commit_reveal::CheckCommitReveal::new(),
+		frame_system::WeightReclaim::new(),
+	);
+	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("implicit data");
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		Address::Id(signer.to_account_id()),
+		signature.into(),
+		extension,
+	)
+}
+
+fn validate(xt: UncheckedExtrinsic) -> Result<(), TransactionValidityError> {
+	Executive::validate_transaction(
+		TransactionSource::External,
+		xt,
+		<Block as BlockT>::Hash::zero(),
+	)
+	.map(drop)
+}
+
+fn commit_call(who: Sr25519Keyring, salt: u16) -> RuntimeCall {
+	let hash = commit_hash(&who.to_account_id(), DEMO_NETUID, &[1, 2], &[10, 20], &[salt], 0);
+	RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights {
+		netuid: DEMO_NETUID,
+		commit_hash: hash,
+	})
+}
+
+fn custom_code(error: pallet_commit_reveal::Error<Runtime>) -> TransactionValidityError {
+	pallet_commit_reveal::invalid(error)
+}
+
+#[test]
+fn development_preset_sets_up_the_demo_subnet() {
+	externalities(development_config_genesis()).execute_with(|| {
+		use galton_primitives::SubnetsInterface;
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert_eq!(Subnets::subnet_owner(DEMO_NETUID), Some(alice.clone()));
+		assert_eq!(Subnets::uid_of(DEMO_NETUID, &alice), Some(0));
+		assert!(Subnets::has_validator_permit(DEMO_NETUID, 0));
+		for (uid, miner) in [Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+			.into_iter()
+			.enumerate()
+		{
+			assert_eq!(Subnets::uid_of(DEMO_NETUID, &miner.to_account_id()), Some(uid as u16 + 1));
+		}
+		let config = CommitReveal::reveal_config(DEMO_NETUID);
+		assert!(config.enabled);
+		assert_eq!((config.reveal_delay, config.reveal_window), (10, 20));
+		assert_eq!(
+			ModelRegistry::competitions(DEMO_NETUID),
+			vec![(0, genesis_config_presets::demo_competition())]
+		);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice));
+	});
+}
+
+#[test]
+fn local_preset_builds_with_a_longer_window() {
+	externalities(local_config_genesis()).execute_with(|| {
+		assert_eq!(CommitReveal::reveal_config(DEMO_NETUID).reveal_delay, 3_600);
+	});
+}
+
+#[test]
+fn presets_are_listed_and_served() {
+	let names = genesis_config_presets::preset_names();
+	assert_eq!(names.len(), 2);
+	for name in names {
+		assert!(genesis_config_presets::get_preset(&name).is_some());
+	}
+	assert!(genesis_config_presets::get_preset(&"nope".into()).is_none());
+}
+
+#[test]
+fn metadata_v16_is_available() {
+	assert!(Runtime::metadata_versions().contains(&16));
+	assert!(Runtime::metadata_at_version(16).is_some());
+}
+
+#[test]
+fn pool_accepts_a_valid_commit_and_refuses_doomed_ones() {
+	externalities(development_config_genesis()).execute_with(|| {
+		let alice = Sr25519Keyring::Alice;
+		assert_eq!(validate(signed(alice, commit_call(alice, 1))), Ok(()));
+		// Bob is a miner without a validator permit.
+		let bob = Sr25519Keyring::Bob;
+		assert_eq!(
+			validate(signed(bob, commit_call(bob, 1))),
+			Err(custom_code(pallet_commit_reveal::Error::NoValidatorPermit))
+		);
+		// Plain weights are refused on a commit-reveal subnet.
+		let set_weights = RuntimeCall::Subnets(pallet_subnets::Call::set_weights {
+			netuid: DEMO_NETUID,
+			uids: vec![1],
+			values: vec![1],
+			version_key: 0,
+		});
+		assert_eq!(
+			validate(signed(alice, set_weights)),
+			Err(custom_code(pallet_commit_reveal::Error::UseCommitReveal))
+		);
+		// Other calls are not the extension's business.
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		assert_eq!(validate(signed(alice, remark)), Ok(()));
+	});
+}
+
+#[test]
+fn pool_refuses_an_early_reveal() {
+	externalities(development_config_genesis()).execute_with(|| {
+		let alice = Sr25519Keyring::Alice;
+		let hash = commit_hash(&alice.to_account_id(), DEMO_NETUID, &[1, 2], &[10, 20], &[7], 0);
+		frame_support::assert_ok!(CommitReveal::commit_weights(
+			RuntimeOrigin::signed(alice.to_account_id()),
+			DEMO_NETUID,
+			hash
+		));
+		let reveal = RuntimeCall::CommitReveal(pallet_commit_reveal::Call::reveal_weights {
+			netuid: DEMO_NETUID,
+			uids: vec![1, 2],
+			values: vec![10, 20],
+			salt: vec![7],
+			version_key: 0,
+		});
+		let error = validate(signed(alice, reveal.clone()));
+		assert_eq!(error, Err(custom_code(pallet_commit_reveal::Error::RevealTooEarly)));
+		assert!(matches!(
+			error,
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(_)))
+		));
+		System::set_block_number(11);
+		CommitReveal::on_initialize(11);
+		assert_eq!(validate(signed(alice, reveal)), Ok(()));
+	});
+}
