@@ -11,7 +11,7 @@ if ! command -v rustup >/dev/null 2>&1; then
 	exit 1
 fi
 # rust-toolchain.toml pins the channel; make sure its target and components are present.
-rustup target add wasm32-unknown-unknown >/dev/null
+rustup target add wasm32-unknown-unknown wasm32v1-none >/dev/null
 rustup component add rust-src rustfmt clippy >/dev/null
 
 missing=()

@@ -19,12 +19,16 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 mod apis;
 pub mod configs;
 pub use apis::RuntimeApi;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+#[cfg(feature = "std")]
+pub mod transaction;
 
 use polkadot_sdk::*;
 

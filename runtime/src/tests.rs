@@ -5,15 +5,13 @@ use crate::{
 	genesis_config_presets::{development_config_genesis, local_config_genesis, DEMO_NETUID},
 	*,
 };
-use codec::Encode;
 use frame_support::traits::OnInitialize;
 use galton_primitives::commit_hash;
 use polkadot_sdk::{
-	frame_system, pallet_transaction_payment,
+	frame_system,
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{
-		generic::Era,
 		traits::Block as BlockT,
 		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 		BuildStorage,
@@ -34,26 +32,7 @@ fn externalities(genesis: serde_json::Value) -> TestExternalities {
 
 /// A transaction of `call` signed by `signer` with nonce 0, as a wallet builds it.
 fn signed(signer: Sr25519Keyring, call: RuntimeCall) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(0),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		pallet_commit_reveal::CheckCommitReveal::new(),
-		frame_system::WeightReclaim::new(),
-	);
-	let payload = SignedPayload::new(call.clone(), extension.clone()).expect("implicit data");
-	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		Address::Id(signer.to_account_id()),
-		signature.into(),
-		extension,
-	)
+	transaction::sign(call, &signer.pair(), 0, Hash::repeat_byte(1))
 }
 
 fn validate(xt: UncheckedExtrinsic) -> Result<(), TransactionValidityError> {

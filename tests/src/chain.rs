@@ -1,0 +1,147 @@
+//! Typed access to a Galton chain over JSON-RPC: blocks, storage, events, runtime APIs and
+//! signed transactions.
+
+use codec::{Decode, Encode};
+use galton_runtime::{transaction, Hash, Header, RuntimeCall, RuntimeEvent};
+use polkadot_sdk::{
+	frame_system,
+	sp_core::{bytes, crypto::Ss58Codec},
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{DispatchError, ModuleError},
+};
+use serde_json::json;
+use std::{
+	thread,
+	time::{Duration, Instant},
+};
+
+use crate::{Rpc, RpcError};
+
+/// How often waits poll the node.
+const POLL: Duration = Duration::from_millis(100);
+
+/// A Galton chain reached through one node's RPC endpoint.
+#[derive(Clone)]
+pub struct Chain {
+	rpc: Rpc,
+}
+
+/// `error` as it reads when decoded from an event: module errors lose their message.
+pub fn module_error(error: impl Into<DispatchError>) -> DispatchError {
+	match error.into() {
+		DispatchError::Module(ModuleError { index, error, .. }) => {
+			DispatchError::Module(ModuleError { index, error, message: None })
+		}
+		other => other,
+	}
+}
+
+impl Chain {
+	/// The chain behind `rpc`.
+	pub fn new(rpc: Rpc) -> Self {
+		Chain { rpc }
+	}
+
+	/// The raw RPC client.
+	pub fn rpc(&self) -> &Rpc {
+		&self.rpc
+	}
+
+	/// The header of block `hash`, or of the best block.
+	pub fn header(&self, hash: Option<Hash>) -> Result<Header, RpcError> {
+		self.rpc.call("chain_getHeader", json!([hash]))
+	}
+
+	/// The number of the best block.
+	pub fn best_number(&self) -> Result<u32, RpcError> {
+		self.header(None).map(|header| header.number)
+	}
+
+	/// The number of the last finalized block.
+	pub fn finalized_number(&self) -> Result<u32, RpcError> {
+		let hash: Hash = self.rpc.call("chain_getFinalizedHead", json!([]))?;
+		self.header(Some(hash)).map(|header| header.number)
+	}
+
+	/// The hash of block `number`.
+	pub fn block_hash(&self, number: u32) -> Result<Hash, RpcError> {
+		self.rpc.call("chain_getBlockHash", json!([number]))
+	}
+
+	/// The nonce `signer`'s next transaction must carry, counting those in the pool.
+	pub fn next_nonce(&self, signer: Sr25519Keyring) -> Result<u32, RpcError> {
+		self.rpc.call("system_accountNextIndex", json!([signer.to_account_id().to_ss58check()]))
+	}
+
+	/// Sign `call` with `signer`'s next nonce and submit it; returns its hash once the pool
+	/// accepted it, or the pool's refusal.
+	pub fn submit(&self, signer: Sr25519Keyring, call: RuntimeCall) -> Result<Hash, RpcError> {
+		let genesis = self.block_hash(0)?;
+		let nonce = self.next_nonce(signer)?;
+		let extrinsic = transaction::sign(call, &signer.pair(), nonce, genesis);
+		let encoded = bytes::to_hex(&extrinsic.encode(), false);
+		self.rpc.call("author_submitExtrinsic", json!([format!("0x{encoded}")]))
+	}
+
+	/// The value at storage `key` in block `at` (the best block if `None`), decoded.
+	pub fn storage<T: Decode>(&self, key: &[u8], at: Option<Hash>) -> Result<Option<T>, RpcError> {
+		let key = format!("0x{}", bytes::to_hex(key, false));
+		let value: Option<bytes::Bytes> = self.rpc.call("state_getStorage", json!([key, at]))?;
+		value
+			.map(|value| {
+				T::decode(&mut &value.0[..])
+					.map_err(|error| RpcError::Transport(format!("undecodable storage: {error}")))
+			})
+			.transpose()
+	}
+
+	/// The events of block `at`.
+	pub fn events(&self, at: Hash) -> Result<Vec<RuntimeEvent>, RpcError> {
+		let key = frame_system::Events::<galton_runtime::Runtime>::hashed_key();
+		let records: Option<Vec<frame_system::EventRecord<RuntimeEvent, Hash>>> =
+			self.storage(&key, Some(at))?;
+		Ok(records.unwrap_or_default().into_iter().map(|record| record.event).collect())
+	}
+
+	/// The events of blocks `from..=to`.
+	pub fn events_between(&self, from: u32, to: u32) -> Result<Vec<RuntimeEvent>, RpcError> {
+		let mut events = Vec::new();
+		for number in from..=to {
+			events.extend(self.events(self.block_hash(number)?)?);
+		}
+		Ok(events)
+	}
+
+	/// Call runtime API `method` (e.g. `ModelRegistryApi_models`) with SCALE-encoded `args` at
+	/// the best block, and decode its answer.
+	pub fn state_call<T: Decode>(&self, method: &str, args: impl Encode) -> Result<T, RpcError> {
+		let args = format!("0x{}", bytes::to_hex(&args.encode(), false));
+		let answer: bytes::Bytes = self.rpc.call("state_call", json!([method, args]))?;
+		T::decode(&mut &answer.0[..])
+			.map_err(|error| RpcError::Transport(format!("{method}: undecodable answer: {error}")))
+	}
+
+	/// Poll `check` until it returns `Some`, at most `timeout`; panics naming `what` on timeout.
+	pub fn wait_for<T>(
+		&self,
+		what: &str,
+		timeout: Duration,
+		mut check: impl FnMut(&Chain) -> Option<T>,
+	) -> T {
+		let started = Instant::now();
+		loop {
+			if let Some(value) = check(self) {
+				return value;
+			}
+			assert!(started.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+			thread::sleep(POLL);
+		}
+	}
+
+	/// Wait until the best block is at least `number`; returns the best block number.
+	pub fn wait_for_block(&self, number: u32, timeout: Duration) -> u32 {
+		self.wait_for(&format!("block {number}"), timeout, |chain| {
+			chain.best_number().ok().filter(|best| *best >= number)
+		})
+	}
+}

@@ -1,0 +1,17 @@
+//! # Galton end-to-end harness
+//!
+//! Starts a real `galton-node --dev` process on free loopback ports with its own temporary base
+//! path, and drives it over JSON-RPC: submits signed transactions, reads storage and events, and
+//! calls runtime APIs. The node is killed when the [`Node`] handle is dropped, and every wait is
+//! bounded.
+//!
+//! The node binary is taken from `GALTON_NODE_BIN`, or else from the target directory this test
+//! binary was built into (`scripts/test.sh` builds it first).
+
+mod chain;
+mod node;
+mod rpc;
+
+pub use chain::{module_error, Chain};
+pub use node::{node_binary, Node};
+pub use rpc::{Rpc, RpcError};

@@ -1,0 +1,118 @@
+//! A `galton-node --dev` child process.
+
+use std::{
+	fs::File,
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	thread,
+	time::{Duration, Instant},
+};
+use tempfile::TempDir;
+
+use crate::{Chain, Rpc};
+
+/// How long a node may take to answer its first RPC call.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The node binary: `GALTON_NODE_BIN`, or `galton-node` in the target directory of this test.
+pub fn node_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("GALTON_NODE_BIN") {
+		return path.into();
+	}
+	let exe = std::env::current_exe().expect("the test knows its own path");
+	// target/<profile>/deps/<test> -> target/<profile>/galton-node
+	let profile_dir =
+		exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
+	let binary = profile_dir.join("galton-node");
+	assert!(
+		binary.exists(),
+		"{} is missing: build the node first (`cargo build -p galton-node`; scripts/test.sh does) \
+		 or point GALTON_NODE_BIN at it",
+		binary.display()
+	);
+	binary
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.map(|address| address.port())
+		.expect("the OS hands out a free loopback port")
+}
+
+/// A running `galton-node --dev`, killed on drop.
+pub struct Node {
+	child: Child,
+	chain: Chain,
+	log: PathBuf,
+	/// Kept so the base path outlives the process; `None` when the caller owns the path.
+	_dir: Option<TempDir>,
+}
+
+impl Node {
+	/// Start a devnet in a fresh temporary directory, sealing a block every `block_time_ms`.
+	pub fn start(block_time_ms: u64) -> Self {
+		let dir = TempDir::new().expect("a temporary directory");
+		let mut node = Self::start_in(dir.path(), block_time_ms);
+		node._dir = Some(dir);
+		node
+	}
+
+	/// Start a devnet on `base_path` (kept after the node stops, so it can restart there).
+	pub fn start_in(base_path: &Path, block_time_ms: u64) -> Self {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let log = base_path.join(format!("node-{rpc_port}.log"));
+		let log_file = File::create(&log).expect("the node's log file can be created");
+		let child = Command::new(node_binary())
+			.arg("--dev")
+			.arg("--base-path")
+			.arg(base_path)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.args(["--dev-block-time", &block_time_ms.to_string()])
+			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+			.stdin(Stdio::null())
+			.stdout(Stdio::null())
+			.stderr(log_file)
+			.spawn()
+			.expect("galton-node starts");
+		let chain = Chain::new(Rpc::new(format!("http://127.0.0.1:{rpc_port}")));
+		let mut node = Node { child, chain, log, _dir: None };
+		node.wait_until_ready();
+		node
+	}
+
+	/// The chain behind this node's RPC endpoint.
+	pub fn chain(&self) -> &Chain {
+		&self.chain
+	}
+
+	/// The node's log so far, for failure messages.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	fn wait_until_ready(&mut self) {
+		let started = Instant::now();
+		while started.elapsed() < STARTUP_TIMEOUT {
+			if let Ok(Some(status)) = self.child.try_wait() {
+				panic!("galton-node exited with {status} during startup:\n{}", self.log());
+			}
+			if self.chain.best_number().is_ok() {
+				return;
+			}
+			thread::sleep(Duration::from_millis(200));
+		}
+		panic!("galton-node did not answer RPC within {STARTUP_TIMEOUT:?}:\n{}", self.log());
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
