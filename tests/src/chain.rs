@@ -4,8 +4,9 @@
 use codec::{Decode, Encode};
 use galton_runtime::{transaction, Hash, Header, RuntimeCall, RuntimeEvent};
 use polkadot_sdk::{
+	frame_support::storage::storage_prefix,
 	frame_system,
-	sp_core::{bytes, crypto::Ss58Codec},
+	sp_core::{bytes, crypto::Ss58Codec, Bytes},
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{DispatchError, ModuleError},
 };
@@ -80,13 +81,13 @@ impl Chain {
 		let nonce = self.next_nonce(signer)?;
 		let extrinsic = transaction::sign(call, &signer.pair(), nonce, genesis);
 		let encoded = bytes::to_hex(&extrinsic.encode(), false);
-		self.rpc.call("author_submitExtrinsic", json!([format!("0x{encoded}")]))
+		self.rpc.call("author_submitExtrinsic", json!([encoded]))
 	}
 
 	/// The value at storage `key` in block `at` (the best block if `None`), decoded.
 	pub fn storage<T: Decode>(&self, key: &[u8], at: Option<Hash>) -> Result<Option<T>, RpcError> {
-		let key = format!("0x{}", bytes::to_hex(key, false));
-		let value: Option<bytes::Bytes> = self.rpc.call("state_getStorage", json!([key, at]))?;
+		let key = bytes::to_hex(key, false);
+		let value: Option<Bytes> = self.rpc.call("state_getStorage", json!([key, at]))?;
 		value
 			.map(|value| {
 				T::decode(&mut &value.0[..])
@@ -97,7 +98,7 @@ impl Chain {
 
 	/// The events of block `at`.
 	pub fn events(&self, at: Hash) -> Result<Vec<RuntimeEvent>, RpcError> {
-		let key = frame_system::Events::<galton_runtime::Runtime>::hashed_key();
+		let key = storage_prefix(b"System", b"Events");
 		let records: Option<Vec<frame_system::EventRecord<RuntimeEvent, Hash>>> =
 			self.storage(&key, Some(at))?;
 		Ok(records.unwrap_or_default().into_iter().map(|record| record.event).collect())
@@ -115,8 +116,8 @@ impl Chain {
 	/// Call runtime API `method` (e.g. `ModelRegistryApi_models`) with SCALE-encoded `args` at
 	/// the best block, and decode its answer.
 	pub fn state_call<T: Decode>(&self, method: &str, args: impl Encode) -> Result<T, RpcError> {
-		let args = format!("0x{}", bytes::to_hex(&args.encode(), false));
-		let answer: bytes::Bytes = self.rpc.call("state_call", json!([method, args]))?;
+		let args = bytes::to_hex(&args.encode(), false);
+		let answer: Bytes = self.rpc.call("state_call", json!([method, args]))?;
 		T::decode(&mut &answer.0[..])
 			.map_err(|error| RpcError::Transport(format!("{method}: undecodable answer: {error}")))
 	}
