@@ -85,6 +85,8 @@ fn error_codes_follow_the_error_enum() {
 	// `UnknownSubnet` is the first error, `CommitExpired` the eleventh.
 	assert_eq!(invalid::<Test>(Error::UnknownSubnet), InvalidTransaction::Custom(0).into());
 	assert_eq!(invalid::<Test>(Error::CommitExpired), InvalidTransaction::Custom(10).into());
+	// The README lists these codes; `UseCommitReveal` is the last one.
+	assert_eq!(invalid::<Test>(Error::UseCommitReveal), InvalidTransaction::Custom(23).into());
 }
 
 #[test]
