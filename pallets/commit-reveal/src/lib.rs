@@ -41,6 +41,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod extension;
 mod functions;
 mod types;
@@ -135,6 +137,10 @@ pub mod pallet {
 		/// Weights of the calls, the hook and the transaction extension, from the pallet's
 		/// benchmarks.
 		type WeightInfo: WeightInfo;
+
+		/// Builds subnets, neurons and permits on the host chain for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: galton_primitives::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Each subnet's reveal config; subnets without one do not run commit-reveal.

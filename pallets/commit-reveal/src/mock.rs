@@ -55,6 +55,8 @@ impl pallet_commit_reveal::Config for Test {
 	type MaxSaltLen = MaxSaltLen;
 	type MaxBatchSize = MaxBatchSize;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Subnets;
 }
 
 /// Owner of subnets 1 and 2.

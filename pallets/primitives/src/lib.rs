@@ -30,6 +30,8 @@ pub use model::{
 	Competition, CompetitionId, Metric, ModelCommitment, Repo, Revision, MAX_REPO_LEN,
 	MAX_REVISION_LEN,
 };
+#[cfg(feature = "runtime-benchmarks")]
+pub use traits::BenchmarkHelper;
 pub use traits::{CommitRevealStatus, OnHotkeyDeregistered, PlainWeightsCall, SubnetsInterface};
 pub use weights::{check_weights, WeightsError};
 

@@ -95,3 +95,17 @@ impl<Call> PlainWeightsCall<Call> for () {
 		None
 	}
 }
+
+/// What benchmarks need from the host chain to build worst-case state: subnets, registered
+/// neurons and validator permits. Only compiled with the `runtime-benchmarks` feature.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Make sure subnet `netuid` exists (creating subnets up to it as needed).
+	fn create_subnet(netuid: NetUid);
+
+	/// Register `hotkey` on `netuid`, with a validator permit if `validator`; returns its uid.
+	fn register(netuid: NetUid, hotkey: &AccountId, validator: bool) -> Uid;
+
+	/// The most neurons one subnet can hold, which bounds every weight vector.
+	fn max_neurons() -> u32;
+}

@@ -54,3 +54,30 @@ impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 		Self::do_apply_weights(netuid, uid, uids, values, version_key)
 	}
 }
+
+/// Builds benchmark state through the pallet's own functions.
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> galton_primitives::BenchmarkHelper<T::AccountId> for Pallet<T> {
+	fn create_subnet(netuid: NetUid) {
+		while crate::SubnetCount::<T>::get() < netuid {
+			let owner = frame_benchmarking::account("owner", u32::from(netuid), 0);
+			Self::do_create_subnet(owner).expect("benchmarks stay within MaxSubnets");
+		}
+	}
+
+	fn register(netuid: NetUid, hotkey: &T::AccountId, validator: bool) -> Uid {
+		<Self as galton_primitives::BenchmarkHelper<T::AccountId>>::create_subnet(netuid);
+		let uid = Uids::<T>::get(netuid, hotkey).unwrap_or_else(|| {
+			Self::do_register(netuid, hotkey.clone()).expect("benchmarks stay within MaxNeurons")
+		});
+		if validator {
+			ValidatorPermits::<T>::insert(netuid, uid, ());
+		}
+		uid
+	}
+
+	fn max_neurons() -> u32 {
+		use frame_support::traits::Get;
+		T::MaxNeurons::get()
+	}
+}

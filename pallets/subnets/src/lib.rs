@@ -30,6 +30,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod interface;
 mod origin;
 pub mod weights;

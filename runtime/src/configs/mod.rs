@@ -141,6 +141,8 @@ impl pallet_commit_reveal::Config for Runtime {
 	type MaxSaltLen = ConstU32<32>;
 	type MaxBatchSize = ConstU32<16>;
 	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Subnets;
 }
 
 impl pallet_model_registry::Config for Runtime {

@@ -1,0 +1,198 @@
+//! Benchmarking for the commit-reveal pallet.
+
+#![cfg(feature = "runtime-benchmarks")]
+
+use super::*;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{EnsureOriginWithArg, Get};
+use frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin};
+use galton_primitives::{commit_hash, BenchmarkHelper, NetUid, Uid};
+use sp_runtime::traits::One;
+
+/// Run commit-reveal on `netuid` with a one-block delay and the longest window.
+fn enable<T: Config>(netuid: NetUid) {
+	T::BenchmarkHelper::create_subnet(netuid);
+	let config = RevealConfig {
+		enabled: true,
+		reveal_delay: BlockNumberFor::<T>::one(),
+		reveal_window: T::MaxRevealWindow::get(),
+	};
+	RevealConfigs::<T>::insert(netuid, config);
+}
+
+/// A validator with a permit on `netuid`, the caller unless `index > 0`.
+fn validator<T: Config>(netuid: NetUid, index: u32) -> T::AccountId {
+	let who = if index == 0 { whitelisted_caller() } else { account("validator", index, 0) };
+	T::BenchmarkHelper::register(netuid, &who, true);
+	who
+}
+
+/// A subnet of its own for the benchmarks that fill one, past those a genesis may create.
+const NETUID: NetUid = 3;
+
+/// A reveal by `who` weighing `count` neurons of `netuid`: `who` itself and `count - 1` others,
+/// registered as needed.
+fn reveal_of<T: Config>(who: &T::AccountId, netuid: NetUid, count: u32, salt: u16) -> Reveal {
+	let own = T::BenchmarkHelper::register(netuid, who, true);
+	let others = (1..count)
+		.map(|index| T::BenchmarkHelper::register(netuid, &account("neuron", index, 0), false));
+	let uids: Vec<Uid> = core::iter::once(own).chain(others).take(count as usize).collect();
+	let values = uids.iter().map(|uid| uid.wrapping_add(1)).collect();
+	Reveal { uids, values, salt: vec![salt; T::MaxSaltLen::get() as usize], version_key: 0 }
+}
+
+fn hash_of<T: Config>(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> sp_core::H256 {
+	commit_hash(who, netuid, &reveal.uids, &reveal.values, &reveal.salt, reveal.version_key)
+}
+
+/// The most uids a reveal can carry that the host accepts.
+fn max_uids<T: Config>() -> u32 {
+	T::MaxUids::get().min(T::BenchmarkHelper::max_neurons())
+}
+
+/// The most reveals one batch can carry for one validator.
+fn max_batch_reveals<T: Config>() -> u32 {
+	T::MaxPendingCommits::get().min(T::MaxBatchSize::get())
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn commit_weights() {
+		enable::<T>(1);
+		let who = validator::<T>(1, 0);
+		for salt in 1..T::MaxPendingCommits::get() {
+			let hash = hash_of::<T>(&who, 1, &reveal_of::<T>(&who, 1, 0, salt as u16));
+			Pallet::<T>::do_commit(&who, 1, hash).expect("room for pending commits");
+		}
+		let hash = hash_of::<T>(&who, 1, &reveal_of::<T>(&who, 1, 0, 0));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 1, hash);
+
+		assert_eq!(PendingCommits::<T>::get(1, &who).len() as u32, T::MaxPendingCommits::get());
+	}
+
+	#[benchmark]
+	fn reveal_weights(u: Linear<0, { max_uids::<T>() }>) {
+		enable::<T>(NETUID);
+		let who = validator::<T>(NETUID, 0);
+		let reveal = reveal_of::<T>(&who, NETUID, u, 0);
+		for salt in 1..T::MaxPendingCommits::get() {
+			let other = Reveal { salt: vec![salt as u16], ..reveal.clone() };
+			Pallet::<T>::do_commit(&who, NETUID, hash_of::<T>(&who, NETUID, &other)).expect("room");
+		}
+		Pallet::<T>::do_commit(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal)).expect("room");
+		System::<T>::set_block_number(System::<T>::block_number() + One::one());
+		let Reveal { uids, values, salt, version_key } = reveal;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), NETUID, uids, values, salt, version_key);
+
+		assert_eq!(
+			PendingCommits::<T>::get(NETUID, &who).len() as u32,
+			T::MaxPendingCommits::get() - 1
+		);
+	}
+
+	#[benchmark]
+	fn batch_commit_weights(n: Linear<1, { T::MaxBatchSize::get() }>) {
+		let who: T::AccountId = whitelisted_caller();
+		let commits: Vec<(NetUid, sp_core::H256)> = (1..=n as NetUid)
+			.map(|netuid| {
+				enable::<T>(netuid);
+				validator::<T>(netuid, 0);
+				(netuid, hash_of::<T>(&who, netuid, &reveal_of::<T>(&who, netuid, 0, 0)))
+			})
+			.collect();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), commits);
+
+		assert_eq!(PendingCommits::<T>::get(n as NetUid, &who).len(), 1);
+	}
+
+	#[benchmark]
+	fn batch_reveal_weights(
+		n: Linear<1, { max_batch_reveals::<T>() }>,
+		u: Linear<0, { max_uids::<T>() }>,
+	) {
+		enable::<T>(NETUID);
+		let who = validator::<T>(NETUID, 0);
+		let base = reveal_of::<T>(&who, NETUID, u, 0);
+		let reveals: Vec<Reveal> =
+			(0..n).map(|salt| Reveal { salt: vec![salt as u16], ..base.clone() }).collect();
+		for reveal in &reveals {
+			Pallet::<T>::do_commit(&who, NETUID, hash_of::<T>(&who, NETUID, reveal)).expect("room");
+		}
+		System::<T>::set_block_number(System::<T>::block_number() + One::one());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), NETUID, reveals);
+
+		assert!(PendingCommits::<T>::get(NETUID, &who).is_empty());
+	}
+
+	#[benchmark]
+	fn set_reveal_config() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::create_subnet(1);
+		let origin =
+			T::ConfigOrigin::try_successful_origin(&1).map_err(|_| BenchmarkError::Weightless)?;
+		let config = RevealConfig {
+			enabled: true,
+			reveal_delay: T::MaxRevealDelay::get(),
+			reveal_window: T::MaxRevealWindow::get(),
+		};
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, config);
+
+		assert_eq!(RevealConfigs::<T>::get(1), config);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn reclaim_expired(e: Linear<0, { T::MaxExpiriesPerBlock::get() }>) {
+		enable::<T>(NETUID);
+		let hash = sp_core::H256::repeat_byte(7);
+		let mut reclaim_at = System::<T>::block_number();
+		for index in 0..e {
+			let who = validator::<T>(NETUID, index + 1);
+			Pallet::<T>::do_commit(&who, NETUID, hash).expect("one commit each");
+			let commit = PendingCommits::<T>::get(NETUID, &who)[0];
+			reclaim_at = commit.expires_at + T::ExpiredRetention::get();
+		}
+		System::<T>::set_block_number(reclaim_at);
+
+		#[block]
+		{
+			Pallet::<T>::reclaim_due(reclaim_at);
+		}
+
+		assert_eq!(PendingCommits::<T>::iter_prefix(NETUID).count(), 0);
+	}
+
+	#[benchmark]
+	fn check_commit_reveal(n: Linear<1, { T::MaxBatchSize::get() }>) {
+		let who: T::AccountId = whitelisted_caller();
+		let commits: Vec<(NetUid, sp_core::H256)> = (1..=n as NetUid)
+			.map(|netuid| {
+				enable::<T>(netuid);
+				validator::<T>(netuid, 0);
+				(netuid, hash_of::<T>(&who, netuid, &reveal_of::<T>(&who, netuid, 0, 0)))
+			})
+			.collect();
+
+		#[block]
+		{
+			for (netuid, hash) in &commits {
+				Pallet::<T>::check_commit(&who, *netuid, *hash).expect("a valid commit");
+			}
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,104 @@
+//! Benchmarking for the subnets pallet.
+
+#![cfg(feature = "runtime-benchmarks")]
+
+use super::*;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::EnsureOriginWithArg;
+use frame_system::RawOrigin;
+
+/// A new subnet with `neurons` registered neurons; the first holds a validator permit and is
+/// returned with the netuid.
+fn subnet_with<T: Config>(neurons: u32) -> (NetUid, T::AccountId) {
+	let owner: T::AccountId = account("owner", 0, 0);
+	let netuid = Pallet::<T>::do_create_subnet(owner).expect("room for one more subnet");
+	let validator: T::AccountId = whitelisted_caller();
+	let uid = Pallet::<T>::do_register(netuid, validator.clone()).expect("an empty subnet");
+	ValidatorPermits::<T>::insert(netuid, uid, ());
+	for index in 1..neurons {
+		Pallet::<T>::do_register(netuid, account("neuron", index, 0)).expect("within MaxNeurons");
+	}
+	(netuid, validator)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_subnet() {
+		let caller: T::AccountId = whitelisted_caller();
+		let before = SubnetCount::<T>::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_eq!(SubnetOwner::<T>::get(before + 1), Some(caller));
+	}
+
+	#[benchmark]
+	fn register() {
+		let (netuid, _) = subnet_with::<T>(T::MaxNeurons::get() - 1);
+		let hotkey: T::AccountId = account("newcomer", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(hotkey.clone()), netuid);
+
+		assert_eq!(Uids::<T>::get(netuid, &hotkey), Some((T::MaxNeurons::get() - 1) as Uid));
+	}
+
+	#[benchmark]
+	fn set_validator_permit() -> Result<(), BenchmarkError> {
+		let (netuid, _) = subnet_with::<T>(2);
+		let origin = T::OwnerOrigin::try_successful_origin(&netuid)
+			.map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, netuid, 1, true);
+
+		assert!(ValidatorPermits::<T>::contains_key(netuid, 1));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_weights(n: Linear<0, { T::MaxNeurons::get() }>) {
+		let (netuid, validator) = subnet_with::<T>(n.max(1));
+		let uids: Vec<Uid> = (0..n as Uid).collect();
+		let values: Vec<u16> = uids.iter().map(|uid| uid.wrapping_add(1)).collect();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), netuid, uids, values, 0);
+
+		assert_eq!(Weights::<T>::get(netuid, 0).map(|w| w.len() as u32), Some(n));
+	}
+
+	#[benchmark]
+	fn set_weights_version_key() -> Result<(), BenchmarkError> {
+		let (netuid, _) = subnet_with::<T>(1);
+		let origin = T::OwnerOrigin::try_successful_origin(&netuid)
+			.map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, netuid, 7);
+
+		assert_eq!(WeightsVersionKey::<T>::get(netuid), 7);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn deregister() {
+		let neurons = T::MaxNeurons::get();
+		let (netuid, validator) = subnet_with::<T>(neurons);
+		let uids: Vec<Uid> = (0..neurons as Uid).collect();
+		Pallet::<T>::do_apply_weights(netuid, 0, &uids, &uids, 0).expect("valid weights");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator.clone()), netuid, validator.clone());
+
+		assert_eq!(Uids::<T>::get(netuid, &validator), None);
+		assert!(Weights::<T>::get(netuid, 0).is_none());
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
