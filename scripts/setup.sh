@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what building Galton needs on a fresh Debian/Ubuntu machine: the Rust toolchain parts
 # named in rust-toolchain.toml, and the system packages the node's build scripts call (protoc
-# for prost-build, clang for the wasm runtime's C dependencies). Safe to run again: it only
+# for prost-build, clang for the wasm runtime's C dependencies, libclang for benchmarks). Safe to run again: it only
 # installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ missing=()
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 command -v make >/dev/null 2>&1 || missing+=(make)
+# libclang for bindgen, which frame-omni-bencher (benchmarking/run-benchmarks.sh) builds with.
+ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
 if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -29,6 +29,15 @@ use crate::{
 	TransactionPayment, VERSION,
 };
 
+// The pallets whose weights this runtime's benchmarks measure; defines `list_benchmarks!` and
+// `add_benchmarks!` for the `Benchmark` API below.
+#[cfg(feature = "runtime-benchmarks")]
+frame_benchmarking::define_benchmarks!(
+	[pallet_subnets, crate::Subnets]
+	[pallet_commit_reveal, CommitReveal]
+	[pallet_model_registry, ModelRegistry]
+);
+
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
@@ -202,6 +211,36 @@ impl_runtime_apis! {
 
 		fn competitions(netuid: NetUid) -> Vec<(CompetitionId, Competition)> {
 			ModelRegistry::competitions(netuid)
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::BenchmarkList;
+			use frame_support::traits::StorageInfoTrait;
+			use crate::AllPalletsWithSystem;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			(list, AllPalletsWithSystem::storage_info())
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig,
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::BenchmarkBatch;
+			use frame_support::traits::WhitelistedStorageKeys;
+			use crate::AllPalletsWithSystem;
+
+			let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
 		}
 	}
 }

@@ -38,6 +38,8 @@ extern crate alloc;
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod functions;
 pub mod weights;
 
@@ -91,6 +93,10 @@ pub mod pallet {
 
 		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
+
+		/// Builds subnets and neurons on the host chain for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: galton_primitives::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// The competitions of each subnet.

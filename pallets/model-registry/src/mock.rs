@@ -42,6 +42,8 @@ impl pallet_model_registry::Config for Test {
 	type MaxCompetitions = MaxCompetitions;
 	type MaxCommitInterval = MaxCommitInterval;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Subnets;
 }
 
 /// Owner of subnets 1 and 2.

@@ -151,4 +151,6 @@ impl pallet_model_registry::Config for Runtime {
 	type MaxCompetitions = ConstU32<8>;
 	type MaxCommitInterval = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = Subnets;
 }
