@@ -15,6 +15,8 @@ if ! command -v frame-omni-bencher >/dev/null 2>&1; then
 	cargo install --locked frame-omni-bencher@0.28.0
 fi
 
+# The release profile keeps this benchmark-enabled wasm apart from the dev build's runtime, which
+# the node and the tests embed (both are written under target/<profile>/wbuild).
 cargo build --release --locked -p galton-runtime --features runtime-benchmarks
 wasm="$CARGO_TARGET_DIR/release/wbuild/galton-runtime/galton_runtime.compact.compressed.wasm"
 [ -f "$wasm" ] || { echo "error: $wasm was not built" >&2; exit 1; }

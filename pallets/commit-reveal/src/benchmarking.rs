@@ -51,6 +51,17 @@ fn max_uids<T: Config>() -> u32 {
 	T::MaxUids::get().min(T::BenchmarkHelper::max_neurons())
 }
 
+/// One commit each for validator `who` on subnets `1..=n`, which run commit-reveal.
+fn commits_on_subnets<T: Config>(who: &T::AccountId, n: u32) -> Vec<(NetUid, sp_core::H256)> {
+	(1..=n as NetUid)
+		.map(|netuid| {
+			enable::<T>(netuid);
+			T::BenchmarkHelper::register(netuid, who, true);
+			(netuid, hash_of::<T>(who, netuid, &reveal_of::<T>(who, netuid, 0, 0)))
+		})
+		.collect()
+}
+
 /// The most reveals one batch can carry for one validator.
 fn max_batch_reveals<T: Config>() -> u32 {
 	T::MaxPendingCommits::get().min(T::MaxBatchSize::get())
@@ -101,13 +112,7 @@ mod benchmarks {
 	#[benchmark]
 	fn batch_commit_weights(n: Linear<1, { T::MaxBatchSize::get() }>) {
 		let who: T::AccountId = whitelisted_caller();
-		let commits: Vec<(NetUid, sp_core::H256)> = (1..=n as NetUid)
-			.map(|netuid| {
-				enable::<T>(netuid);
-				validator::<T>(netuid, 0);
-				(netuid, hash_of::<T>(&who, netuid, &reveal_of::<T>(&who, netuid, 0, 0)))
-			})
-			.collect();
+		let commits = commits_on_subnets::<T>(&who, n);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), commits);
@@ -178,13 +183,7 @@ mod benchmarks {
 	#[benchmark]
 	fn check_commit_reveal(n: Linear<1, { T::MaxBatchSize::get() }>) {
 		let who: T::AccountId = whitelisted_caller();
-		let commits: Vec<(NetUid, sp_core::H256)> = (1..=n as NetUid)
-			.map(|netuid| {
-				enable::<T>(netuid);
-				validator::<T>(netuid, 0);
-				(netuid, hash_of::<T>(&who, netuid, &reveal_of::<T>(&who, netuid, 0, 0)))
-			})
-			.collect();
+		let commits = commits_on_subnets::<T>(&who, n);
 
 		#[block]
 		{

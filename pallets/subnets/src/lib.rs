@@ -33,6 +33,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod interface;
+mod occupancy;
 mod origin;
 pub mod weights;
 
@@ -104,15 +105,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SubnetOwner<T: Config> = StorageMap<_, Twox64Concat, NetUid, T::AccountId>;
 
-	/// How many uids each subnet has handed out: uids are numbered `0..NeuronCount`, and those
-	/// in [`FreeUids`] are vacant.
+	/// How many uids each subnet has handed out: uids are numbered `0..NeuronCount`; those not
+	/// marked in [`Occupancy`] are vacant and taken again first.
 	#[pallet::storage]
 	pub type NeuronCount<T> = StorageMap<_, Twox64Concat, NetUid, u16, ValueQuery>;
 
-	/// The vacant uids of each subnet, left by deregistered hotkeys; reused before new ones.
+	/// The held uids of each subnet, one bit per uid.
 	#[pallet::storage]
-	pub type FreeUids<T: Config> =
-		StorageMap<_, Twox64Concat, NetUid, BoundedVec<Uid, T::MaxNeurons>, ValueQuery>;
+	pub type Occupancy<T: Config> =
+		StorageMap<_, Twox64Concat, NetUid, occupancy::OccupancyOf<T>, ValueQuery>;
 
 	/// The hotkey behind each uid of a subnet.
 	#[pallet::storage]
@@ -461,18 +462,21 @@ impl<T: Config> Pallet<T> {
 		if Uids::<T>::contains_key(netuid, &hotkey) {
 			return Err(Error::<T>::AlreadyRegistered);
 		}
-		let uid = match FreeUids::<T>::mutate(netuid, |free| free.pop()) {
+		let count = NeuronCount::<T>::get(netuid);
+		let mut held = Occupancy::<T>::get(netuid);
+		let uid = match occupancy::first_vacant(&held, count) {
 			Some(uid) => uid,
 			None => {
-				let uid = NeuronCount::<T>::get(netuid);
-				if u32::from(uid) >= T::MaxNeurons::get() {
+				if u32::from(count) >= T::MaxNeurons::get() {
 					return Err(Error::<T>::SubnetFull);
 				}
-				// `uid < MaxNeurons <= u16::MAX` (integrity test), so `uid + 1` never saturates.
-				NeuronCount::<T>::insert(netuid, uid.saturating_add(1));
-				uid
+				// `count < MaxNeurons <= u16::MAX` (integrity test): `count + 1` never saturates.
+				NeuronCount::<T>::insert(netuid, count.saturating_add(1));
+				count
 			}
 		};
+		occupancy::mark::<T>(&mut held, uid, true).map_err(|_| Error::<T>::SubnetFull)?;
+		Occupancy::<T>::insert(netuid, held);
 		Keys::<T>::insert(netuid, uid, &hotkey);
 		Uids::<T>::insert(netuid, &hotkey, uid);
 		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey });
@@ -487,7 +491,7 @@ impl<T: Config> Pallet<T> {
 		Keys::<T>::remove(netuid, uid);
 		ValidatorPermits::<T>::remove(netuid, uid);
 		Weights::<T>::remove(netuid, uid);
-		FreeUids::<T>::try_mutate(netuid, |free| free.try_push(uid))
+		Occupancy::<T>::try_mutate(netuid, |held| occupancy::mark::<T>(held, uid, false))
 			.map_err(|_| Error::<T>::SubnetFull)?;
 		T::OnDeregister::on_hotkey_deregistered(netuid, &hotkey);
 		Self::deposit_event(Event::NeuronDeregistered { netuid, uid, hotkey });
@@ -505,8 +509,9 @@ impl<T: Config> Pallet<T> {
 			return Err(WeightsError::OutdatedVersionKey);
 		}
 		let max_len = T::MaxNeurons::get() as usize;
+		let held = Occupancy::<T>::get(netuid);
 		galton_primitives::check_weights(uids, values, max_len, |uid| {
-			Keys::<T>::contains_key(netuid, uid)
+			occupancy::is_held(&held, uid)
 		})
 	}
 
@@ -529,7 +534,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check the pallet's invariants: every subnet up to `SubnetCount` has an owner and no other
-	/// does; `Keys` and `Uids` mirror each other; uids, permits and weights stay below
+	/// does; `Keys`, `Uids` and `Occupancy` agree; uids, permits and weights stay below
 	/// `NeuronCount`.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -540,11 +545,14 @@ impl<T: Config> Pallet<T> {
 		for (netuid, uid, hotkey) in Keys::<T>::iter() {
 			ensure!(uid < NeuronCount::<T>::get(netuid), "uid beyond NeuronCount");
 			ensure!(Uids::<T>::get(netuid, &hotkey) == Some(uid), "Keys and Uids disagree");
-			ensure!(!FreeUids::<T>::get(netuid).contains(&uid), "a held uid is listed as free");
 		}
-		for (netuid, free) in FreeUids::<T>::iter() {
-			let held = Keys::<T>::iter_prefix(netuid).count();
-			ensure!(held + free.len() == usize::from(NeuronCount::<T>::get(netuid)), "uids lost");
+		for (netuid, held) in Occupancy::<T>::iter() {
+			for uid in 0..NeuronCount::<T>::get(netuid) {
+				ensure!(
+					occupancy::is_held(&held, uid) == Keys::<T>::contains_key(netuid, uid),
+					"Occupancy and Keys disagree"
+				);
+			}
 		}
 		ensure!(Uids::<T>::iter().count() == Keys::<T>::iter().count(), "Uids has extra entries");
 		for (netuid, uid, ()) in ValidatorPermits::<T>::iter() {
@@ -552,10 +560,9 @@ impl<T: Config> Pallet<T> {
 		}
 		for (netuid, uid, weights) in Weights::<T>::iter() {
 			ensure!(Keys::<T>::contains_key(netuid, uid), "weights of an unknown uid");
-			ensure!(
-				weights.iter().all(|(target, _)| Keys::<T>::contains_key(netuid, target)),
-				"weights name an unknown uid"
-			);
+			// A target may have been deregistered since; it was a handed-out uid all the same.
+			let count = NeuronCount::<T>::get(netuid);
+			ensure!(weights.iter().all(|(target, _)| *target < count), "weights name a wild uid");
 		}
 		Ok(())
 	}

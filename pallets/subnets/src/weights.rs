@@ -66,7 +66,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Subnets::SubnetOwner` (r:2), `Subnets::Uids` (r:1 w:1), `Subnets::Keys` (w:1),
-	/// `Subnets::ValidatorPermits` (w:1), `Subnets::Weights` (w:1), `Subnets::FreeUids` (r:1 w:1)
+	/// `Subnets::ValidatorPermits` (w:1), `Subnets::Weights` (w:1), `Subnets::Occupancy` (r:1 w:1)
 	fn deregister() -> Weight {
 		Weight::from_parts(25_000_000, 3_600)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
