@@ -160,3 +160,47 @@ fn pool_refuses_an_early_reveal() {
 		assert_eq!(validate(signed(alice, reveal)), Ok(()));
 	});
 }
+
+/// How many commits, and how many 256-uid reveals, fit in one block of this runtime, from the
+/// benchmarked weights (base extrinsic weight and transaction extension included). Run with
+/// `--nocapture` to print the figures quoted in benchmarking/README.md.
+#[test]
+fn commits_and_reveals_per_block() {
+	use frame_support::{dispatch::DispatchClass, weights::Weight};
+	use pallet_commit_reveal::WeightInfo;
+	type W = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
+
+	let weights = configs::RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let room = normal.max_extrinsic.unwrap_or(Weight::MAX);
+	let per_block = |call: Weight| {
+		let one = call + normal.base_extrinsic + W::check_commit_reveal(1);
+		let by_time = room.ref_time() / one.ref_time().max(1);
+		let by_proof = room.proof_size() / one.proof_size().max(1);
+		by_time.min(by_proof)
+	};
+	let commits = per_block(W::commit_weights());
+	let reveals = per_block(W::reveal_weights(256));
+	println!("commits per block: {commits}, 256-uid reveals per block: {reveals}");
+	let report = [
+		("commit_weights", W::commit_weights()),
+		("reveal_weights(1)", W::reveal_weights(1)),
+		("reveal_weights(64)", W::reveal_weights(64)),
+		("reveal_weights(256)", W::reveal_weights(256)),
+		("reveal_weights(1024)", W::reveal_weights(1024)),
+		("batch_commit_weights(16)", W::batch_commit_weights(16)),
+		("batch_reveal_weights(10, 2560)", W::batch_reveal_weights(10, 2560)),
+		("reclaim_expired(256)", W::reclaim_expired(256)),
+		("check_commit_reveal(1)", W::check_commit_reveal(1)),
+		(
+			"commit_model",
+			<pallet_model_registry::weights::SubstrateWeight<Runtime> as
+				pallet_model_registry::WeightInfo>::commit_model(),
+		),
+	];
+	for (name, weight) in report {
+		println!("| {name} | {:.1} | {} |", weight.ref_time() as f64 / 1e6, weight.proof_size());
+	}
+	assert!(commits >= 1_000, "only {commits} commits fit in a block");
+	assert!(reveals >= 100, "only {reveals} 256-uid reveals fit in a block");
+}

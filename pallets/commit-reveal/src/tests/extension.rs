@@ -234,3 +234,17 @@ fn valid_commits_and_reveals_are_feeless() {
 		assert_eq!(post.pays_fee, Pays::No);
 	});
 }
+
+/// The targets of the benchmarked weights: a 256-uid reveal proves less than 8 KiB of state,
+/// and reveals cost more as they carry more uids.
+#[test]
+fn benchmarked_weights_meet_their_targets() {
+	type W = crate::weights::SubstrateWeight<Test>;
+	let reveal = |uids| <W as WeightInfo>::reveal_weights(uids);
+	assert!(reveal(256).proof_size() < 8 * 1024, "{:?}", reveal(256));
+	assert!(reveal(1024).ref_time() > reveal(1).ref_time());
+	assert!(
+		<W as WeightInfo>::batch_reveal_weights(4, 256).ref_time()
+			> <W as WeightInfo>::batch_reveal_weights(1, 256).ref_time()
+	);
+}
