@@ -1,0 +1,17 @@
+//! `galton-eval hash DIR`.
+
+use std::{io::Write, path::PathBuf};
+
+/// Print the content hash of a model directory.
+#[derive(Debug, clap::Args)]
+pub struct Opts {
+	/// The model directory (files whose names start with '.' are not hashed).
+	dir: PathBuf,
+}
+
+/// Print `0x` and the 64 hex digits of the hash.
+pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
+	let hash = galton_eval::hash::content_hash(&opts.dir)?;
+	writeln!(out, "0x{}", hex::encode(hash))?;
+	Ok(())
+}

@@ -1,0 +1,260 @@
+//! `galton-eval score`: evaluate models, score them, print a table or JSON.
+
+use std::{collections::BTreeMap, io::Write, path::PathBuf};
+
+use anyhow::{ensure, Context};
+use galton_eval::{
+	corpus::Corpus,
+	device::{describe, DTypeChoice, DeviceChoice},
+	evaluate::{Evaluator, ModelReport},
+	samples::{parse_seed, SampleSpec},
+	scoring::{self, Contender},
+	source::{resolve, ModelSpec},
+};
+use galton_primitives::{EpsilonSchedule, Uid};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// What the per-batch comparison uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MetricArg {
+	/// Mean cross-entropy in nats.
+	Loss,
+	/// `exp` of the cross-entropy.
+	Perplexity,
+}
+
+/// Evaluate models on seeded samples of a corpus and print their losses and weights.
+#[derive(Debug, clap::Args)]
+pub struct Opts {
+	/// A model: `PATH[@BLOCK]` or `hf:ORG/NAME[:REVISION][@BLOCK]`, where BLOCK is the block of
+	/// its commitment (default 0). Repeat for every model.
+	#[arg(long = "model", value_name = "MODEL", required = true)]
+	models: Vec<ModelSpec>,
+	/// The corpus: `.jsonl` (a "text" field per line), `.parquet` (a "text" column), or plain
+	/// text (paragraphs separated by blank lines).
+	#[arg(long)]
+	corpus: PathBuf,
+	/// The sample seed, 32 bytes in hex (on chain: blake2_256 of the sync block's hash).
+	#[arg(long)]
+	seed: String,
+	/// The current block: models' ages, hence their epsilons, count up to it.
+	#[arg(long)]
+	now: u64,
+	/// The competition's epsilon schedule: `fixed:EPS`, `linear:START,END,BLOCKS` or
+	/// `exponential:START,RETAIN,PERIOD,FLOOR`.
+	#[arg(long, default_value = "linear:0.005,0.0001,14400", value_parser = scoring::parse_schedule)]
+	schedule: EpsilonSchedule,
+	/// Batches per model (`m`).
+	#[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+	batches: u32,
+	/// Rows per batch (`B`).
+	#[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+	batch_size: u32,
+	/// Tokens per row; at most the models' context.
+	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(2..))]
+	seq_len: u32,
+	/// Softmax temperature of the win rates.
+	#[arg(long, default_value_t = 0.01)]
+	temperature: f64,
+	/// Models with more parameters score as failed.
+	#[arg(long)]
+	max_params: Option<u64>,
+	/// What the per-batch comparison uses.
+	#[arg(long, value_enum, default_value_t = MetricArg::Loss)]
+	metric: MetricArg,
+	/// `cpu`, `cuda:N`, or `auto` (CUDA when built in and present, else CPU).
+	#[arg(long, default_value = "cpu")]
+	device: DeviceChoice,
+	/// Weights dtype: `auto` is f32 on the CPU and bf16 on CUDA.
+	#[arg(long, value_enum, default_value_t = DTypeChoice::Auto)]
+	dtype: DTypeChoice,
+	/// Read hub models from the local hub cache only, never the network.
+	#[arg(long)]
+	offline: bool,
+	/// The hub cache directory (default: `$HF_HOME/hub`, i.e. `~/.cache/huggingface/hub`).
+	#[arg(long)]
+	hf_cache: Option<PathBuf>,
+	/// Print JSON instead of a table.
+	#[arg(long)]
+	json: bool,
+}
+
+/// One line of the result.
+#[derive(Debug, Serialize)]
+struct Row {
+	model: String,
+	commit_block: u64,
+	parameters: Option<u64>,
+	mean_loss: Option<f64>,
+	perplexity: Option<f64>,
+	epsilon: f64,
+	win_rate: f64,
+	weight: f64,
+	weight_u16: u16,
+	tokens_per_second: f64,
+	failure: Option<String>,
+	losses: Vec<Option<f64>>,
+}
+
+/// The whole result, as `--json` prints it.
+#[derive(Debug, Serialize)]
+struct Output {
+	device: String,
+	now: u64,
+	schedule: String,
+	batches: usize,
+	batch_size: usize,
+	seq_len: usize,
+	models: Vec<Row>,
+}
+
+fn finite(x: f64) -> Option<f64> {
+	x.is_finite().then_some(x)
+}
+
+/// Evaluate every model, score them, and print the result.
+pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
+	ensure!(
+		opts.temperature.is_finite() && opts.temperature > 0.0,
+		"--temperature must be a positive number, got {}",
+		opts.temperature
+	);
+	ensure!(opts.models.len() <= usize::from(Uid::MAX), "at most {} models", Uid::MAX);
+	let seed = parse_seed(&opts.seed)?;
+	let corpus = Corpus::open(&opts.corpus)?;
+	let device = opts.device.open()?;
+	let dtype = opts.dtype.resolve(&device);
+	tracing::info!(device = %describe(&device), ?dtype, documents = corpus.len(), "evaluating");
+	let spec = SampleSpec {
+		batches: opts.batches as usize,
+		batch_size: opts.batch_size as usize,
+		seq_len: opts.seq_len as usize,
+	};
+	let mut evaluator = Evaluator::new(&corpus, seed, spec, device.clone(), dtype, opts.max_params);
+	let progress = ProgressBar::new((opts.models.len() * spec.batches) as u64);
+	progress.set_style(
+		ProgressStyle::with_template(
+			"{bar:40} {pos}/{len} batches, {elapsed} elapsed, eta {eta} {msg}",
+		)
+		.context("progress bar template")?,
+	);
+	let mut reports = Vec::with_capacity(opts.models.len());
+	for model in &opts.models {
+		progress.set_message(model.source.to_string());
+		let report = match resolve(&model.source, opts.hf_cache.as_deref(), opts.offline) {
+			Ok(dir) => evaluator.evaluate(&dir, &mut || progress.inc(1)),
+			Err(e) => {
+				progress.inc(spec.batches as u64);
+				tracing::warn!(model = %model.source, reason = %e, "model scored as failed");
+				ModelReport {
+					losses: vec![f64::INFINITY; spec.batches],
+					failure: Some(e.to_string()),
+					parameters: None,
+					tokens: 0,
+					seconds: 0.0,
+				}
+			}
+		};
+		reports.push(report);
+	}
+	progress.finish_and_clear();
+
+	let metric = |loss: f64| match opts.metric {
+		MetricArg::Loss => loss,
+		MetricArg::Perplexity => loss.exp(),
+	};
+	let contenders: BTreeMap<Uid, Contender> = opts
+		.models
+		.iter()
+		.zip(&reports)
+		.enumerate()
+		.map(|(i, (model, report))| {
+			let losses = report.losses.iter().map(|&l| metric(l)).collect();
+			(i as Uid, Contender { commit_block: model.commit_block, losses })
+		})
+		.collect();
+	let list: Vec<Contender> = contenders.values().cloned().collect();
+	let rates = scoring::win_rates(&list, &opts.schedule, opts.now);
+	let weights =
+		scoring::competition_weights(&contenders, &opts.schedule, opts.now, opts.temperature);
+	let weights_u16 = scoring::to_u16(&weights);
+
+	let rows: Vec<Row> = opts
+		.models
+		.iter()
+		.zip(&reports)
+		.enumerate()
+		.map(|(i, (model, report))| {
+			let uid = i as Uid;
+			let mean = report.mean_loss();
+			Row {
+				model: model.source.to_string(),
+				commit_block: model.commit_block,
+				parameters: report.parameters,
+				mean_loss: finite(mean),
+				perplexity: finite(mean.exp()),
+				epsilon: scoring::epsilon(&opts.schedule, model.commit_block, opts.now),
+				win_rate: rates[i],
+				weight: weights[&uid],
+				weight_u16: weights_u16[&uid],
+				tokens_per_second: report.tokens_per_second(),
+				failure: report.failure.clone(),
+				losses: report.losses.iter().map(|&l| finite(l)).collect(),
+			}
+		})
+		.collect();
+	let output = Output {
+		device: describe(&device),
+		now: opts.now,
+		schedule: scoring::format_schedule(&opts.schedule),
+		batches: spec.batches,
+		batch_size: spec.batch_size,
+		seq_len: spec.seq_len,
+		models: rows,
+	};
+	if opts.json {
+		serde_json::to_writer_pretty(&mut *out, &output)?;
+		writeln!(out)?;
+	} else {
+		print_table(&output, out)?;
+	}
+	Ok(())
+}
+
+fn print_table(output: &Output, out: &mut impl Write) -> std::io::Result<()> {
+	let number = |x: Option<f64>, precision: usize| match x {
+		Some(x) => format!("{x:.precision$}"),
+		None => "inf".into(),
+	};
+	let width = output.models.iter().map(|r| r.model.len()).max().unwrap_or(5).max(5);
+	writeln!(
+		out,
+		"{:<width$}  {:>8}  {:>9}  {:>9}  {:>8}  {:>8}  {:>6}  note",
+		"model", "block", "loss", "ppl", "epsilon", "win rate", "weight"
+	)?;
+	for row in &output.models {
+		writeln!(
+			out,
+			"{:<width$}  {:>8}  {:>9}  {:>9}  {:>7.4}%  {:>8.4}  {:>6}  {}",
+			row.model,
+			row.commit_block,
+			number(row.mean_loss, 4),
+			number(row.perplexity, 2),
+			row.epsilon * 100.0,
+			row.win_rate,
+			row.weight_u16,
+			row.failure.as_deref().unwrap_or(""),
+		)?;
+	}
+	writeln!(
+		out,
+		"{} batches x {} rows x {} tokens on {}, block {}, schedule {}",
+		output.batches,
+		output.batch_size,
+		output.seq_len,
+		output.device,
+		output.now,
+		output.schedule
+	)
+}

@@ -1,0 +1,335 @@
+//! From per-batch losses to on-chain weights (../shared/DESIGN.md, "Scoring").
+//!
+//! 1. In each pair of models, the strictly older one (earlier commit block) has its losses
+//!    multiplied by `1 - epsilon_at(now - commit_block)`; a model wins a batch against another
+//!    when its adjusted loss is strictly lower.
+//! 2. Win rate `R_i = wins_i / ((n - 1) * m)`, 1 when a model has no rival.
+//! 3. Weights `softmax(R / T)` over the models that produced at least one finite loss; a model
+//!    that failed every batch (load error, wrong hash, NaN, degenerate) gets exactly zero.
+//! 4. Per competition, `w = alpha * w_prev + (1 - alpha) * w` when a previous round exists;
+//!    the competitions are combined by their reward shares, normalised, and scaled to `u16`
+//!    so that the largest weight is 65535.
+
+use std::collections::BTreeMap;
+
+use galton_primitives::{EpsilonSchedule, Uid};
+use sp_arithmetic::{PerThing, Perbill};
+
+/// One model in a competition's scoring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contender {
+	/// The block its commitment was made in.
+	pub commit_block: u64,
+	/// Its value on each batch (loss or perplexity), `+inf` where it failed; every contender
+	/// of a competition has the same number of batches.
+	pub losses: Vec<f64>,
+}
+
+impl Contender {
+	/// A contender that failed outright: `+inf` on all `batches`.
+	pub fn failed(commit_block: u64, batches: usize) -> Self {
+		Self { commit_block, losses: vec![f64::INFINITY; batches] }
+	}
+
+	/// Whether it has at least one finite loss.
+	pub fn scored(&self) -> bool {
+		self.losses.iter().any(|l| l.is_finite())
+	}
+}
+
+/// `epsilon_at(now - commit_block)` as a fraction.
+pub fn epsilon(schedule: &EpsilonSchedule, commit_block: u64, now: u64) -> f64 {
+	f64::from(schedule.epsilon_at(now.saturating_sub(commit_block)).deconstruct())
+		/ f64::from(Perbill::ACCURACY)
+}
+
+/// The win rate of every contender at block `now` (step 1 and 2 above).
+pub fn win_rates(contenders: &[Contender], schedule: &EpsilonSchedule, now: u64) -> Vec<f64> {
+	let n = contenders.len();
+	if n == 1 {
+		return vec![1.0];
+	}
+	let batches = contenders.iter().map(|c| c.losses.len()).min().unwrap_or(0);
+	let keep: Vec<f64> =
+		contenders.iter().map(|c| 1.0 - epsilon(schedule, c.commit_block, now)).collect();
+	let mut wins = vec![0u64; n];
+	for i in 0..n {
+		for j in i + 1..n {
+			let (a, b) = (&contenders[i], &contenders[j]);
+			let (factor_a, factor_b) = match a.commit_block.cmp(&b.commit_block) {
+				std::cmp::Ordering::Less => (keep[i], 1.0),
+				std::cmp::Ordering::Greater => (1.0, keep[j]),
+				std::cmp::Ordering::Equal => (1.0, 1.0),
+			};
+			for (la, lb) in a.losses[..batches].iter().zip(&b.losses[..batches]) {
+				let (la, lb) = (la * factor_a, lb * factor_b);
+				if la < lb {
+					wins[i] += 1;
+				} else if lb < la {
+					wins[j] += 1;
+				}
+			}
+		}
+	}
+	let games = ((n - 1) * batches).max(1) as f64;
+	wins.into_iter().map(|w| w as f64 / games).collect()
+}
+
+/// `softmax(rates / temperature)` over the contenders that `scored`; the others get 0. All
+/// zeros when none scored.
+pub fn softmax(rates: &[f64], scored: &[bool], temperature: f64) -> Vec<f64> {
+	let max = rates
+		.iter()
+		.zip(scored)
+		.filter(|(_, &s)| s)
+		.map(|(r, _)| *r)
+		.fold(f64::NEG_INFINITY, f64::max);
+	let exps: Vec<f64> = rates
+		.iter()
+		.zip(scored)
+		.map(|(r, &s)| if s { ((r - max) / temperature).exp() } else { 0.0 })
+		.collect();
+	let sum: f64 = exps.iter().sum();
+	if sum > 0.0 {
+		exps.into_iter().map(|e| e / sum).collect()
+	} else {
+		exps
+	}
+}
+
+/// The weights of one competition, by uid, at block `now` (steps 1 to 3).
+pub fn competition_weights(
+	contenders: &BTreeMap<Uid, Contender>,
+	schedule: &EpsilonSchedule,
+	now: u64,
+	temperature: f64,
+) -> BTreeMap<Uid, f64> {
+	let list: Vec<Contender> = contenders.values().cloned().collect();
+	let rates = win_rates(&list, schedule, now);
+	let scored: Vec<bool> = list.iter().map(Contender::scored).collect();
+	contenders.keys().copied().zip(softmax(&rates, &scored, temperature)).collect()
+}
+
+/// `alpha * previous + (1 - alpha) * current` for every uid of `current` (a uid missing from
+/// `previous` counts as 0 there); `current` itself when there is no previous round.
+pub fn ema(
+	previous: Option<&BTreeMap<Uid, f64>>,
+	current: &BTreeMap<Uid, f64>,
+	alpha: f64,
+) -> BTreeMap<Uid, f64> {
+	match previous {
+		None => current.clone(),
+		Some(previous) => current
+			.iter()
+			.map(|(uid, w)| {
+				(*uid, alpha * previous.get(uid).copied().unwrap_or(0.0) + (1.0 - alpha) * w)
+			})
+			.collect(),
+	}
+}
+
+/// Combine competitions' weights by their reward shares and normalise to a sum of 1 (all
+/// zeros when nothing has weight).
+pub fn combine(competitions: &[(Perbill, BTreeMap<Uid, f64>)]) -> BTreeMap<Uid, f64> {
+	let mut total: BTreeMap<Uid, f64> = BTreeMap::new();
+	for (share, weights) in competitions {
+		let share = f64::from(share.deconstruct()) / f64::from(Perbill::ACCURACY);
+		for (uid, w) in weights {
+			*total.entry(*uid).or_default() += share * w;
+		}
+	}
+	let sum: f64 = total.values().sum();
+	if sum > 0.0 {
+		total.values_mut().for_each(|w| *w /= sum);
+	}
+	total
+}
+
+/// Scale weights so that the largest is 65535 (rounded to nearest); all zeros stay zeros.
+pub fn to_u16(weights: &BTreeMap<Uid, f64>) -> BTreeMap<Uid, u16> {
+	let max = weights.values().copied().fold(0.0, f64::max);
+	weights
+		.iter()
+		.map(|(uid, w)| {
+			let scaled = if max > 0.0 { (w / max * f64::from(u16::MAX)).round() } else { 0.0 };
+			(*uid, scaled.clamp(0.0, f64::from(u16::MAX)) as u16)
+		})
+		.collect()
+}
+
+/// Parse a schedule as written on the command line, fractions in decimal:
+/// `fixed:EPS`, `linear:START,END,BLOCKS` or `exponential:START,RETAIN,PERIOD,FLOOR`
+/// (e.g. `linear:0.005,0.0001,14400`). The schedule's own rules are checked too.
+pub fn parse_schedule(text: &str) -> Result<EpsilonSchedule, String> {
+	let usage = "fixed:EPS, linear:START,END,BLOCKS or exponential:START,RETAIN,PERIOD,FLOOR";
+	let (kind, args) =
+		text.split_once(':').ok_or_else(|| format!("schedule {text:?}: expected {usage}"))?;
+	let args: Vec<&str> = args.split(',').map(str::trim).collect();
+	let fraction = |s: &str| -> Result<Perbill, String> {
+		match s.parse::<f64>() {
+			Ok(x) if (0.0..=1.0).contains(&x) => {
+				Ok(Perbill::from_parts((x * f64::from(Perbill::ACCURACY)).round() as u32))
+			}
+			_ => Err(format!("schedule {text:?}: {s:?} is not a fraction between 0 and 1")),
+		}
+	};
+	let blocks = |s: &str| -> Result<u32, String> {
+		s.parse::<u32>().map_err(|_| format!("schedule {text:?}: {s:?} is not a block count"))
+	};
+	let schedule = match (kind, args.as_slice()) {
+		("fixed", [eps]) => EpsilonSchedule::Fixed { epsilon: fraction(eps)? },
+		("linear", [start, end, decay]) => EpsilonSchedule::Linear {
+			start: fraction(start)?,
+			end: fraction(end)?,
+			decay_blocks: blocks(decay)?,
+		},
+		("exponential", [start, retain, period, floor]) => EpsilonSchedule::Exponential {
+			start: fraction(start)?,
+			retain: fraction(retain)?,
+			period_blocks: blocks(period)?,
+			floor: fraction(floor)?,
+		},
+		_ => return Err(format!("schedule {text:?}: expected {usage}")),
+	};
+	schedule.validate().map_err(|e| format!("schedule {text:?}: {e:?}"))?;
+	Ok(schedule)
+}
+
+/// A schedule in the syntax [`parse_schedule`] reads.
+pub fn format_schedule(schedule: &EpsilonSchedule) -> String {
+	let f = |p: Perbill| {
+		let text = format!("{:.9}", f64::from(p.deconstruct()) / f64::from(Perbill::ACCURACY));
+		text.trim_end_matches('0').trim_end_matches('.').to_owned()
+	};
+	match *schedule {
+		EpsilonSchedule::Fixed { epsilon } => format!("fixed:{}", f(epsilon)),
+		EpsilonSchedule::Linear { start, end, decay_blocks } => {
+			format!("linear:{},{},{decay_blocks}", f(start), f(end))
+		}
+		EpsilonSchedule::Exponential { start, retain, period_blocks, floor } => {
+			format!("exponential:{},{},{period_blocks},{}", f(start), f(retain), f(floor))
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const NO_EPSILON: EpsilonSchedule = EpsilonSchedule::Fixed { epsilon: Perbill::zero() };
+
+	fn contender(commit_block: u64, losses: &[f64]) -> Contender {
+		Contender { commit_block, losses: losses.to_vec() }
+	}
+
+	#[test]
+	fn lower_loss_wins_each_batch() {
+		let rates = win_rates(
+			&[contender(5, &[1.0, 3.0]), contender(5, &[2.0, 2.0]), contender(5, &[3.0, 1.0])],
+			&NO_EPSILON,
+			10,
+		);
+		// 0 beats 1 and 2 on batch 0; 2 beats 0 and 1 on batch 1; 1 beats 0 on batch 1 and 2 on
+		// batch 0.
+		assert_eq!(rates, vec![0.5, 0.5, 0.5]);
+		let rates =
+			win_rates(&[contender(5, &[1.0, 1.0]), contender(5, &[2.0, 2.0])], &NO_EPSILON, 10);
+		assert_eq!(rates, vec![1.0, 0.0]);
+		assert_eq!(win_rates(&[contender(5, &[9.0])], &NO_EPSILON, 10), vec![1.0]);
+	}
+
+	#[test]
+	fn epsilon_favours_the_strictly_older_model_only() {
+		let eps = EpsilonSchedule::Fixed { epsilon: Perbill::from_percent(10) };
+		// A copy that is 5% better loses to the older original...
+		let copied = [contender(100, &[2.0]), contender(200, &[1.9])];
+		assert_eq!(win_rates(&copied, &eps, 300), vec![1.0, 0.0]);
+		// ...one that is 15% better wins...
+		let better = [contender(100, &[2.0]), contender(200, &[1.7])];
+		assert_eq!(win_rates(&better, &eps, 300), vec![0.0, 1.0]);
+		// ...and at the same block nobody is adjusted; ties win nothing.
+		let same = [contender(100, &[2.0]), contender(100, &[1.9]), contender(100, &[1.9])];
+		assert_eq!(win_rates(&same, &eps, 300), vec![0.0, 0.5, 0.5]);
+	}
+
+	#[test]
+	fn epsilon_decays_with_the_older_models_age() {
+		let eps = EpsilonSchedule::Linear {
+			start: Perbill::from_percent(10),
+			end: Perbill::zero(),
+			decay_blocks: 1000,
+		};
+		let pair = [contender(0, &[2.0]), contender(10, &[1.9])];
+		assert_eq!(win_rates(&pair, &eps, 100), vec![1.0, 0.0], "9% advantage at age 100");
+		assert_eq!(win_rates(&pair, &eps, 800), vec![0.0, 1.0], "2% advantage at age 800");
+		assert!((epsilon(&eps, 0, 500) - 0.05).abs() < 1e-12);
+	}
+
+	#[test]
+	fn failed_models_get_exactly_zero() {
+		let contenders: BTreeMap<Uid, Contender> = [
+			(1, contender(1, &[2.0, 2.0])),
+			(2, Contender::failed(1, 2)),
+			(3, contender(1, &[2.5, 2.5])),
+		]
+		.into();
+		let w = competition_weights(&contenders, &NO_EPSILON, 10, 0.01);
+		assert_eq!(w[&2], 0.0);
+		assert!(w[&1] > w[&3] && w[&3] > 0.0);
+		assert!((w.values().sum::<f64>() - 1.0).abs() < 1e-12);
+
+		let all_failed: BTreeMap<Uid, Contender> =
+			[(1, Contender::failed(1, 2)), (2, Contender::failed(1, 2))].into();
+		let w = competition_weights(&all_failed, &NO_EPSILON, 10, 0.01);
+		assert!(w.values().all(|&x| x == 0.0));
+		assert!(to_u16(&w).values().all(|&x| x == 0));
+	}
+
+	#[test]
+	fn softmax_temperature_sharpens() {
+		let scored = [true, true];
+		let soft = softmax(&[0.6, 0.4], &scored, 1.0);
+		let sharp = softmax(&[0.6, 0.4], &scored, 0.01);
+		assert!(soft[0] < 0.6 && sharp[0] > 0.9999);
+		assert!((soft.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+	}
+
+	#[test]
+	fn ema_combine_and_u16() {
+		let previous: BTreeMap<Uid, f64> = [(1, 1.0)].into();
+		let current: BTreeMap<Uid, f64> = [(1, 0.0), (2, 1.0)].into();
+		let smoothed = ema(Some(&previous), &current, 0.5);
+		assert_eq!(smoothed, [(1, 0.5), (2, 0.5)].into());
+		assert_eq!(ema(None, &current, 0.5), current);
+
+		let a: BTreeMap<Uid, f64> = [(1, 1.0)].into();
+		let b: BTreeMap<Uid, f64> = [(2, 0.5), (3, 0.5)].into();
+		let combined = combine(&[(Perbill::from_percent(60), a), (Perbill::from_percent(40), b)]);
+		assert_eq!(combined, [(1, 0.6), (2, 0.2), (3, 0.2)].into());
+		assert_eq!(to_u16(&combined), [(1, 65535), (2, 21845), (3, 21845)].into());
+	}
+
+	#[test]
+	fn schedules_parse_format_and_round_trip() {
+		for text in
+			["fixed:0.005", "linear:0.005,0.0001,14400", "exponential:0.004,0.995,361,0.001"]
+		{
+			let schedule = parse_schedule(text).expect("valid");
+			assert_eq!(format_schedule(&schedule), text);
+		}
+		assert_eq!(
+			parse_schedule("linear:0.005,0.0001,14400").expect("valid"),
+			EpsilonSchedule::Linear {
+				start: Perbill::from_parts(5_000_000),
+				end: Perbill::from_parts(100_000),
+				decay_blocks: 14400
+			}
+		);
+		assert!(parse_schedule("linear:0.001,0.005,10")
+			.expect_err("end above start")
+			.contains("EndAboveStart"));
+		assert!(parse_schedule("fixed:1.5").expect_err("above 1").contains("fraction"));
+		assert!(parse_schedule("cubic:1").expect_err("unknown").contains("expected"));
+		assert!(parse_schedule("linear:0.1,0.0,-3").expect_err("negative").contains("block count"));
+	}
+}

@@ -1,0 +1,229 @@
+//! Where a model comes from: a local directory or a Hugging Face hub repository (through the
+//! local hub cache, downloading unless offline).
+//!
+//! On the command line a model is `PATH[@BLOCK]` or `hf:ORG/NAME[:REVISION][@BLOCK]`, where
+//! `BLOCK` is the block its commitment was made in (its age counts from there).
+
+use std::{
+	path::{Path, PathBuf},
+	str::FromStr,
+};
+
+use hf_hub::{api::sync::ApiBuilder, Repo, RepoType};
+
+/// The prefix of a hub model on the command line.
+pub const HUB_PREFIX: &str = "hf:";
+
+/// The revision used when a hub model names none.
+pub const DEFAULT_REVISION: &str = "main";
+
+/// A model's location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelSource {
+	/// A directory on this machine.
+	Local(PathBuf),
+	/// A model repository on the Hugging Face hub.
+	Hub {
+		/// `org/name`.
+		repo: String,
+		/// Branch, tag or commit id.
+		revision: String,
+	},
+}
+
+/// A model named on the command line, with the block of its commitment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelSpec {
+	/// Where the files are.
+	pub source: ModelSource,
+	/// The block the model was committed in (0 when not given).
+	pub commit_block: u64,
+}
+
+impl std::fmt::Display for ModelSource {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			ModelSource::Local(path) => write!(f, "{}", path.display()),
+			ModelSource::Hub { repo, revision } => write!(f, "{HUB_PREFIX}{repo}:{revision}"),
+		}
+	}
+}
+
+impl FromStr for ModelSpec {
+	type Err = String;
+
+	fn from_str(s: &str) -> Result<Self, String> {
+		let (location, commit_block) = match s.rsplit_once('@') {
+			Some((location, block)) if !block.is_empty() && !location.is_empty() => {
+				let block = block.parse::<u64>().map_err(|_| {
+					format!("{s:?}: the part after '@' must be a block number, got {block:?}")
+				})?;
+				(location, block)
+			}
+			_ => (s, 0),
+		};
+		let source = match location.strip_prefix(HUB_PREFIX) {
+			Some(hub) => {
+				let (repo, revision) = hub.split_once(':').unwrap_or((hub, DEFAULT_REVISION));
+				let valid = |part: &str| {
+					!part.is_empty()
+						&& part.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+				};
+				let valid_revision = !revision.is_empty()
+					&& !revision.contains("..")
+					&& revision.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+				match repo.split_once('/') {
+					Some((org, name)) if valid(org) && valid(name) && valid_revision => {}
+					_ => return Err(format!("{s:?}: a hub model is hf:ORG/NAME[:REVISION]")),
+				}
+				ModelSource::Hub { repo: repo.to_owned(), revision: revision.to_owned() }
+			}
+			None => ModelSource::Local(PathBuf::from(location)),
+		};
+		Ok(Self { source, commit_block })
+	}
+}
+
+/// Why a hub model could not be found or fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+	/// The directory does not exist.
+	#[error("{0}: no such model directory")]
+	NoDirectory(PathBuf),
+	/// Offline, and the hub cache has no snapshot of the revision.
+	#[error("{repo}:{revision} is not in the hub cache {cache} (run once without --offline to download it)")]
+	NotCached {
+		/// `org/name`.
+		repo: String,
+		/// The revision asked for.
+		revision: String,
+		/// The cache directory searched.
+		cache: PathBuf,
+	},
+	/// The hub refused or could not be reached.
+	#[error("{repo}:{revision}: download from the hub failed: {reason}")]
+	Download {
+		/// `org/name`.
+		repo: String,
+		/// The revision asked for.
+		revision: String,
+		/// The hub client's message.
+		reason: String,
+	},
+}
+
+/// The local directory holding `source`'s files. Hub models are read from the hub cache at
+/// `cache` (the `HF_HOME` default when `None`); unless `offline`, every file of the revision
+/// is downloaded first, so the directory hashes like the repository.
+pub fn resolve(
+	source: &ModelSource,
+	cache: Option<&Path>,
+	offline: bool,
+) -> Result<PathBuf, SourceError> {
+	match source {
+		ModelSource::Local(dir) if dir.is_dir() => Ok(dir.clone()),
+		ModelSource::Local(dir) => Err(SourceError::NoDirectory(dir.clone())),
+		ModelSource::Hub { repo, revision } => {
+			let cache_dir = cache
+				.map(Path::to_path_buf)
+				.unwrap_or_else(|| hf_hub::Cache::from_env().path().clone());
+			if !offline {
+				download(repo, revision, &cache_dir)?;
+			}
+			cached_snapshot(&cache_dir, repo, revision).ok_or_else(|| SourceError::NotCached {
+				repo: repo.clone(),
+				revision: revision.clone(),
+				cache: cache_dir,
+			})
+		}
+	}
+}
+
+/// The snapshot directory of `repo` at `revision` in a hub cache: `revision` is a commit id,
+/// or a branch or tag that `refs/` maps to one.
+pub fn cached_snapshot(cache: &Path, repo: &str, revision: &str) -> Option<PathBuf> {
+	let repo_dir = cache.join(Repo::new(repo.to_owned(), RepoType::Model).folder_name());
+	let commit = match std::fs::read_to_string(repo_dir.join("refs").join(revision)) {
+		Ok(commit) => commit.trim().to_owned(),
+		Err(_) => revision.to_owned(),
+	};
+	let snapshot = repo_dir.join("snapshots").join(commit);
+	snapshot.is_dir().then_some(snapshot)
+}
+
+fn download(repo: &str, revision: &str, cache: &Path) -> Result<(), SourceError> {
+	let failed = |reason: String| SourceError::Download {
+		repo: repo.to_owned(),
+		revision: revision.to_owned(),
+		reason,
+	};
+	let api = ApiBuilder::new()
+		.with_cache_dir(cache.to_owned())
+		.with_progress(false)
+		.build()
+		.map_err(|e| failed(e.to_string()))?;
+	let hub_repo =
+		api.repo(Repo::with_revision(repo.to_owned(), RepoType::Model, revision.to_owned()));
+	let info = hub_repo.info().map_err(|e| failed(e.to_string()))?;
+	for file in info.siblings {
+		tracing::info!(repo, revision, file = %file.rfilename, "fetching");
+		hub_repo.get(&file.rfilename).map_err(|e| failed(format!("{}: {e}", file.rfilename)))?;
+	}
+	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn spec(s: &str) -> Result<ModelSpec, String> {
+		s.parse()
+	}
+
+	#[test]
+	fn specs_parse() {
+		assert_eq!(
+			spec("models/a@120").expect("valid"),
+			ModelSpec { source: ModelSource::Local("models/a".into()), commit_block: 120 }
+		);
+		assert_eq!(spec("models/a").expect("valid").commit_block, 0);
+		assert_eq!(
+			spec("hf:org/name:abc123@7").expect("valid"),
+			ModelSpec {
+				source: ModelSource::Hub { repo: "org/name".into(), revision: "abc123".into() },
+				commit_block: 7
+			}
+		);
+		assert_eq!(
+			spec("hf:org/name").expect("valid").source,
+			ModelSource::Hub { repo: "org/name".into(), revision: "main".into() }
+		);
+	}
+
+	#[test]
+	fn bad_specs_say_what_is_wrong() {
+		assert!(spec("models/a@soon").expect_err("not a block").contains("block number"));
+		assert!(spec("hf:noslash").expect_err("no org").contains("hf:ORG/NAME"));
+		assert!(spec("hf:org/na me").expect_err("space").contains("hf:ORG/NAME"));
+		assert!(spec("hf:org/name:../../etc").expect_err("traversal").contains("hf:ORG/NAME"));
+	}
+
+	#[test]
+	fn offline_resolution_reads_the_hub_cache_layout() {
+		let cache = tempfile::tempdir().expect("temp dir");
+		let repo_dir = cache.path().join("models--org--name");
+		let commit = "0123456789abcdef0123456789abcdef01234567";
+		std::fs::create_dir_all(repo_dir.join("snapshots").join(commit)).expect("mkdir");
+		std::fs::create_dir_all(repo_dir.join("refs")).expect("mkdir");
+		std::fs::write(repo_dir.join("refs/main"), commit).expect("write");
+		let source = ModelSource::Hub { repo: "org/name".into(), revision: "main".into() };
+		let dir = resolve(&source, Some(cache.path()), true).expect("cached");
+		assert_eq!(dir, repo_dir.join("snapshots").join(commit));
+		let by_commit = ModelSource::Hub { repo: "org/name".into(), revision: commit.into() };
+		assert_eq!(resolve(&by_commit, Some(cache.path()), true).expect("cached"), dir);
+
+		let missing = ModelSource::Hub { repo: "org/name".into(), revision: "v2".into() };
+		let err = resolve(&missing, Some(cache.path()), true).expect_err("not cached");
+		assert!(err.to_string().contains("--offline"), "{err}");
+	}
+}
