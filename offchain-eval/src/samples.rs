@@ -198,8 +198,7 @@ mod tests {
 
 	#[test]
 	fn picker_is_a_pure_function_of_the_seed() {
-		// The first ChaCha20 draws are fixed by the RFC 8439 block function; these indices are
-		// the reference every validator must reproduce.
+		// tests/samples.rs checks the draws against an independent ChaCha20 keystream.
 		let picks: Vec<usize> = DocumentPicker::new([7; 32], 1000).take(8).collect();
 		let again: Vec<usize> = DocumentPicker::new([7; 32], 1000).take(8).collect();
 		assert_eq!(picks, again);

@@ -17,6 +17,10 @@ pub struct Opts {
 	/// Standard deviation of the weights; larger gives a worse model.
 	#[arg(long, default_value_t = 0.02)]
 	init_std: f32,
+	/// Logit (nats) the output projection adds to token t + 1 after token t (keeps greedy
+	/// generation varied).
+	#[arg(long, default_value_t = 3.0)]
+	successor: f32,
 	/// Decoder layers.
 	#[arg(long, default_value_t = 2)]
 	layers: usize,
@@ -56,6 +60,11 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		opts.heads
 	);
 	ensure!(
+		opts.successor.is_finite() && opts.successor >= 0.0,
+		"--successor must be a number of at least 0, got {}",
+		opts.successor
+	);
+	ensure!(
 		opts.init_std.is_finite() && opts.init_std > 0.0,
 		"--init-std must be a positive number, got {}",
 		opts.init_std
@@ -69,6 +78,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		intermediate: opts.intermediate,
 		vocab: opts.vocab,
 		init_std: opts.init_std,
+		successor: opts.successor,
 		..TinyLlama::default()
 	};
 	spec.write(&opts.dir)?;
