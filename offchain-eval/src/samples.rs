@@ -47,7 +47,7 @@ pub struct Batch {
 impl Batch {
 	/// A batch of `tokens.len() / seq_len` rows; `None` unless `seq_len` divides the tokens.
 	pub fn new(tokens: Vec<u32>, seq_len: usize) -> Option<Self> {
-		(seq_len > 0 && !tokens.is_empty() && tokens.len() % seq_len == 0)
+		(seq_len > 0 && !tokens.is_empty() && tokens.len().is_multiple_of(seq_len))
 			.then_some(Self { tokens, seq_len })
 	}
 

@@ -48,13 +48,13 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		"--layers and --intermediate must be positive"
 	);
 	ensure!(
-		opts.heads > 0 && opts.kv_heads > 0 && opts.heads % opts.kv_heads == 0,
+		opts.heads > 0 && opts.kv_heads > 0 && opts.heads.is_multiple_of(opts.kv_heads),
 		"--heads ({}) must be a positive multiple of --kv-heads ({})",
 		opts.heads,
 		opts.kv_heads
 	);
 	ensure!(
-		opts.hidden % opts.heads == 0 && (opts.hidden / opts.heads) % 2 == 0,
+		opts.hidden.is_multiple_of(opts.heads) && (opts.hidden / opts.heads).is_multiple_of(2),
 		"--hidden ({}) must be --heads ({}) times an even head width",
 		opts.hidden,
 		opts.heads

@@ -1,0 +1,291 @@
+//! `galton-eval` as a user runs it: `score` ranks fixture models end to end, and every bad
+//! input gives a clear error.
+
+mod common;
+
+use std::{
+	path::{Path, PathBuf},
+	process::{Command, Output},
+};
+
+use galton_eval::fixtures::TinyLlama;
+
+const SEED: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+fn galton_eval(args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_galton-eval"))
+		.args(args)
+		.env("RUST_LOG", "warn")
+		.output()
+		.expect("galton-eval runs")
+}
+
+fn stdout(output: &Output) -> String {
+	String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+	String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn fixture(root: &Path, name: &str, seed: u64, init_std: f32) -> PathBuf {
+	common::write_fixture(root, name, TinyLlama { seed, init_std, ..TinyLlama::default() })
+}
+
+/// Run `score --json` with small samples and return the parsed output.
+fn score_json(models: &[String], extra: &[&str]) -> serde_json::Value {
+	let corpus = common::shipped_corpus();
+	let mut args = vec!["score", "--corpus", corpus.to_str().expect("utf-8"), "--seed", SEED];
+	args.extend([
+		"--now",
+		"1000",
+		"--batches",
+		"6",
+		"--batch-size",
+		"2",
+		"--seq-len",
+		"96",
+		"--json",
+	]);
+	for model in models {
+		args.extend(["--model", model.as_str()]);
+	}
+	args.extend(extra);
+	let output = galton_eval(&args);
+	assert!(output.status.success(), "score failed: {}", stderr(&output));
+	serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+fn spec(dir: &Path, block: u64) -> String {
+	format!("{}@{block}", dir.display())
+}
+
+#[test]
+fn score_ranks_three_fixture_models() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let models: Vec<String> = [(1, 0.02), (2, 0.04), (3, 0.2)]
+		.iter()
+		.map(|&(seed, std)| spec(&fixture(root.path(), &format!("m{seed}"), seed, std), 500))
+		.collect();
+	let out = score_json(&models, &[]);
+	let rows = out["models"].as_array().expect("models");
+	assert_eq!(rows.len(), 3);
+	let loss = |r: &serde_json::Value| r["mean_loss"].as_f64().expect("finite loss");
+	let mut by_loss: Vec<&serde_json::Value> = rows.iter().collect();
+	by_loss.sort_by(|a, b| loss(a).total_cmp(&loss(b)));
+	// Same commit block: no epsilon; the lowest loss wins the most batches and the top weight.
+	assert!(loss(by_loss[0]) < loss(by_loss[1]) && loss(by_loss[1]) < loss(by_loss[2]));
+	let rate = |r: &serde_json::Value| r["win_rate"].as_f64().expect("rate");
+	assert!(rate(by_loss[0]) >= rate(by_loss[1]) && rate(by_loss[1]) >= rate(by_loss[2]));
+	assert_eq!(by_loss[0]["weight_u16"], 65535);
+	assert!(rows
+		.iter()
+		.all(|r| r["failure"].is_null() && r["losses"].as_array().map(Vec::len) == Some(6)));
+	let total: f64 = rows.iter().map(|r| r["weight"].as_f64().expect("weight")).sum();
+	assert!((total - 1.0).abs() < 1e-9);
+
+	// The same seed gives the same numbers (all but the measured speed).
+	let without_speed = |mut v: serde_json::Value| {
+		v["models"].as_array_mut().expect("models").iter_mut().for_each(|r| {
+			r.as_object_mut().expect("object").remove("tokens_per_second");
+		});
+		v
+	};
+	assert_eq!(without_speed(out), without_speed(score_json(&models, &[])));
+}
+
+#[test]
+fn a_copied_model_gets_nothing_from_the_older_original() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let original = fixture(root.path(), "original", 7, 0.02);
+	let copy = root.path().join("copy");
+	std::fs::create_dir(&copy).expect("mkdir");
+	for file in ["config.json", "model.safetensors", "tokenizer.json"] {
+		std::fs::copy(original.join(file), copy.join(file)).expect("copy");
+	}
+	let out = score_json(&[spec(&original, 100), spec(&copy, 900)], &["--schedule", "fixed:0.005"]);
+	let rows = out["models"].as_array().expect("models");
+	assert_eq!(rows[0]["mean_loss"], rows[1]["mean_loss"], "same files, same losses");
+	assert_eq!(rows[0]["win_rate"], 1.0);
+	assert_eq!(
+		(rows[0]["weight_u16"].as_u64(), rows[1]["weight_u16"].as_u64()),
+		(Some(65535), Some(0))
+	);
+	// Committed in the same block, neither has the advantage.
+	let tie = score_json(&[spec(&original, 100), spec(&copy, 100)], &[]);
+	assert_eq!(tie["models"][0]["weight_u16"], tie["models"][1]["weight_u16"]);
+}
+
+#[test]
+fn broken_models_score_zero_with_the_reason_and_the_others_still_count() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let good = fixture(root.path(), "good", 1, 0.02);
+	let gpt2 = fixture(root.path(), "gpt2", 2, 0.02);
+	common::edit_config(&gpt2, |c| c["architectures"] = serde_json::json!(["GPT2LMHeadModel"]));
+	let short = fixture(root.path(), "short", 3, 0.02);
+	common::edit_config(&short, |c| c["max_position_embeddings"] = serde_json::json!(64));
+	let small_vocab = common::write_fixture(
+		root.path(),
+		"vocab",
+		TinyLlama { vocab: 100, ..TinyLlama::default() },
+	);
+	let missing = root.path().join("missing");
+	let out = score_json(
+		&[
+			spec(&good, 1),
+			spec(&gpt2, 1),
+			spec(&short, 1),
+			spec(&small_vocab, 1),
+			spec(&missing, 1),
+		],
+		&[],
+	);
+	let rows = out["models"].as_array().expect("models");
+	assert!(rows[0]["failure"].is_null());
+	assert_eq!(rows[0]["weight_u16"], 65535);
+	let reasons: Vec<&str> =
+		rows[1..].iter().map(|r| r["failure"].as_str().expect("failed")).collect();
+	assert!(reasons[0].contains("GPT2LMHeadModel"), "{}", reasons[0]);
+	assert!(reasons[1].contains("--seq-len 96") && reasons[1].contains("64"), "{}", reasons[1]);
+	assert!(
+		reasons[2].contains("tokenizer.json") && reasons[2].contains("vocab_size 100"),
+		"{}",
+		reasons[2]
+	);
+	assert!(reasons[3].contains("missing"), "{}", reasons[3]);
+	assert!(rows[1..].iter().all(|r| r["weight_u16"] == 0 && r["mean_loss"].is_null()));
+
+	let limited = score_json(&[spec(&good, 1)], &["--max-params", "1000"]);
+	assert!(limited["models"][0]["failure"].as_str().expect("failed").contains("at most 1000"));
+}
+
+#[test]
+fn the_table_lists_every_model_and_the_settings() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let model = spec(&fixture(root.path(), "m", 1, 0.02), 3);
+	let corpus = common::shipped_corpus();
+	let output = galton_eval(&[
+		"score",
+		"--model",
+		&model,
+		"--corpus",
+		corpus.to_str().expect("utf-8"),
+		"--seed",
+		SEED,
+		"--now",
+		"10",
+		"--batches",
+		"2",
+		"--batch-size",
+		"1",
+		"--seq-len",
+		"32",
+	]);
+	assert!(output.status.success(), "{}", stderr(&output));
+	let table = stdout(&output);
+	assert!(table.starts_with("model"), "{table}");
+	assert!(table.contains(&model.replace("@3", "")) && table.contains("65535"), "{table}");
+	assert!(
+		table.contains(
+			"2 batches x 1 rows x 32 tokens on cpu, block 10, schedule linear:0.005,0.0001,14400"
+		),
+		"{table}"
+	);
+}
+
+#[test]
+fn hash_prints_the_content_hash() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let dir = fixture(root.path(), "m", 1, 0.02);
+	let output = galton_eval(&["hash", dir.to_str().expect("utf-8")]);
+	assert!(output.status.success());
+	let expected = galton_eval::hash::content_hash(&dir).expect("hash");
+	assert_eq!(stdout(&output).trim(), format!("0x{}", hex::encode(expected)));
+
+	let missing = galton_eval(&["hash", root.path().join("nope").to_str().expect("utf-8")]);
+	assert_eq!(missing.status.code(), Some(1));
+	assert!(stderr(&missing).contains("nope"), "{}", stderr(&missing));
+}
+
+#[test]
+fn fixture_writes_a_reproducible_model_and_checks_its_options() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let a = root.path().join("a");
+	let b = root.path().join("b");
+	let first = galton_eval(&["fixture", a.to_str().expect("utf-8"), "--seed", "5"]);
+	let second = galton_eval(&["fixture", b.to_str().expect("utf-8"), "--seed", "5"]);
+	assert!(first.status.success() && second.status.success());
+	let hash = |o: &Output| stdout(o).split_whitespace().last().map(str::to_owned);
+	assert_eq!(hash(&first), hash(&second));
+
+	let bad =
+		galton_eval(&["fixture", a.to_str().expect("utf-8"), "--heads", "3", "--kv-heads", "2"]);
+	assert_eq!(bad.status.code(), Some(1));
+	assert!(stderr(&bad).contains("--heads (3) must be a positive multiple of --kv-heads (2)"));
+}
+
+/// Run `score` with one bad input and return (exit code, stderr).
+fn score_error(root: &Path, replace: (&str, &str)) -> (Option<i32>, String) {
+	let model = fixture(root, "m", 1, 0.02);
+	let corpus = common::shipped_corpus();
+	let mut args: Vec<String> = [
+		"score",
+		"--model",
+		model.to_str().expect("utf-8"),
+		"--corpus",
+		corpus.to_str().expect("utf-8"),
+		"--seed",
+		SEED,
+		"--now",
+		"10",
+		"--batches",
+		"1",
+		"--batch-size",
+		"1",
+		"--seq-len",
+		"16",
+	]
+	.iter()
+	.map(|s| s.to_string())
+	.collect();
+	match args.iter().position(|a| a == replace.0) {
+		Some(i) => args[i + 1] = replace.1.to_owned(),
+		None => args.extend([replace.0.to_owned(), replace.1.to_owned()]),
+	}
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	let output = galton_eval(&args);
+	(output.status.code(), stderr(&output))
+}
+
+#[test]
+fn bad_inputs_are_refused_with_a_clear_message() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let empty = root.path().join("empty.jsonl");
+	std::fs::write(&empty, "\n").expect("write");
+	let cases: [((&str, &str), i32, &str); 10] = [
+		(("--corpus", empty.to_str().expect("utf-8")), 1, "empty.jsonl holds no documents"),
+		(("--corpus", "/nonexistent/corpus.txt"), 1, "corpus /nonexistent/corpus.txt"),
+		(("--seed", "0x12"), 1, "seed \"0x12\" is not 64 hex digits"),
+		(("--schedule", "linear:0.001,0.005,10"), 2, "EndAboveStart"),
+		(("--schedule", "quadratic:1"), 2, "expected fixed:EPS"),
+		(("--batches", "0"), 2, "--batches"),
+		(("--seq-len", "1"), 2, "--seq-len"),
+		(("--temperature", "0"), 1, "--temperature must be a positive number"),
+		(("--device", "gpu"), 2, "use cpu, cuda:N or auto"),
+		(("--model", "x@soon"), 2, "block number"),
+	];
+	for (replace, code, message) in cases {
+		let (got_code, err) = score_error(root.path(), replace);
+		assert_eq!(got_code, Some(code), "{replace:?}: {err}");
+		assert!(err.contains(message), "{replace:?}: expected {message:?} in {err}");
+	}
+}
+
+#[cfg(not(feature = "cuda"))]
+#[test]
+fn cuda_without_the_feature_says_how_to_get_it() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let (code, err) = score_error(root.path(), ("--device", "cuda:0"));
+	assert_eq!(code, Some(1));
+	assert!(err.contains("built without CUDA") && err.contains("--features cuda"), "{err}");
+}
