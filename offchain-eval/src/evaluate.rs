@@ -61,36 +61,34 @@ impl ModelReport {
 	}
 }
 
+/// What an evaluation runs on and with.
+#[derive(Clone, Debug)]
+pub struct EvalSettings {
+	/// The sample seed.
+	pub seed: [u8; 32],
+	/// The shape of the samples.
+	pub spec: SampleSpec,
+	/// Where the models run.
+	pub device: Device,
+	/// The dtype of their weights.
+	pub dtype: DType,
+	/// Models with more parameters fail (the competition's `max_params`).
+	pub max_parameters: Option<u64>,
+}
+
 /// Evaluates models one after another on the same samples.
 pub struct Evaluator<'a> {
 	corpus: &'a Corpus,
-	seed: [u8; 32],
-	spec: SampleSpec,
-	device: Device,
-	dtype: DType,
-	max_parameters: Option<u64>,
+	settings: EvalSettings,
 	/// Batches per tokenizer (keyed by the tokenizer file's hash and the EOS id): models that
 	/// share a tokenizer share the samples, tokenized once.
 	samples: HashMap<([u8; 32], u32), Arc<Vec<Batch>>>,
 }
 
 impl<'a> Evaluator<'a> {
-	/// An evaluator drawing `spec` from `corpus` with `seed`, running on `device` in `dtype`,
-	/// failing models with more than `max_parameters` parameters.
-	pub fn new(
-		corpus: &'a Corpus,
-		seed: [u8; 32],
-		spec: SampleSpec,
-		device: Device,
-		dtype: DType,
-		max_parameters: Option<u64>,
-	) -> Self {
-		Self { corpus, seed, spec, device, dtype, max_parameters, samples: HashMap::new() }
-	}
-
-	/// The sample shape.
-	pub fn spec(&self) -> SampleSpec {
-		self.spec
+	/// An evaluator drawing samples from `corpus`.
+	pub fn new(corpus: &'a Corpus, settings: EvalSettings) -> Self {
+		Self { corpus, settings, samples: HashMap::new() }
 	}
 
 	/// Evaluate the model in `dir`; `on_batch` is called once per batch (also for batches a
@@ -104,7 +102,7 @@ impl<'a> Evaluator<'a> {
 	}
 
 	fn try_evaluate(&mut self, dir: &Path, on_batch: &mut dyn FnMut()) -> ModelReport {
-		let batches = self.spec.batches;
+		let batches = self.settings.spec.batches;
 		let fail = |reason: String, parameters, on_batch: &mut dyn FnMut(), done: usize| {
 			(done..batches).for_each(|_| on_batch());
 			ModelReport::failed(reason, batches, parameters)
@@ -117,12 +115,12 @@ impl<'a> Evaluator<'a> {
 			Ok(n) => n,
 			Err(e) => return fail(e.to_string(), None, on_batch, 0),
 		};
-		if let Some(max) = self.max_parameters.filter(|&max| parameters > max) {
+		if let Some(max) = self.settings.max_parameters.filter(|&max| parameters > max) {
 			let reason = format!("{parameters} parameters, the competition allows at most {max}");
 			return fail(reason, Some(parameters), on_batch, 0);
 		}
-		let positions = self.spec.seq_len.max(degenerate::POSITIONS);
-		let loaded = match load(&files, &self.device, self.dtype, positions) {
+		let positions = self.settings.spec.seq_len.max(degenerate::POSITIONS);
+		let loaded = match load(&files, &self.settings.device, self.settings.dtype, positions) {
 			Ok(loaded) => loaded,
 			Err(e) => return fail(e.to_string(), Some(parameters), on_batch, 0),
 		};
@@ -158,7 +156,7 @@ impl<'a> Evaluator<'a> {
 			losses,
 			failure: None,
 			parameters: Some(parameters),
-			tokens: (self.spec.total_tokens()) as u64,
+			tokens: (self.settings.spec.total_tokens()) as u64,
 			seconds: started.elapsed().as_secs_f64(),
 		}
 	}
@@ -170,9 +168,14 @@ impl<'a> Evaluator<'a> {
 		if let Some(samples) = self.samples.get(&key) {
 			return Ok(samples.clone());
 		}
-		let batches =
-			draw_batches(self.corpus, &loaded.tokenizer, loaded.eos, self.seed, self.spec)
-				.map_err(|e| e.to_string())?;
+		let batches = draw_batches(
+			self.corpus,
+			&loaded.tokenizer,
+			loaded.eos,
+			self.settings.seed,
+			self.settings.spec,
+		)
+		.map_err(|e| e.to_string())?;
 		let batches = Arc::new(batches);
 		self.samples.insert(key, batches.clone());
 		Ok(batches)

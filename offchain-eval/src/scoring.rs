@@ -50,25 +50,31 @@ pub fn win_rates(contenders: &[Contender], schedule: &EpsilonSchedule, now: u64)
 		return vec![1.0];
 	}
 	let batches = contenders.iter().map(|c| c.losses.len()).min().unwrap_or(0);
-	let keep: Vec<f64> =
-		contenders.iter().map(|c| 1.0 - epsilon(schedule, c.commit_block, now)).collect();
+	// Each model's losses as they stand against a younger model, computed once.
+	let adjusted: Vec<Vec<f64>> = contenders
+		.iter()
+		.map(|c| {
+			let keep = 1.0 - epsilon(schedule, c.commit_block, now);
+			c.losses[..batches].iter().map(|l| l * keep).collect()
+		})
+		.collect();
 	let mut wins = vec![0u64; n];
 	for i in 0..n {
 		for j in i + 1..n {
-			let (a, b) = (&contenders[i], &contenders[j]);
-			let (factor_a, factor_b) = match a.commit_block.cmp(&b.commit_block) {
-				std::cmp::Ordering::Less => (keep[i], 1.0),
-				std::cmp::Ordering::Greater => (1.0, keep[j]),
-				std::cmp::Ordering::Equal => (1.0, 1.0),
-			};
-			for (la, lb) in a.losses[..batches].iter().zip(&b.losses[..batches]) {
-				let (la, lb) = (la * factor_a, lb * factor_b);
-				if la < lb {
-					wins[i] += 1;
-				} else if lb < la {
-					wins[j] += 1;
+			let (a, b) = match contenders[i].commit_block.cmp(&contenders[j].commit_block) {
+				std::cmp::Ordering::Less => (&adjusted[i][..], &contenders[j].losses[..batches]),
+				std::cmp::Ordering::Greater => (&contenders[i].losses[..batches], &adjusted[j][..]),
+				std::cmp::Ordering::Equal => {
+					(&contenders[i].losses[..batches], &contenders[j].losses[..batches])
 				}
+			};
+			let (mut wins_a, mut wins_b) = (0u64, 0u64);
+			for (la, lb) in a.iter().zip(b) {
+				wins_a += u64::from(la < lb);
+				wins_b += u64::from(lb < la);
 			}
+			wins[i] += wins_a;
+			wins[j] += wins_b;
 		}
 	}
 	let games = ((n - 1) * batches).max(1) as f64;
@@ -331,5 +337,66 @@ mod tests {
 		assert!(parse_schedule("fixed:1.5").expect_err("above 1").contains("fraction"));
 		assert!(parse_schedule("cubic:1").expect_err("unknown").contains("expected"));
 		assert!(parse_schedule("linear:0.1,0.0,-3").expect_err("negative").contains("block count"));
+	}
+
+	/// The spec read literally: every pair, every batch, the older model's loss times
+	/// `1 - epsilon`.
+	fn naive_win_rates(contenders: &[Contender], schedule: &EpsilonSchedule, now: u64) -> Vec<f64> {
+		let n = contenders.len();
+		let m = contenders[0].losses.len();
+		(0..n)
+			.map(|i| {
+				let mut wins = 0;
+				for j in (0..n).filter(|&j| j != i) {
+					let (bi, bj) = (contenders[i].commit_block, contenders[j].commit_block);
+					for k in 0..m {
+						let mut li = contenders[i].losses[k];
+						let mut lj = contenders[j].losses[k];
+						if bi < bj {
+							li *= 1.0 - epsilon(schedule, bi, now);
+						} else if bj < bi {
+							lj *= 1.0 - epsilon(schedule, bj, now);
+						}
+						if li < lj {
+							wins += 1;
+						}
+					}
+				}
+				if n == 1 {
+					1.0
+				} else {
+					f64::from(wins) / ((n - 1) * m) as f64
+				}
+			})
+			.collect()
+	}
+
+	proptest::proptest! {
+		#[test]
+		fn win_rates_follow_the_spec(
+			models in proptest::collection::vec(
+				(0u64..50, proptest::collection::vec(proptest::prop_oneof![
+					9 => 1.0f64..3.0,
+					1 => proptest::strategy::Just(f64::INFINITY),
+				], 6)),
+				1..7,
+			),
+			epsilon_parts in 0u32..200_000_000,
+			now in 0u64..100,
+		) {
+			let contenders: Vec<Contender> = models
+				.into_iter()
+				.map(|(commit_block, losses)| Contender { commit_block, losses })
+				.collect();
+			let schedule = EpsilonSchedule::Linear {
+				start: Perbill::from_parts(epsilon_parts),
+				end: Perbill::zero(),
+				decay_blocks: 60,
+			};
+			proptest::prop_assert_eq!(
+				win_rates(&contenders, &schedule, now),
+				naive_win_rates(&contenders, &schedule, now)
+			);
+		}
 	}
 }

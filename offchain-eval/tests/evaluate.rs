@@ -5,7 +5,7 @@ mod common;
 use candle_core::{DType, Device, Tensor};
 use galton_eval::{
 	corpus::Corpus,
-	evaluate::Evaluator,
+	evaluate::{EvalSettings, Evaluator},
 	fixtures::{self, TinyLlama},
 	samples::SampleSpec,
 };
@@ -17,7 +17,14 @@ fn good(seed: u64) -> TinyLlama {
 }
 
 fn evaluator(corpus: &Corpus, max_parameters: Option<u64>) -> Evaluator<'_> {
-	Evaluator::new(corpus, [9; 32], SPEC, Device::Cpu, DType::F32, max_parameters)
+	let settings = EvalSettings {
+		seed: [9; 32],
+		spec: SPEC,
+		device: Device::Cpu,
+		dtype: DType::F32,
+		max_parameters,
+	};
+	Evaluator::new(corpus, settings)
 }
 
 #[test]

@@ -6,7 +6,7 @@ use anyhow::{ensure, Context};
 use galton_eval::{
 	corpus::Corpus,
 	device::{describe, DTypeChoice, DeviceChoice},
-	evaluate::{Evaluator, ModelReport},
+	evaluate::{EvalSettings, Evaluator, ModelReport},
 	samples::{parse_seed, SampleSpec},
 	scoring::{self, Contender},
 	source::{resolve, ModelSpec},
@@ -131,7 +131,9 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		batch_size: opts.batch_size as usize,
 		seq_len: opts.seq_len as usize,
 	};
-	let mut evaluator = Evaluator::new(&corpus, seed, spec, device.clone(), dtype, opts.max_params);
+	let settings =
+		EvalSettings { seed, spec, device: device.clone(), dtype, max_parameters: opts.max_params };
+	let mut evaluator = Evaluator::new(&corpus, settings);
 	let progress = ProgressBar::new((opts.models.len() * spec.batches) as u64);
 	progress.set_style(
 		ProgressStyle::with_template(
