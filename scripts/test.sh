@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The test command: build galton-node (the end-to-end tests start it as a process), run every
-# test of the workspace, then the pallets' benchmarks as tests. Uses the shared target directory
-# when CARGO_TARGET_DIR is set.
+# The test command: build galton-node and galton-eval (the end-to-end tests start them as
+# processes), run every test of the workspace, then the pallets' benchmarks as tests. Uses the
+# shared target directory when CARGO_TARGET_DIR is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --locked -p galton-node
+cargo build --locked -p galton-node -p galton-eval
 cargo test --workspace --all-targets --locked
 # Each benchmark also runs once as a test, on the pallet's mock runtime.
 cargo test --locked --lib -p pallet-subnets -p pallet-commit-reveal -p pallet-model-registry \

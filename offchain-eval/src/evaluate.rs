@@ -33,7 +33,8 @@ pub struct ModelReport {
 }
 
 impl ModelReport {
-	fn failed(reason: String, batches: usize, parameters: Option<u64>) -> Self {
+	/// A report of `+inf` on every batch, with the reason.
+	pub fn failed(reason: String, batches: usize, parameters: Option<u64>) -> Self {
 		Self {
 			losses: vec![f64::INFINITY; batches],
 			failure: Some(reason),

@@ -12,16 +12,22 @@
 //! - [`loss`], [`degenerate`], [`evaluate`]: measuring one model;
 //! - [`scoring`]: pairwise wins, win rates, softmax, EMA, reward shares, `u16` weights;
 //! - [`device`]: CPU or CUDA, chosen at run time;
+//! - [`chain`], [`journal`], [`validator`], [`metrics`]: the client, the crash-safe journal of
+//!   commits, the validator loop and its Prometheus metrics;
 //! - [`fixtures`]: tiny random models and a tokenizer for tests, benchmarks and the devnet.
 
+pub mod chain;
 pub mod corpus;
 pub mod degenerate;
 pub mod device;
 pub mod evaluate;
 pub mod fixtures;
 pub mod hash;
+pub mod journal;
 pub mod loss;
+pub mod metrics;
 pub mod model;
 pub mod samples;
 pub mod scoring;
 pub mod source;
+pub mod validator;

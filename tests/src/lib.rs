@@ -9,9 +9,11 @@
 //! binary was built into (`scripts/test.sh` builds it first).
 
 mod chain;
+mod eval;
 mod node;
 mod rpc;
 
 pub use chain::{module_error, Chain};
+pub use eval::{eval, eval_binary, spawn_eval};
 pub use node::{node_binary, Node};
 pub use rpc::{Rpc, RpcError};

@@ -46,6 +46,7 @@ fn free_port() -> u16 {
 pub struct Node {
 	child: Child,
 	chain: Chain,
+	rpc_port: u16,
 	log: PathBuf,
 	/// Kept so the base path outlives the process; `None` when the caller owns the path.
 	_dir: Option<TempDir>,
@@ -62,7 +63,12 @@ impl Node {
 
 	/// Start a devnet on `base_path` (kept after the node stops, so it can restart there).
 	pub fn start_in(base_path: &Path, block_time_ms: u64) -> Self {
-		let rpc_port = free_port();
+		Self::start_on(base_path, block_time_ms, free_port())
+	}
+
+	/// Start a devnet on `base_path` with its RPC server on `rpc_port` (to restart a node where
+	/// its clients expect it).
+	pub fn start_on(base_path: &Path, block_time_ms: u64, rpc_port: u16) -> Self {
 		let p2p_port = free_port();
 		let log = base_path.join(format!("node-{rpc_port}.log"));
 		let log_file = File::create(&log).expect("the node's log file can be created");
@@ -80,7 +86,7 @@ impl Node {
 			.spawn()
 			.expect("galton-node starts");
 		let chain = Chain::new(Rpc::new(format!("http://127.0.0.1:{rpc_port}")));
-		let mut node = Node { child, chain, log, _dir: None };
+		let mut node = Node { child, chain, rpc_port, log, _dir: None };
 		node.wait_until_ready();
 		node
 	}
@@ -88,6 +94,16 @@ impl Node {
 	/// The chain behind this node's RPC endpoint.
 	pub fn chain(&self) -> &Chain {
 		&self.chain
+	}
+
+	/// The WebSocket RPC endpoint, as clients such as galton-eval take it.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// The RPC port.
+	pub fn rpc_port(&self) -> u16 {
+		self.rpc_port
 	}
 
 	/// The node's log so far, for failure messages.

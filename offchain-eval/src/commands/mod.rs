@@ -1,8 +1,12 @@
 //! The subcommands of `galton-eval`, one module each.
 
+mod chain_args;
+mod commit_model;
 mod fixture;
 mod hash;
 mod score;
+mod status;
+mod validate;
 
 use std::io::Write;
 
@@ -15,6 +19,12 @@ pub enum Command {
 	Hash(hash::Opts),
 	/// Write a tiny random-initialised Llama model (for tests, benchmarks and the devnet).
 	Fixture(fixture::Opts),
+	/// As a miner: commit a model's content hash, repository and revision on chain.
+	CommitModel(commit_model::Opts),
+	/// As a validator: evaluate, score, commit and reveal weights, round after round.
+	Validate(validate::Opts),
+	/// Show a subnet's settings, competitions, models and this key's pending commits.
+	Status(status::Opts),
 }
 
 /// Run a command, writing its result to `out`.
@@ -23,5 +33,8 @@ pub fn run(command: Command, out: &mut impl Write) -> anyhow::Result<()> {
 		Command::Score(opts) => score::run(opts, out),
 		Command::Hash(opts) => hash::run(opts, out),
 		Command::Fixture(opts) => fixture::run(opts, out),
+		Command::CommitModel(opts) => commit_model::run(opts, out),
+		Command::Validate(opts) => validate::run(opts, out),
+		Command::Status(opts) => status::run(opts, out),
 	}
 }

@@ -149,13 +149,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			Err(e) => {
 				progress.inc(spec.batches as u64);
 				tracing::warn!(model = %model.source, reason = %e, "model scored as failed");
-				ModelReport {
-					losses: vec![f64::INFINITY; spec.batches],
-					failure: Some(e.to_string()),
-					parameters: None,
-					tokens: 0,
-					seconds: 0.0,
-				}
+				ModelReport::failed(e.to_string(), spec.batches, None)
 			}
 		};
 		reports.push(report);

@@ -1,0 +1,154 @@
+//! What a validator round and `status` read from the chain, at one finalized block.
+
+use galton_primitives::{
+	Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit, RevealConfig, Uid,
+};
+use sp_arithmetic::Perbill;
+use subxt::{
+	client::{ClientAtBlock, OnlineClientAtBlockImpl},
+	utils::Static,
+};
+
+use super::{rpc, runtime, AccountId, Chain, ChainError, Config};
+
+type At = ClientAtBlock<Config, OnlineClientAtBlockImpl<Config>>;
+
+/// A miner's model commitment, with the miner's uid and the model's epsilon at the block read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelEntry {
+	/// The miner's hotkey.
+	pub hotkey: AccountId,
+	/// The hotkey's uid on the subnet (`None` if it was deregistered since).
+	pub uid: Option<Uid>,
+	/// The commitment.
+	pub commitment: ModelCommitment<u32>,
+	/// Its epsilon at the block read.
+	pub epsilon: Perbill,
+}
+
+/// A subnet's state at one finalized block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetState {
+	/// The subnet.
+	pub netuid: NetUid,
+	/// The block read.
+	pub block: u32,
+	/// Commit-reveal settings.
+	pub reveal_config: RevealConfig<u32>,
+	/// The competitions, by id.
+	pub competitions: Vec<(CompetitionId, Competition)>,
+	/// Every model commitment.
+	pub models: Vec<ModelEntry>,
+	/// The version key weights must carry.
+	pub version_key: u64,
+}
+
+async fn at_finalized(chain: &Chain) -> Result<At, ChainError> {
+	chain.client().at_current_block().await.map_err(rpc)
+}
+
+async fn uid_of(at: &At, netuid: NetUid, who: &AccountId) -> Result<Option<Uid>, ChainError> {
+	let address = runtime::storage().subnets().uids();
+	match at.storage().try_fetch(address, (netuid, who.clone())).await.map_err(rpc)? {
+		Some(value) => value.decode().map(Some).map_err(rpc),
+		None => Ok(None),
+	}
+}
+
+impl SubnetState {
+	/// Read subnet `netuid` at the latest finalized block.
+	pub async fn read(chain: &Chain, netuid: NetUid) -> Result<Self, ChainError> {
+		let at = at_finalized(chain).await?;
+		let owner = runtime::storage().subnets().subnet_owner();
+		if at.storage().try_fetch(owner, (netuid,)).await.map_err(rpc)?.is_none() {
+			return Err(ChainError::Unexpected(format!("subnet {netuid} does not exist")));
+		}
+		let apis = at.runtime_apis();
+		let Static(reveal_config) = apis
+			.call(runtime::runtime_apis().commit_reveal_api().reveal_config(netuid))
+			.await
+			.map_err(rpc)?;
+		let competitions = apis
+			.call(runtime::runtime_apis().model_registry_api().competitions(netuid))
+			.await
+			.map_err(rpc)?
+			.into_iter()
+			.map(|(id, Static(competition))| (id, competition))
+			.collect();
+		let mut models = Vec::new();
+		for (hotkey, Static(commitment), Static(epsilon)) in apis
+			.call(runtime::runtime_apis().model_registry_api().models(netuid))
+			.await
+			.map_err(rpc)?
+		{
+			let uid = uid_of(&at, netuid, &hotkey).await?;
+			models.push(ModelEntry { hotkey, uid, commitment, epsilon });
+		}
+		let version_key = at
+			.storage()
+			.fetch(runtime::storage().subnets().weights_version_key(), (netuid,))
+			.await
+			.map_err(rpc)?
+			.decode()
+			.map_err(rpc)?;
+		let block = u32::try_from(at.block_number())
+			.map_err(|_| ChainError::Unexpected("block number beyond u32".into()))?;
+		Ok(Self { netuid, block, reveal_config, competitions, models, version_key })
+	}
+}
+
+/// A validator's standing on a subnet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidatorStanding {
+	/// Its uid, if registered.
+	pub uid: Option<Uid>,
+	/// Whether it holds a validator permit.
+	pub permit: bool,
+	/// Its commits waiting for a reveal.
+	pub pending: Vec<PendingCommit<u32>>,
+}
+
+impl ValidatorStanding {
+	/// Read `who`'s standing on `netuid` at the latest finalized block.
+	pub async fn read(chain: &Chain, netuid: NetUid, who: &AccountId) -> Result<Self, ChainError> {
+		let at = at_finalized(chain).await?;
+		let uid = uid_of(&at, netuid, who).await?;
+		let permit = match uid {
+			Some(uid) => at
+				.storage()
+				.try_fetch(runtime::storage().subnets().validator_permits(), (netuid, uid))
+				.await
+				.map_err(rpc)?
+				.is_some(),
+			None => false,
+		};
+		let pending = at
+			.runtime_apis()
+			.call(runtime::runtime_apis().commit_reveal_api().pending_commits(netuid, who.clone()))
+			.await
+			.map_err(rpc)?
+			.into_iter()
+			.map(|Static(commit)| commit)
+			.collect();
+		Ok(Self { uid, permit, pending })
+	}
+}
+
+/// The hotkey that first committed `content_hash` on `netuid`, if any.
+pub async fn hash_owner(
+	chain: &Chain,
+	netuid: NetUid,
+	content_hash: [u8; 32],
+) -> Result<Option<AccountId>, ChainError> {
+	let at = at_finalized(chain).await?;
+	let address = runtime::storage().model_registry().hash_owner();
+	match at
+		.storage()
+		.try_fetch(address, (netuid, subxt::utils::H256(content_hash)))
+		.await
+		.map_err(rpc)?
+	{
+		Some(value) => value.decode().map(Some).map_err(rpc),
+		None => Ok(None),
+	}
+}

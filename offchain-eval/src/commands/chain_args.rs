@@ -1,0 +1,36 @@
+//! Flags shared by the commands that talk to the chain.
+
+use galton_eval::chain::{Chain, ChainError, Keypair, DEFAULT_URL};
+
+/// Where the node is, and the key to sign with.
+#[derive(Debug, clap::Args)]
+pub struct ChainArgs {
+	/// The node's RPC endpoint.
+	#[arg(long, default_value = DEFAULT_URL)]
+	pub url: String,
+	/// The signing key: a secret URI (`//Alice` on the devnet), a mnemonic phrase or a hex
+	/// seed. Prefer the GALTON_KEY environment variable on shared machines.
+	#[arg(long, env = "GALTON_KEY", hide_env_values = true)]
+	pub key: Option<String>,
+}
+
+impl ChainArgs {
+	/// The signing key; an error if none was given.
+	pub fn keypair(&self) -> anyhow::Result<Keypair> {
+		let uri = self
+			.key
+			.as_deref()
+			.ok_or_else(|| anyhow::anyhow!("--key (or GALTON_KEY) is required"))?;
+		Ok(Keypair::from_uri(uri)?)
+	}
+
+	/// Connect, retrying for up to a minute (a node that is starting takes a few seconds).
+	pub async fn connect(&self) -> Result<Chain, ChainError> {
+		Chain::connect_with_retry(&self.url, std::time::Duration::from_secs(2), Some(30)).await
+	}
+}
+
+/// A Tokio runtime for one command.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+	Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}

@@ -1,0 +1,251 @@
+//! The validator's crash-safe journal: every weight commit is written here, durably, before it
+//! is sent, and stays until its reveal is finalized, so that no crash between a commit and its
+//! reveal loses the reveal. It also keeps each competition's last weights for the moving
+//! average.
+//!
+//! An embedded ACID store (redb): each change is one transaction, committed with an fsync.
+
+use std::{collections::BTreeMap, path::Path};
+
+use galton_primitives::{CompetitionId, NetUid, Uid};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+/// Pending reveals by `netuid (2 bytes, big-endian) || commit hash (32 bytes)`.
+const REVEALS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_reveals");
+
+/// Last weights by `netuid || competition` (2 + 2 bytes, big-endian).
+const PREVIOUS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("previous_weights");
+
+/// Why the journal failed. The journal is the only copy of a reveal's salt: callers stop
+/// rather than go on without it.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+	/// The store could not be opened, read or written.
+	#[error("journal: {0}")]
+	Store(String),
+	/// An entry does not decode (written by an incompatible version).
+	#[error("journal: entry does not decode: {0}")]
+	Corrupt(String),
+}
+
+fn store_error(e: impl std::fmt::Display) -> JournalError {
+	JournalError::Store(e.to_string())
+}
+
+/// Where a journaled commit stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitState {
+	/// Written, the commit extrinsic possibly sent but not yet seen on chain.
+	Prepared {
+		/// The chain's best block when the entry was written.
+		at_block: u32,
+	},
+	/// Included on chain, with its reveal window.
+	Committed {
+		/// The block the commit was included in.
+		committed_at: u32,
+		/// The first block a reveal is accepted.
+		reveal_from: u32,
+		/// The first block a reveal is refused as expired.
+		expires_at: u32,
+	},
+}
+
+/// Everything a reveal needs, as committed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingReveal {
+	/// The subnet.
+	pub netuid: NetUid,
+	/// The commit hash (`galton_primitives::commit_hash` of the fields below).
+	pub hash: [u8; 32],
+	/// The uids weighted.
+	pub uids: Vec<Uid>,
+	/// Their weights.
+	pub values: Vec<u16>,
+	/// The secret salt.
+	pub salt: Vec<u16>,
+	/// The subnet's weights version key at commit time.
+	pub version_key: u64,
+	/// Where the commit stands.
+	pub state: CommitState,
+}
+
+/// The journal file.
+pub struct Journal {
+	db: Database,
+}
+
+fn reveal_key(netuid: NetUid, hash: &[u8; 32]) -> [u8; 34] {
+	let mut key = [0u8; 34];
+	key[..2].copy_from_slice(&netuid.to_be_bytes());
+	key[2..].copy_from_slice(hash);
+	key
+}
+
+fn previous_key(netuid: NetUid, competition: CompetitionId) -> [u8; 4] {
+	let mut key = [0u8; 4];
+	key[..2].copy_from_slice(&netuid.to_be_bytes());
+	key[2..].copy_from_slice(&competition.to_be_bytes());
+	key
+}
+
+impl Journal {
+	/// Open the journal at `path`, creating it (and its directory) if needed.
+	pub fn open(path: &Path) -> Result<Self, JournalError> {
+		if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+			std::fs::create_dir_all(dir)
+				.map_err(|e| JournalError::Store(format!("{}: {e}", dir.display())))?;
+		}
+		let db = Database::create(path)
+			.map_err(|e| JournalError::Store(format!("{}: {e}", path.display())))?;
+		let txn = db.begin_write().map_err(store_error)?;
+		txn.open_table(REVEALS).map_err(store_error)?;
+		txn.open_table(PREVIOUS).map_err(store_error)?;
+		txn.commit().map_err(store_error)?;
+		Ok(Self { db })
+	}
+
+	fn write(
+		&self,
+		table: TableDefinition<&[u8], &[u8]>,
+		key: &[u8],
+		value: Option<&[u8]>,
+	) -> Result<(), JournalError> {
+		let txn = self.db.begin_write().map_err(store_error)?;
+		{
+			let mut table = txn.open_table(table).map_err(store_error)?;
+			match value {
+				Some(value) => table.insert(key, value).map(drop).map_err(store_error)?,
+				None => table.remove(key).map(drop).map_err(store_error)?,
+			}
+		}
+		txn.commit().map_err(store_error)
+	}
+
+	/// Record a reveal (new, or with a new state). Durable when this returns.
+	pub fn put(&self, entry: &PendingReveal) -> Result<(), JournalError> {
+		let value = serde_json::to_vec(entry).map_err(|e| JournalError::Corrupt(e.to_string()))?;
+		self.write(REVEALS, &reveal_key(entry.netuid, &entry.hash), Some(&value))
+	}
+
+	/// Forget a reveal (finalized, or expired).
+	pub fn remove(&self, netuid: NetUid, hash: &[u8; 32]) -> Result<(), JournalError> {
+		self.write(REVEALS, &reveal_key(netuid, hash), None)
+	}
+
+	/// The reveals pending on `netuid`, oldest commit first.
+	pub fn pending(&self, netuid: NetUid) -> Result<Vec<PendingReveal>, JournalError> {
+		let txn = self.db.begin_read().map_err(store_error)?;
+		let table = txn.open_table(REVEALS).map_err(store_error)?;
+		let prefix = netuid.to_be_bytes();
+		let mut entries = Vec::new();
+		for item in table.iter().map_err(store_error)? {
+			let (key, value) = item.map_err(store_error)?;
+			if key.value().starts_with(&prefix) {
+				let entry: PendingReveal = serde_json::from_slice(value.value())
+					.map_err(|e| JournalError::Corrupt(e.to_string()))?;
+				entries.push(entry);
+			}
+		}
+		entries.sort_by_key(|e| match e.state {
+			CommitState::Committed { committed_at, .. } => (0, committed_at),
+			CommitState::Prepared { at_block } => (1, at_block),
+		});
+		Ok(entries)
+	}
+
+	/// The weights a competition got in the last round, for the moving average.
+	pub fn previous_weights(
+		&self,
+		netuid: NetUid,
+		competition: CompetitionId,
+	) -> Result<Option<BTreeMap<Uid, f64>>, JournalError> {
+		let txn = self.db.begin_read().map_err(store_error)?;
+		let table = txn.open_table(PREVIOUS).map_err(store_error)?;
+		let Some(value) = table.get(&previous_key(netuid, competition)[..]).map_err(store_error)?
+		else {
+			return Ok(None);
+		};
+		serde_json::from_slice(value.value())
+			.map(Some)
+			.map_err(|e| JournalError::Corrupt(e.to_string()))
+	}
+
+	/// Keep a competition's weights of this round.
+	pub fn set_previous_weights(
+		&self,
+		netuid: NetUid,
+		competition: CompetitionId,
+		weights: &BTreeMap<Uid, f64>,
+	) -> Result<(), JournalError> {
+		let value =
+			serde_json::to_vec(weights).map_err(|e| JournalError::Corrupt(e.to_string()))?;
+		self.write(PREVIOUS, &previous_key(netuid, competition), Some(&value))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn entry(netuid: NetUid, byte: u8, state: CommitState) -> PendingReveal {
+		PendingReveal {
+			netuid,
+			hash: [byte; 32],
+			uids: vec![1, 2],
+			values: vec![65535, 100],
+			salt: vec![7, 8, 9],
+			version_key: 3,
+			state,
+		}
+	}
+
+	#[test]
+	fn entries_survive_reopening_and_are_removed_only_when_asked() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		let path = dir.path().join("nested/journal.redb");
+		let prepared = entry(1, 0xaa, CommitState::Prepared { at_block: 40 });
+		let committed = entry(
+			1,
+			0xbb,
+			CommitState::Committed { committed_at: 30, reveal_from: 40, expires_at: 60 },
+		);
+		{
+			let journal = Journal::open(&path).expect("open");
+			journal.put(&prepared).expect("put");
+			journal.put(&committed).expect("put");
+			journal.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1 })).expect("put");
+		}
+		let journal = Journal::open(&path).expect("reopen");
+		assert_eq!(journal.pending(1).expect("read"), vec![committed.clone(), prepared.clone()]);
+		assert_eq!(journal.pending(2).expect("read").len(), 1);
+		assert!(journal.pending(3).expect("read").is_empty());
+
+		let mut moved = prepared.clone();
+		moved.state = CommitState::Committed { committed_at: 41, reveal_from: 51, expires_at: 71 };
+		journal.put(&moved).expect("update");
+		journal.remove(1, &committed.hash).expect("remove");
+		assert_eq!(journal.pending(1).expect("read"), vec![moved]);
+	}
+
+	#[test]
+	fn previous_weights_round_trip() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		let journal = Journal::open(&dir.path().join("j.redb")).expect("open");
+		assert_eq!(journal.previous_weights(1, 0).expect("read"), None);
+		let weights: BTreeMap<Uid, f64> = [(1, 0.25), (3, 0.75)].into();
+		journal.set_previous_weights(1, 0, &weights).expect("write");
+		assert_eq!(journal.previous_weights(1, 0).expect("read"), Some(weights));
+		assert_eq!(journal.previous_weights(1, 1).expect("read"), None);
+	}
+
+	#[test]
+	fn an_unwritable_path_is_a_clear_error() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		let file = dir.path().join("file");
+		std::fs::write(&file, b"x").expect("write");
+		let err = Journal::open(&file.join("journal.redb")).err().expect("parent is a file");
+		assert!(err.to_string().contains("file"), "{err}");
+	}
+}

@@ -1,0 +1,521 @@
+//! The validator loop: read the subnet, evaluate its models, score them, and publish the
+//! weights with commit-reveal, never losing a reveal.
+//!
+//! A round:
+//! 1. settle what the journal holds (reveal each journaled commit inside its window, drop the
+//!    expired ones, wait for commits still in flight);
+//! 2. read the subnet at the finalized head; draw samples seeded by the sync block's hash;
+//! 3. per competition: fetch each model, check its files against the committed content hash,
+//!    evaluate, score, smooth with the previous round's weights; combine by reward share;
+//! 4. journal the weights, salt and version key, then send `commit_weights` (or `set_weights`
+//!    when the subnet does not use commit-reveal); settle the new commit (reveal it).
+
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+	sync::Arc,
+	time::Duration,
+};
+
+use candle_core::{DType, Device};
+use galton_primitives::{commit_hash, Metric, NetUid, Uid};
+use serde::Serialize;
+
+use crate::{
+	chain::{runtime, Chain, ChainError, Keypair, ModelEntry, SubnetState, ValidatorStanding},
+	corpus::Corpus,
+	evaluate::{EvalSettings, Evaluator, ModelReport},
+	hash::content_hash,
+	journal::{CommitState, Journal, JournalError, PendingReveal},
+	metrics::{Metrics, ModelLabels},
+	samples::{seed_from_block_hash, sync_block, SampleSpec},
+	scoring::{self, Contender},
+	source::{resolve, ModelSource},
+};
+
+/// Blocks after which a commit journaled but never seen on chain can no longer land
+/// (transactions are mortal for 32 blocks; twice that, to be safe).
+pub const COMMIT_LIFETIME: u32 = 64;
+
+/// Salt words per commit.
+pub const SALT_LEN: usize = 8;
+
+/// Why a round stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidatorError {
+	/// The chain refused or could not be reached.
+	#[error(transparent)]
+	Chain(#[from] ChainError),
+	/// The journal failed: stop rather than risk a lost reveal.
+	#[error(transparent)]
+	Journal(#[from] JournalError),
+	/// Anything else (no randomness, an evaluation thread that died, ...).
+	#[error("{0}")]
+	Other(String),
+}
+
+impl ValidatorError {
+	/// Whether reconnecting and resuming may help.
+	pub fn is_transient(&self) -> bool {
+		matches!(self, ValidatorError::Chain(e) if e.is_transient())
+	}
+}
+
+/// Where the models' files come from.
+#[derive(Clone, Debug)]
+pub enum ModelLocator {
+	/// The Hugging Face hub (through its local cache).
+	Hub {
+		/// The cache directory (`None`: the default).
+		cache: Option<PathBuf>,
+		/// Never download.
+		offline: bool,
+	},
+	/// A local mirror: `DIR/ORG/NAME/REVISION` if it exists, else `DIR/ORG/NAME`.
+	Directory(PathBuf),
+}
+
+impl ModelLocator {
+	fn locate(&self, repo: &str, revision: &str) -> Result<PathBuf, String> {
+		match self {
+			ModelLocator::Hub { cache, offline } => resolve(
+				&ModelSource::Hub { repo: repo.to_owned(), revision: revision.to_owned() },
+				cache.as_deref(),
+				*offline,
+			)
+			.map_err(|e| e.to_string()),
+			ModelLocator::Directory(root) => {
+				if repo.split('/').any(|part| part.is_empty() || part == ".." || part == ".") {
+					return Err(format!("repository {repo:?} is not ORG/NAME"));
+				}
+				let by_revision = root.join(repo).join(revision);
+				let dir = if by_revision.is_dir() { by_revision } else { root.join(repo) };
+				if dir.is_dir() {
+					Ok(dir)
+				} else {
+					Err(format!("{}: no such model directory", dir.display()))
+				}
+			}
+		}
+	}
+}
+
+/// How the validator evaluates and scores.
+#[derive(Clone, Debug)]
+pub struct ValidatorConfig {
+	/// The subnet.
+	pub netuid: NetUid,
+	/// Samples per model.
+	pub spec: SampleSpec,
+	/// Where models run.
+	pub device: Device,
+	/// Their dtype.
+	pub dtype: DType,
+	/// Softmax temperature of the win rates.
+	pub temperature: f64,
+	/// Weight of the previous round in the moving average.
+	pub alpha: f64,
+	/// Validators seed their samples with the hash of the last block that is a multiple of
+	/// this.
+	pub sync_interval: u32,
+	/// Where the models' files come from.
+	pub models: ModelLocator,
+	/// How often to poll the chain while waiting.
+	pub poll: Duration,
+}
+
+/// One model's line in a round report.
+#[derive(Clone, Debug, Serialize)]
+pub struct ModelScore {
+	/// The miner's uid.
+	pub uid: Uid,
+	/// The miner's hotkey (SS58).
+	pub hotkey: String,
+	/// The competition entered.
+	pub competition: u16,
+	/// Mean loss over the batches (`None` when it failed).
+	pub mean_loss: Option<f64>,
+	/// Why it failed, if it did.
+	pub failure: Option<String>,
+}
+
+/// What a round did.
+#[derive(Clone, Debug, Serialize)]
+pub struct RoundReport {
+	/// The subnet.
+	pub netuid: NetUid,
+	/// The block the round read.
+	pub block: u32,
+	/// The sample seed (hex).
+	pub seed: String,
+	/// Every model evaluated.
+	pub models: Vec<ModelScore>,
+	/// The uids weighted.
+	pub uids: Vec<Uid>,
+	/// Their `u16` weights.
+	pub values: Vec<u16>,
+	/// The block the commit (or `set_weights`) landed in.
+	pub commit_block: Option<u32>,
+	/// The block the reveal landed in.
+	pub reveal_block: Option<u32>,
+}
+
+/// A validator on one subnet.
+pub struct Validator {
+	chain: Chain,
+	key: Keypair,
+	journal: Journal,
+	corpus: Arc<Corpus>,
+	config: ValidatorConfig,
+	metrics: Metrics,
+}
+
+impl Validator {
+	/// A validator signing with `key`, journaling to `journal`.
+	pub fn new(
+		chain: Chain,
+		key: Keypair,
+		journal: Journal,
+		corpus: Corpus,
+		config: ValidatorConfig,
+		metrics: Metrics,
+	) -> Self {
+		Self { chain, key, journal, corpus: Arc::new(corpus), config, metrics }
+	}
+
+	/// Replace the connection (after the node came back).
+	pub fn reconnected(&mut self, chain: Chain) {
+		self.chain = chain;
+	}
+
+	/// Check that the key is registered with a validator permit; returns its uid.
+	pub async fn check_standing(&self) -> Result<Uid, ValidatorError> {
+		let netuid = self.config.netuid;
+		let standing = ValidatorStanding::read(&self.chain, netuid, &self.key.account_id()).await?;
+		let address = self.key.address();
+		match standing.uid {
+			None => Err(ValidatorError::Other(format!(
+				"{address} is not registered on subnet {netuid}"
+			))),
+			Some(uid) if !standing.permit => Err(ValidatorError::Other(format!(
+				"{address} (uid {uid}) has no validator permit on subnet {netuid}"
+			))),
+			Some(uid) => Ok(uid),
+		}
+	}
+
+	/// Reveal (or drop, if expired or never landed) every commit the journal holds for this
+	/// subnet; returns the block of the last reveal.
+	pub async fn settle_journal(&mut self) -> Result<Option<u32>, ValidatorError> {
+		let mut last_reveal = None;
+		for entry in self.journal.pending(self.config.netuid)? {
+			if let Some(block) = self.settle(entry).await? {
+				last_reveal = Some(block);
+			}
+		}
+		self.metrics.pending_commits.set(self.journal.pending(self.config.netuid)?.len() as i64);
+		Ok(last_reveal)
+	}
+
+	/// Drive one journaled commit to its end.
+	async fn settle(&mut self, mut entry: PendingReveal) -> Result<Option<u32>, ValidatorError> {
+		let netuid = self.config.netuid;
+		let hash = hex::encode(entry.hash);
+		loop {
+			let standing =
+				ValidatorStanding::read(&self.chain, netuid, &self.key.account_id()).await?;
+			let now = self.chain.finalized_number().await?;
+			let Some(commit) = standing.pending.iter().find(|c| c.hash.0 == entry.hash).copied()
+			else {
+				match entry.state {
+					CommitState::Committed { .. } => {
+						tracing::info!(%hash, "commit no longer pending on chain (revealed or reclaimed)");
+						self.journal.remove(netuid, &entry.hash)?;
+						return Ok(None);
+					}
+					CommitState::Prepared { at_block } if now > at_block + COMMIT_LIFETIME => {
+						tracing::warn!(%hash, "journaled commit never reached the chain; dropped");
+						self.journal.remove(netuid, &entry.hash)?;
+						return Ok(None);
+					}
+					CommitState::Prepared { .. } => {
+						tokio::time::sleep(self.config.poll).await;
+						continue;
+					}
+				}
+			};
+			if let CommitState::Prepared { .. } = entry.state {
+				entry.state = CommitState::Committed {
+					committed_at: commit.committed_at,
+					reveal_from: commit.reveal_from,
+					expires_at: commit.expires_at,
+				};
+				self.journal.put(&entry)?;
+			}
+			if now >= commit.expires_at {
+				tracing::warn!(%hash, expires_at = commit.expires_at, now, "commit expired before it could be revealed; dropped");
+				self.journal.remove(netuid, &entry.hash)?;
+				return Ok(None);
+			}
+			if now < commit.reveal_from {
+				tracing::info!(%hash, reveal_from = commit.reveal_from, now, "waiting for the reveal window");
+				self.chain.wait_for_block(commit.reveal_from, self.config.poll).await?;
+				continue;
+			}
+			let call = runtime::tx().commit_reveal().reveal_weights(
+				netuid,
+				entry.uids.clone(),
+				entry.values.clone(),
+				entry.salt.clone(),
+				entry.version_key,
+			);
+			match self.chain.submit(&call, &self.key).await {
+				Ok(done) => {
+					tracing::info!(%hash, block = done.block_number, "weights revealed");
+					self.journal.remove(netuid, &entry.hash)?;
+					self.metrics.last_reveal_block.set(i64::from(done.block_number));
+					return Ok(Some(done.block_number));
+				}
+				Err(e) if e.is_transient() => return Err(e.into()),
+				Err(e) => {
+					let text = e.to_string();
+					if text.contains("RevealTooEarly") {
+						tokio::time::sleep(self.config.poll).await;
+						continue;
+					}
+					tracing::warn!(%hash, error = %text, "reveal refused; the commit is dropped");
+					self.journal.remove(netuid, &entry.hash)?;
+					return Ok(None);
+				}
+			}
+		}
+	}
+
+	/// One full round: settle the journal, evaluate and score, publish the weights, reveal.
+	pub async fn round(&mut self) -> Result<RoundReport, ValidatorError> {
+		self.settle_journal().await?;
+		let state = SubnetState::read(&self.chain, self.config.netuid).await?;
+		let sync = sync_block(u64::from(state.block), u64::from(self.config.sync_interval));
+		let sync = u32::try_from(sync)
+			.map_err(|_| ValidatorError::Other("sync block beyond u32".into()))?;
+		let seed = seed_from_block_hash(&self.chain.block_hash(sync).await?);
+		tracing::info!(block = state.block, sync, models = state.models.len(), "round started");
+		let (models, weights) = self.score(&state, seed).await?;
+		let mut report = RoundReport {
+			netuid: state.netuid,
+			block: state.block,
+			seed: hex::encode(seed),
+			models,
+			uids: weights.keys().copied().collect(),
+			values: weights.values().copied().collect(),
+			commit_block: None,
+			reveal_block: None,
+		};
+		if report.uids.is_empty() {
+			tracing::warn!("no model scored: nothing to publish this round");
+			return Ok(report);
+		}
+		self.metrics.rounds.inc();
+		if state.reveal_config.enabled {
+			let (commit_block, reveal_block) = self.commit_and_reveal(&state, &report).await?;
+			report.commit_block = Some(commit_block);
+			report.reveal_block = reveal_block;
+		} else {
+			let call = runtime::tx().subnets().set_weights(
+				state.netuid,
+				report.uids.clone(),
+				report.values.clone(),
+				state.version_key,
+			);
+			report.commit_block = Some(self.chain.submit(&call, &self.key).await?.block_number);
+		}
+		Ok(report)
+	}
+
+	async fn commit_and_reveal(
+		&mut self,
+		state: &SubnetState,
+		report: &RoundReport,
+	) -> Result<(u32, Option<u32>), ValidatorError> {
+		let mut salt_bytes = [0u8; 2 * SALT_LEN];
+		getrandom::fill(&mut salt_bytes)
+			.map_err(|e| ValidatorError::Other(format!("no randomness for the salt: {e}")))?;
+		let salt: Vec<u16> =
+			salt_bytes.chunks(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+		let who = sp_core::crypto::AccountId32::from(self.key.account_id().0);
+		let hash =
+			commit_hash(&who, state.netuid, &report.uids, &report.values, &salt, state.version_key);
+		let entry = PendingReveal {
+			netuid: state.netuid,
+			hash: hash.0,
+			uids: report.uids.clone(),
+			values: report.values.clone(),
+			salt,
+			version_key: state.version_key,
+			state: CommitState::Prepared { at_block: state.block },
+		};
+		// Durable before the commit leaves this process: a crash from here on loses nothing.
+		self.journal.put(&entry)?;
+		self.metrics.pending_commits.inc();
+		let call =
+			runtime::tx().commit_reveal().commit_weights(state.netuid, subxt::utils::H256(hash.0));
+		let done = self.chain.submit(&call, &self.key).await?;
+		tracing::info!(hash = %hex::encode(hash.0), block = done.block_number, "weights committed");
+		self.metrics.last_commit_block.set(i64::from(done.block_number));
+		let reveal = self.settle(entry).await?;
+		self.metrics.pending_commits.set(self.journal.pending(state.netuid)?.len() as i64);
+		Ok((done.block_number, reveal))
+	}
+
+	/// Evaluate every competition's models and combine the weights.
+	async fn score(
+		&mut self,
+		state: &SubnetState,
+		seed: [u8; 32],
+	) -> Result<(Vec<ModelScore>, BTreeMap<Uid, u16>), ValidatorError> {
+		let mut scores = Vec::new();
+		let mut shares = Vec::new();
+		for (competition_id, competition) in &state.competitions {
+			let entries: Vec<ModelEntry> = state
+				.models
+				.iter()
+				.filter(|m| m.commitment.competition == *competition_id && m.uid.is_some())
+				.cloned()
+				.collect();
+			if entries.is_empty() {
+				continue;
+			}
+			let reports = self.evaluate(&entries, seed, competition.max_params).await?;
+			let mut contenders = BTreeMap::new();
+			for (entry, report) in entries.iter().zip(&reports) {
+				let Some(uid) = entry.uid else { continue };
+				let losses = report
+					.losses
+					.iter()
+					.map(|&l| match competition.metric {
+						Metric::CrossEntropy => l,
+						Metric::Perplexity => l.exp(),
+					})
+					.collect();
+				contenders.insert(
+					uid,
+					Contender { commit_block: u64::from(entry.commitment.committed_at), losses },
+				);
+				let mean = report.mean_loss();
+				self.metrics.model_loss.get_or_create(&ModelLabels { uid }).set(mean);
+				scores.push(ModelScore {
+					uid,
+					hotkey: entry.hotkey.to_string(),
+					competition: *competition_id,
+					mean_loss: mean.is_finite().then_some(mean),
+					failure: report.failure.clone(),
+				});
+			}
+			let weights = scoring::competition_weights(
+				&contenders,
+				&competition.epsilon,
+				u64::from(state.block),
+				self.config.temperature,
+			);
+			let previous = self.journal.previous_weights(state.netuid, *competition_id)?;
+			let smoothed = scoring::ema(previous.as_ref(), &weights, self.config.alpha);
+			self.journal.set_previous_weights(state.netuid, *competition_id, &smoothed)?;
+			shares.push((competition.reward_share, smoothed));
+		}
+		let combined = scoring::to_u16(&scoring::combine(&shares));
+		Ok((scores, combined.into_iter().filter(|(_, w)| *w > 0).collect()))
+	}
+
+	/// Fetch, verify and evaluate models on a blocking thread (the loss is CPU- or GPU-bound).
+	async fn evaluate(
+		&self,
+		entries: &[ModelEntry],
+		seed: [u8; 32],
+		max_params: u64,
+	) -> Result<Vec<ModelReport>, ValidatorError> {
+		let jobs: Vec<(Result<PathBuf, String>, [u8; 32])> = entries
+			.iter()
+			.map(|m| {
+				let repo = String::from_utf8_lossy(&m.commitment.repo).into_owned();
+				let revision = String::from_utf8_lossy(&m.commitment.revision).into_owned();
+				(self.config.models.locate(&repo, &revision), m.commitment.content_hash.0)
+			})
+			.collect();
+		let corpus = self.corpus.clone();
+		let settings = EvalSettings {
+			seed,
+			spec: self.config.spec,
+			device: self.config.device.clone(),
+			dtype: self.config.dtype,
+			max_parameters: Some(max_params),
+		};
+		let batches = self.config.spec.batches;
+		let reports = tokio::task::spawn_blocking(move || {
+			let mut evaluator = Evaluator::new(&corpus, settings);
+			jobs.into_iter()
+				.map(|(dir, committed)| {
+					match dir.and_then(|dir| verify(&dir, committed).map(|()| dir)) {
+						Ok(dir) => evaluator.evaluate(&dir, &mut || {}),
+						Err(reason) => {
+							tracing::warn!(%reason, "model scored as failed");
+							ModelReport::failed(reason, batches, None)
+						}
+					}
+				})
+				.collect::<Vec<_>>()
+		})
+		.await
+		.map_err(|e| ValidatorError::Other(format!("evaluation thread failed: {e}")))?;
+		if let Some(speed) = reports.iter().map(ModelReport::tokens_per_second).reduce(f64::max) {
+			self.metrics.tokens_per_second.set(speed);
+		}
+		Ok(reports)
+	}
+}
+
+/// The files of `dir` must hash to the committed content hash.
+fn verify(dir: &Path, committed: [u8; 32]) -> Result<(), String> {
+	let actual = content_hash(dir).map_err(|e| e.to_string())?;
+	if actual == committed {
+		Ok(())
+	} else {
+		Err(format!(
+			"content hash mismatch: committed 0x{}, the files in {} hash to 0x{}",
+			hex::encode(committed),
+			dir.display(),
+			hex::encode(actual)
+		))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_local_mirror_prefers_the_revision_directory() {
+		let root = tempfile::tempdir().expect("temp dir");
+		std::fs::create_dir_all(root.path().join("org/model/v2")).expect("mkdir");
+		let locator = ModelLocator::Directory(root.path().to_owned());
+		assert_eq!(
+			locator.locate("org/model", "v2").expect("found"),
+			root.path().join("org/model/v2")
+		);
+		assert_eq!(
+			locator.locate("org/model", "main").expect("found"),
+			root.path().join("org/model")
+		);
+		assert!(locator.locate("org/other", "main").expect_err("missing").contains("org/other"));
+		assert!(locator.locate("../etc", "main").expect_err("traversal").contains("ORG/NAME"));
+	}
+
+	#[test]
+	fn files_must_match_the_committed_hash() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		std::fs::write(dir.path().join("w"), b"weights").expect("write");
+		let hash = content_hash(dir.path()).expect("hash");
+		assert_eq!(verify(dir.path(), hash), Ok(()));
+		let err = verify(dir.path(), [0; 32]).expect_err("mismatch");
+		assert!(err.starts_with("content hash mismatch: committed 0x0000"), "{err}");
+	}
+}

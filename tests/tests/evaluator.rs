@@ -1,0 +1,298 @@
+//! End-to-end tests of `galton-eval` against a real `galton-node --dev`: miners commit fixture
+//! models, a validator round commits and reveals the weights it scored, and no reveal is lost
+//! when the evaluator is killed or the node restarts.
+
+use std::{
+	path::{Path, PathBuf},
+	process::{Child, Output},
+	thread,
+	time::{Duration, Instant},
+};
+
+use galton_e2e::{eval, spawn_eval, Node};
+use galton_primitives::PendingCommit;
+use galton_runtime::{Runtime, RuntimeEvent};
+use polkadot_sdk::{sp_core::H256, sp_keyring::Sr25519Keyring::Alice};
+
+/// Block time of these devnets: the dev chain's reveal delay of 10 blocks is 5 s.
+const BLOCK_MS: u64 = 500;
+/// The demo subnet of the `--dev` chain.
+const NETUID: u16 = 1;
+/// A bound for anything that takes a round or a restart.
+const ROUND: Duration = Duration::from_secs(180);
+
+fn corpus() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-eval/fixtures/corpus.jsonl")
+}
+
+fn text(output: &Output) -> String {
+	format!(
+		"stdout:\n{}\nstderr:\n{}",
+		String::from_utf8_lossy(&output.stdout),
+		String::from_utf8_lossy(&output.stderr)
+	)
+}
+
+/// Write a fixture model at `models/galton/<name>` and return its directory.
+fn fixture(models: &Path, name: &str, seed: u64) -> PathBuf {
+	let dir = models.join("galton").join(name);
+	let output = eval(&["fixture", path(&dir), "--seed", &seed.to_string()]);
+	assert!(output.status.success(), "fixture: {}", text(&output));
+	dir
+}
+
+fn path(p: &Path) -> &str {
+	p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// `galton-eval commit-model` for the model in `dir` as `galton/<name>`, signed by `key`.
+fn commit_model(node: &Node, key: &str, name: &str, dir: &Path) -> Output {
+	let url = node.ws_url();
+	let repo = format!("galton/{name}");
+	eval(&[
+		"commit-model",
+		"--netuid",
+		"1",
+		"--competition",
+		"0",
+		"--repo",
+		&repo,
+		"--revision",
+		"main",
+		"--model-dir",
+		path(dir),
+		"--url",
+		&url,
+		"--key",
+		key,
+	])
+}
+
+/// Arguments of one validator round by Alice with small samples.
+fn validate_args(url: &str, journal: &Path, models: &Path) -> Vec<String> {
+	[
+		"validate",
+		"--netuid",
+		"1",
+		"--once",
+		"--json",
+		"--key",
+		"//Alice",
+		"--url",
+		url,
+		"--corpus",
+		path(&corpus()),
+		"--models-dir",
+		path(models),
+		"--journal",
+		path(journal),
+		"--batches",
+		"2",
+		"--batch-size",
+		"1",
+		"--seq-len",
+		"32",
+		"--sync-interval",
+		"5",
+	]
+	.iter()
+	.map(|s| s.to_string())
+	.collect()
+}
+
+fn as_strs(args: &[String]) -> Vec<&str> {
+	args.iter().map(String::as_str).collect()
+}
+
+/// The last JSON line the validator printed: its round report.
+fn report(output: &Output) -> serde_json::Value {
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	let line = stdout.lines().last().unwrap_or_else(|| panic!("no report: {}", text(output)));
+	serde_json::from_str(line).unwrap_or_else(|e| panic!("report is not JSON ({e}): {line}"))
+}
+
+/// Alice's weights on chain: `Subnets::Weights(1, uid 0)`.
+fn alice_weights(node: &Node) -> Vec<(u16, u16)> {
+	let key = pallet_subnets::Weights::<Runtime>::hashed_key_for(NETUID, 0u16);
+	node.chain().storage(&key, None).expect("storage read").unwrap_or_default()
+}
+
+fn reported_weights(report: &serde_json::Value) -> Vec<(u16, u16)> {
+	let numbers = |field: &str| -> Vec<u16> {
+		report[field]
+			.as_array()
+			.unwrap_or_else(|| panic!("{field} in {report}"))
+			.iter()
+			.map(|v| v.as_u64().and_then(|n| u16::try_from(n).ok()).expect("u16"))
+			.collect()
+	};
+	numbers("uids").into_iter().zip(numbers("values")).collect()
+}
+
+fn pending_of_alice(node: &Node) -> Vec<PendingCommit<u32>> {
+	node.chain()
+		.state_call("CommitRevealApi_pending_commits", (NETUID, Alice.to_account_id()))
+		.expect("runtime API")
+}
+
+/// Wait until Alice has a pending commit; returns it.
+fn wait_for_commit(node: &Node, child: &mut Child) -> PendingCommit<u32> {
+	let started = Instant::now();
+	loop {
+		if let Some(commit) = pending_of_alice(node).first() {
+			return *commit;
+		}
+		if let Ok(Some(status)) = child.try_wait() {
+			panic!("the validator exited ({status}) before committing");
+		}
+		assert!(started.elapsed() < ROUND, "no commit within {ROUND:?}");
+		thread::sleep(Duration::from_millis(50));
+	}
+}
+
+/// The block in which Alice revealed `hash`, searching `from..=to`.
+fn reveal_block(node: &Node, hash: H256, from: u32, to: u32) -> Option<u32> {
+	(from..=to).find(|&n| {
+		let block = node.chain().block_hash(n).expect("block hash");
+		node.chain().events(block).expect("events").iter().any(|event| {
+			matches!(event, RuntimeEvent::CommitReveal(pallet_commit_reveal::Event::WeightsRevealed { commit_hash, .. }) if *commit_hash == hash)
+		})
+	})
+}
+
+fn two_miners(node: &Node, models: &Path) {
+	for (key, name, seed) in [("//Bob", "bob", 1), ("//Charlie", "charlie", 2)] {
+		let dir = fixture(models, name, seed);
+		let output = commit_model(node, key, name, &dir);
+		assert!(output.status.success(), "commit-model {name}: {}", text(&output));
+		let stdout = String::from_utf8_lossy(&output.stdout);
+		assert!(
+			stdout.contains("committed model 0x") && stdout.contains("epsilon at commit: 0.5000%"),
+			"{stdout}"
+		);
+	}
+}
+
+#[test]
+fn a_validator_round_commits_and_reveals_the_weights_it_scored() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+
+	let output =
+		eval(&as_strs(&validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models)));
+	assert!(output.status.success(), "validate: {}", text(&output));
+	let report = report(&output);
+	assert!(report["commit_block"].is_u64() && report["reveal_block"].is_u64(), "{report}");
+	let scored = report["models"].as_array().expect("models");
+	assert_eq!(scored.len(), 2, "{report}");
+	assert!(scored.iter().all(|m| m["failure"].is_null()), "{report}");
+	let weights = reported_weights(&report);
+	assert!(weights.iter().any(|&(_, w)| w == u16::MAX), "{report}");
+	assert_eq!(alice_weights(&node), weights, "the weights on chain are the ones scored");
+	assert!(pending_of_alice(&node).is_empty(), "nothing left to reveal");
+}
+
+#[test]
+fn a_validator_killed_after_its_commit_still_reveals_in_the_window() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	let journal = dir.path().join("journal.redb");
+	let args = validate_args(&node.ws_url(), &journal, &models);
+
+	let mut first = spawn_eval(&as_strs(&args), dir.path(), "first");
+	let commit = wait_for_commit(&node, &mut first);
+	first.kill().expect("SIGKILL");
+	let _ = first.wait();
+	assert_eq!(
+		pending_of_alice(&node).first().map(|c| c.hash),
+		Some(commit.hash),
+		"killed before revealing"
+	);
+
+	let second = eval(&as_strs(&args));
+	assert!(second.status.success(), "restarted validate: {}", text(&second));
+	let revealed = reveal_block(&node, commit.hash, commit.reveal_from, commit.expires_at - 1)
+		.unwrap_or_else(|| {
+			panic!(
+				"the commit made before the kill was not revealed in its window: {}",
+				text(&second)
+			)
+		});
+	assert!((commit.reveal_from..commit.expires_at).contains(&revealed));
+	assert_eq!(alice_weights(&node), reported_weights(&report(&second)));
+}
+
+#[test]
+fn the_validator_reconnects_when_the_node_restarts_and_finishes_its_round() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let base = dir.path().join("node");
+	std::fs::create_dir(&base).expect("mkdir");
+	let node = Node::start_in(&base, BLOCK_MS);
+	let (url, port) = (node.ws_url(), node.rpc_port());
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	let args = validate_args(&url, &dir.path().join("journal.redb"), &models);
+
+	let mut validator = spawn_eval(&as_strs(&args), dir.path(), "validator");
+	let commit = wait_for_commit(&node, &mut validator);
+	drop(node);
+	thread::sleep(Duration::from_secs(2));
+	let node = Node::start_on(&base, BLOCK_MS, port);
+
+	let started = Instant::now();
+	let status = loop {
+		if let Some(status) = validator.try_wait().expect("wait") {
+			break status;
+		}
+		assert!(started.elapsed() < ROUND, "the validator did not finish after the restart");
+		thread::sleep(Duration::from_millis(200));
+	};
+	let log = |ext: &str| {
+		std::fs::read_to_string(dir.path().join(format!("validator.{ext}"))).unwrap_or_default()
+	};
+	assert!(status.success(), "validator failed:\n{}\n{}", log("out"), log("err"));
+	assert!(
+		reveal_block(&node, commit.hash, commit.reveal_from, commit.expires_at - 1).is_some(),
+		"{}",
+		log("err")
+	);
+	let line = log("out");
+	let report: serde_json::Value =
+		serde_json::from_str(line.lines().last().expect("a report")).expect("JSON");
+	assert_eq!(alice_weights(&node), reported_weights(&report));
+}
+
+#[test]
+fn a_model_whose_files_do_not_match_its_commitment_gets_zero_weight() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	let bob = fixture(&models, "bob", 1);
+	assert!(commit_model(&node, "//Bob", "bob", &bob).status.success());
+	// Charlie commits one model, but serves other files under the committed name.
+	let committed = fixture(&dir.path().join("elsewhere"), "charlie", 2);
+	assert!(commit_model(&node, "//Charlie", "charlie", &committed).status.success());
+	fixture(&models, "charlie", 3);
+
+	let output =
+		eval(&as_strs(&validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models)));
+	assert!(output.status.success(), "validate: {}", text(&output));
+	let report = report(&output);
+	let charlie = report["models"]
+		.as_array()
+		.and_then(|m| m.iter().find(|m| m["uid"] == 2))
+		.unwrap_or_else(|| panic!("Charlie (uid 2) in {report}"));
+	let reason = charlie["failure"].as_str().expect("Charlie failed");
+	assert!(reason.starts_with("content hash mismatch"), "{reason}");
+	assert!(
+		String::from_utf8_lossy(&output.stderr).contains("content hash mismatch"),
+		"the log says why"
+	);
+	let weights = reported_weights(&report);
+	assert!(weights.iter().all(|&(uid, _)| uid != 2), "Charlie gets nothing: {weights:?}");
+	assert_eq!(alice_weights(&node), weights);
+}
