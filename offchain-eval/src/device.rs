@@ -129,4 +129,23 @@ mod tests {
 		assert!(err.to_string().contains("--features cuda"), "{err}");
 		assert!(DeviceChoice::Auto.open().expect("cpu").is_cpu());
 	}
+
+	#[cfg(feature = "cuda")]
+	#[test]
+	fn cuda_is_compiled_in_and_a_missing_device_is_a_clear_error() {
+		assert!(candle_core::utils::cuda_is_available(), "built with the cuda feature");
+		match DeviceChoice::Cuda(0).open() {
+			// On a machine with a GPU.
+			Ok(device) => {
+				assert!(device.is_cuda());
+				assert_eq!(DTypeChoice::Auto.resolve(&device), DType::BF16);
+			}
+			// On the CI machine: no GPU, no driver.
+			Err(e) => {
+				assert!(matches!(e, DeviceError::NoDevice { ordinal: 0, .. }), "{e}");
+				assert!(e.to_string().contains("no usable CUDA device"), "{e}");
+				assert!(DeviceChoice::Auto.open().expect("falls back").is_cpu());
+			}
+		}
+	}
 }

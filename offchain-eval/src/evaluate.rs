@@ -7,6 +7,7 @@
 use std::{collections::HashMap, path::Path, sync::Arc, time::Instant};
 
 use candle_core::{DType, Device};
+use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -16,6 +17,18 @@ use crate::{
 	model::{load, LoadedModel, ModelFiles},
 	samples::{draw_batches, Batch, SampleSpec},
 };
+
+/// A progress bar over `batches` batches, drawn on stderr when it is a terminal (hidden
+/// otherwise, where the logs tell the story).
+pub fn progress_bar(batches: u64) -> ProgressBar {
+	let bar = ProgressBar::new(batches);
+	if let Ok(style) = ProgressStyle::with_template(
+		"{bar:40} {pos}/{len} batches, {elapsed} elapsed, eta {eta} {msg}",
+	) {
+		bar.set_style(style);
+	}
+	bar
+}
 
 /// The outcome of one model's evaluation.
 #[derive(Clone, Debug, PartialEq)]

@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::{
 	chain::{runtime, Chain, ChainError, Keypair, ModelEntry, SubnetState, ValidatorStanding},
 	corpus::Corpus,
-	evaluate::{EvalSettings, Evaluator, ModelReport},
+	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
 	hash::content_hash,
 	journal::{CommitState, Journal, JournalError, PendingReveal},
 	metrics::{Metrics, ModelLabels},
@@ -451,18 +451,23 @@ impl Validator {
 		};
 		let batches = self.config.spec.batches;
 		let reports = tokio::task::spawn_blocking(move || {
+			let progress = progress_bar((jobs.len() * batches) as u64);
 			let mut evaluator = Evaluator::new(&corpus, settings);
-			jobs.into_iter()
+			let reports = jobs
+				.into_iter()
 				.map(|(dir, committed)| {
 					match dir.and_then(|dir| verify(&dir, committed).map(|()| dir)) {
-						Ok(dir) => evaluator.evaluate(&dir, &mut || {}),
+						Ok(dir) => evaluator.evaluate(&dir, &mut || progress.inc(1)),
 						Err(reason) => {
 							tracing::warn!(%reason, "model scored as failed");
+							progress.inc(batches as u64);
 							ModelReport::failed(reason, batches, None)
 						}
 					}
 				})
-				.collect::<Vec<_>>()
+				.collect::<Vec<_>>();
+			progress.finish_and_clear();
+			reports
 		})
 		.await
 		.map_err(|e| ValidatorError::Other(format!("evaluation thread failed: {e}")))?;

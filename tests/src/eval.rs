@@ -5,23 +5,12 @@ use std::{
 	process::{Child, Command, Output, Stdio},
 };
 
-/// The evaluator binary: `GALTON_EVAL_BIN`, or `galton-eval` beside this test's target
-/// directory (`cargo build -p galton-eval`; scripts/test.sh builds it).
+use crate::binary::built_binary;
+
+/// The evaluator binary: `GALTON_EVAL_BIN`, or `galton-eval` in the target directory of this
+/// test (scripts/test.sh builds it).
 pub fn eval_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("GALTON_EVAL_BIN") {
-		return path.into();
-	}
-	let exe = std::env::current_exe().expect("the test knows its own path");
-	let profile_dir =
-		exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
-	let binary = profile_dir.join("galton-eval");
-	assert!(
-		binary.exists(),
-		"{} is missing: build it first (`cargo build -p galton-eval`; scripts/test.sh does) or \
-		 point GALTON_EVAL_BIN at it",
-		binary.display()
-	);
-	binary
+	built_binary("galton-eval", "GALTON_EVAL_BIN")
 }
 
 /// `galton-eval ARGS`, run to completion.

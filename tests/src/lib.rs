@@ -8,6 +8,7 @@
 //! The node binary is taken from `GALTON_NODE_BIN`, or else from the target directory this test
 //! binary was built into (`scripts/test.sh` builds it first).
 
+mod binary;
 mod chain;
 mod eval;
 mod node;

@@ -10,28 +10,14 @@ use std::{
 };
 use tempfile::TempDir;
 
-use crate::{Chain, Rpc};
+use crate::{binary::built_binary, Chain, Rpc};
 
 /// How long a node may take to answer its first RPC call.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The node binary: `GALTON_NODE_BIN`, or `galton-node` in the target directory of this test.
 pub fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("GALTON_NODE_BIN") {
-		return path.into();
-	}
-	let exe = std::env::current_exe().expect("the test knows its own path");
-	// target/<profile>/deps/<test> -> target/<profile>/galton-node
-	let profile_dir =
-		exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
-	let binary = profile_dir.join("galton-node");
-	assert!(
-		binary.exists(),
-		"{} is missing: build the node first (`cargo build -p galton-node`; scripts/test.sh does) \
-		 or point GALTON_NODE_BIN at it",
-		binary.display()
-	);
-	binary
+	built_binary("galton-node", "GALTON_NODE_BIN")
 }
 
 /// A port nobody listens on right now.

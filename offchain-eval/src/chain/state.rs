@@ -49,7 +49,7 @@ async fn at_finalized(chain: &Chain) -> Result<At, ChainError> {
 
 async fn uid_of(at: &At, netuid: NetUid, who: &AccountId) -> Result<Option<Uid>, ChainError> {
 	let address = runtime::storage().subnets().uids();
-	match at.storage().try_fetch(address, (netuid, who.clone())).await.map_err(rpc)? {
+	match at.storage().try_fetch(address, (netuid, *who)).await.map_err(rpc)? {
 		Some(value) => value.decode().map(Some).map_err(rpc),
 		None => Ok(None),
 	}
@@ -106,6 +106,8 @@ pub struct ValidatorStanding {
 	pub permit: bool,
 	/// Its commits waiting for a reveal.
 	pub pending: Vec<PendingCommit<u32>>,
+	/// The weights it last set (revealed), as `(uid, weight)`.
+	pub weights: Vec<(Uid, u16)>,
 }
 
 impl ValidatorStanding {
@@ -113,24 +115,35 @@ impl ValidatorStanding {
 	pub async fn read(chain: &Chain, netuid: NetUid, who: &AccountId) -> Result<Self, ChainError> {
 		let at = at_finalized(chain).await?;
 		let uid = uid_of(&at, netuid, who).await?;
-		let permit = match uid {
-			Some(uid) => at
-				.storage()
-				.try_fetch(runtime::storage().subnets().validator_permits(), (netuid, uid))
-				.await
-				.map_err(rpc)?
-				.is_some(),
-			None => false,
+		let (permit, weights) = match uid {
+			Some(uid) => {
+				let storage = at.storage();
+				let permit = storage
+					.try_fetch(runtime::storage().subnets().validator_permits(), (netuid, uid))
+					.await
+					.map_err(rpc)?
+					.is_some();
+				let weights = match storage
+					.try_fetch(runtime::storage().subnets().weights(), (netuid, uid))
+					.await
+					.map_err(rpc)?
+				{
+					Some(value) => value.decode().map_err(rpc)?.0,
+					None => Vec::new(),
+				};
+				(permit, weights)
+			}
+			None => (false, Vec::new()),
 		};
 		let pending = at
 			.runtime_apis()
-			.call(runtime::runtime_apis().commit_reveal_api().pending_commits(netuid, who.clone()))
+			.call(runtime::runtime_apis().commit_reveal_api().pending_commits(netuid, *who))
 			.await
 			.map_err(rpc)?
 			.into_iter()
 			.map(|Static(commit)| commit)
 			.collect();
-		Ok(Self { uid, permit, pending })
+		Ok(Self { uid, permit, pending, weights })
 	}
 }
 

@@ -2,6 +2,7 @@
 
 mod chain_args;
 mod commit_model;
+mod eval_args;
 mod fixture;
 mod hash;
 mod score;

@@ -2,18 +2,19 @@
 
 use std::{collections::BTreeMap, io::Write, path::PathBuf};
 
-use anyhow::{ensure, Context};
+use anyhow::ensure;
 use galton_eval::{
 	corpus::Corpus,
-	device::{describe, DTypeChoice, DeviceChoice},
-	evaluate::{EvalSettings, Evaluator, ModelReport},
-	samples::{parse_seed, SampleSpec},
+	device::describe,
+	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
+	samples::parse_seed,
 	scoring::{self, Contender},
 	source::{resolve, ModelSpec},
 };
 use galton_primitives::{EpsilonSchedule, Uid};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+
+use super::eval_args::EvalArgs;
 
 /// What the per-batch comparison uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -45,36 +46,14 @@ pub struct Opts {
 	/// `exponential:START,RETAIN,PERIOD,FLOOR`.
 	#[arg(long, default_value = "linear:0.005,0.0001,14400", value_parser = scoring::parse_schedule)]
 	schedule: EpsilonSchedule,
-	/// Batches per model (`m`).
-	#[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
-	batches: u32,
-	/// Rows per batch (`B`).
-	#[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
-	batch_size: u32,
-	/// Tokens per row; at most the models' context.
-	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(2..))]
-	seq_len: u32,
-	/// Softmax temperature of the win rates.
-	#[arg(long, default_value_t = 0.01)]
-	temperature: f64,
 	/// Models with more parameters score as failed.
 	#[arg(long)]
 	max_params: Option<u64>,
 	/// What the per-batch comparison uses.
 	#[arg(long, value_enum, default_value_t = MetricArg::Loss)]
 	metric: MetricArg,
-	/// `cpu`, `cuda:N`, or `auto` (CUDA when built in and present, else CPU).
-	#[arg(long, default_value = "cpu")]
-	device: DeviceChoice,
-	/// Weights dtype: `auto` is f32 on the CPU and bf16 on CUDA.
-	#[arg(long, value_enum, default_value_t = DTypeChoice::Auto)]
-	dtype: DTypeChoice,
-	/// Read hub models from the local hub cache only, never the network.
-	#[arg(long)]
-	offline: bool,
-	/// The hub cache directory (default: `$HF_HOME/hub`, i.e. `~/.cache/huggingface/hub`).
-	#[arg(long)]
-	hf_cache: Option<PathBuf>,
+	#[command(flatten)]
+	eval: EvalArgs,
 	/// Print JSON instead of a table.
 	#[arg(long)]
 	json: bool,
@@ -115,36 +94,22 @@ fn finite(x: f64) -> Option<f64> {
 
 /// Evaluate every model, score them, and print the result.
 pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
-	ensure!(
-		opts.temperature.is_finite() && opts.temperature > 0.0,
-		"--temperature must be a positive number, got {}",
-		opts.temperature
-	);
+	opts.eval.check()?;
 	ensure!(opts.models.len() <= usize::from(Uid::MAX), "at most {} models", Uid::MAX);
 	let seed = parse_seed(&opts.seed)?;
 	let corpus = Corpus::open(&opts.corpus)?;
-	let device = opts.device.open()?;
-	let dtype = opts.dtype.resolve(&device);
+	let (device, dtype) = opts.eval.device()?;
 	tracing::info!(device = %describe(&device), ?dtype, documents = corpus.len(), "evaluating");
-	let spec = SampleSpec {
-		batches: opts.batches as usize,
-		batch_size: opts.batch_size as usize,
-		seq_len: opts.seq_len as usize,
-	};
+	let spec = opts.eval.spec();
 	let settings =
 		EvalSettings { seed, spec, device: device.clone(), dtype, max_parameters: opts.max_params };
 	let mut evaluator = Evaluator::new(&corpus, settings);
-	let progress = ProgressBar::new((opts.models.len() * spec.batches) as u64);
-	progress.set_style(
-		ProgressStyle::with_template(
-			"{bar:40} {pos}/{len} batches, {elapsed} elapsed, eta {eta} {msg}",
-		)
-		.context("progress bar template")?,
-	);
+	let progress = progress_bar((opts.models.len() * spec.batches) as u64);
 	let mut reports = Vec::with_capacity(opts.models.len());
 	for model in &opts.models {
 		progress.set_message(model.source.to_string());
-		let report = match resolve(&model.source, opts.hf_cache.as_deref(), opts.offline) {
+		let report = match resolve(&model.source, opts.eval.hf_cache.as_deref(), opts.eval.offline)
+		{
 			Ok(dir) => evaluator.evaluate(&dir, &mut || progress.inc(1)),
 			Err(e) => {
 				progress.inc(spec.batches as u64);
@@ -173,7 +138,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let list: Vec<Contender> = contenders.values().cloned().collect();
 	let rates = scoring::win_rates(&list, &opts.schedule, opts.now);
 	let weights =
-		scoring::competition_weights(&contenders, &opts.schedule, opts.now, opts.temperature);
+		scoring::competition_weights(&contenders, &opts.schedule, opts.now, opts.eval.temperature);
 	let weights_u16 = scoring::to_u16(&weights);
 
 	let rows: Vec<Row> = opts

@@ -77,6 +77,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 				standing.uid.map_or_else(|| "none (not registered)".to_owned(), |u| u.to_string()),
 				if standing.permit { "yes" } else { "no" }
 			)?;
+			writeln!(out, "  weights set: {:?}", standing.weights)?;
 			for commit in standing.pending {
 				writeln!(
 					out,

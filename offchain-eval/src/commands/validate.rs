@@ -6,14 +6,16 @@ use anyhow::{ensure, Context};
 use galton_eval::{
 	chain::Chain,
 	corpus::Corpus,
-	device::{describe, DTypeChoice, DeviceChoice},
+	device::describe,
 	journal::Journal,
 	metrics::{self, Metrics},
-	samples::SampleSpec,
 	validator::{ModelLocator, Validator, ValidatorConfig},
 };
 
-use super::chain_args::{runtime, ChainArgs};
+use super::{
+	chain_args::{runtime, ChainArgs},
+	eval_args::EvalArgs,
+};
 
 /// Evaluate a subnet's models every round and publish the weights with commit-reveal; the
 /// journal keeps every commit until its reveal is finalized, across crashes and restarts.
@@ -28,12 +30,6 @@ pub struct Opts {
 	/// Read models from this directory (`DIR/ORG/NAME[/REVISION]`) instead of the hub.
 	#[arg(long)]
 	models_dir: Option<PathBuf>,
-	/// Read hub models from the local hub cache only.
-	#[arg(long)]
-	offline: bool,
-	/// The hub cache directory.
-	#[arg(long)]
-	hf_cache: Option<PathBuf>,
 	/// The journal file (default: `<data dir>/galton-eval/<address>-<netuid>.redb`).
 	#[arg(long)]
 	journal: Option<PathBuf>,
@@ -47,27 +43,9 @@ pub struct Opts {
 	/// this.
 	#[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
 	sync_interval: u32,
-	/// Batches per model.
-	#[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
-	batches: u32,
-	/// Rows per batch.
-	#[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
-	batch_size: u32,
-	/// Tokens per row.
-	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(2..))]
-	seq_len: u32,
-	/// Softmax temperature of the win rates.
-	#[arg(long, default_value_t = 0.01)]
-	temperature: f64,
 	/// Weight of the previous round in the moving average (0 to 1).
 	#[arg(long, default_value_t = 0.5)]
 	alpha: f64,
-	/// `cpu`, `cuda:N` or `auto`.
-	#[arg(long, default_value = "cpu")]
-	device: galton_eval::device::DeviceChoice,
-	/// Weights dtype (`auto`: f32 on the CPU, bf16 on CUDA).
-	#[arg(long, value_enum, default_value_t = DTypeChoice::Auto)]
-	dtype: DTypeChoice,
 	/// Serve Prometheus metrics on this port (`/metrics`).
 	#[arg(long)]
 	prometheus_port: Option<u16>,
@@ -75,16 +53,14 @@ pub struct Opts {
 	#[arg(long)]
 	json: bool,
 	#[command(flatten)]
+	eval: EvalArgs,
+	#[command(flatten)]
 	chain: ChainArgs,
 }
 
 /// Run rounds until stopped (or once).
 pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
-	ensure!(
-		opts.temperature.is_finite() && opts.temperature > 0.0,
-		"--temperature must be a positive number, got {}",
-		opts.temperature
-	);
+	opts.eval.check()?;
 	ensure!(
 		(0.0..=1.0).contains(&opts.alpha),
 		"--alpha must be between 0 and 1, got {}",
@@ -92,8 +68,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	);
 	let key = opts.chain.keypair()?;
 	let corpus = Corpus::open(&opts.corpus)?;
-	let device = DeviceChoice::open(opts.device)?;
-	let dtype = opts.dtype.resolve(&device);
+	let (device, dtype) = opts.eval.device()?;
 	let journal_path = match &opts.journal {
 		Some(path) => path.clone(),
 		None => dirs::data_dir()
@@ -111,18 +86,14 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	}
 	let models = match &opts.models_dir {
 		Some(dir) => ModelLocator::Directory(dir.clone()),
-		None => ModelLocator::Hub { cache: opts.hf_cache.clone(), offline: opts.offline },
+		None => ModelLocator::Hub { cache: opts.eval.hf_cache.clone(), offline: opts.eval.offline },
 	};
 	let config = ValidatorConfig {
 		netuid: opts.netuid,
-		spec: SampleSpec {
-			batches: opts.batches as usize,
-			batch_size: opts.batch_size as usize,
-			seq_len: opts.seq_len as usize,
-		},
+		spec: opts.eval.spec(),
 		device,
 		dtype,
-		temperature: opts.temperature,
+		temperature: opts.eval.temperature,
 		alpha: opts.alpha,
 		sync_interval: opts.sync_interval,
 		models,

@@ -1,0 +1,23 @@
+//! Finding the binaries the end-to-end tests start.
+
+use std::path::{Path, PathBuf};
+
+/// `$env_var` if set, else `name` in the target directory this test binary was built into
+/// (`target/<profile>/deps/<test>` -> `target/<profile>/<name>`); panics with how to build it
+/// when it is missing.
+pub fn built_binary(name: &str, env_var: &str) -> PathBuf {
+	if let Some(path) = std::env::var_os(env_var) {
+		return path.into();
+	}
+	let exe = std::env::current_exe().expect("the test knows its own path");
+	let profile_dir =
+		exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
+	let binary = profile_dir.join(name);
+	assert!(
+		binary.exists(),
+		"{} is missing: build it first (`cargo build -p {name}`; scripts/test.sh does) or point \
+		 {env_var} at it",
+		binary.display()
+	);
+	binary
+}
