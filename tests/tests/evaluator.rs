@@ -296,3 +296,54 @@ fn a_model_whose_files_do_not_match_its_commitment_gets_zero_weight() {
 	assert!(weights.iter().all(|&(uid, _)| uid != 2), "Charlie gets nothing: {weights:?}");
 	assert_eq!(alice_weights(&node), weights);
 }
+
+#[test]
+fn a_commit_that_expired_while_the_validator_was_down_is_logged_and_dropped() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	let args = validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models);
+
+	let mut first = spawn_eval(&as_strs(&args), dir.path(), "first");
+	let commit = wait_for_commit(&node, &mut first);
+	first.kill().expect("SIGKILL");
+	let _ = first.wait();
+	node.chain().wait_for_block(commit.expires_at + 1, ROUND);
+
+	let second = eval(&as_strs(&args));
+	assert!(second.status.success(), "restarted validate: {}", text(&second));
+	let log = String::from_utf8_lossy(&second.stderr);
+	assert!(log.contains("commit expired before it could be revealed; dropped"), "{log}");
+	assert_eq!(reveal_block(&node, commit.hash, commit.reveal_from, commit.expires_at - 1), None);
+	// The round after it still commits and reveals.
+	assert_eq!(alice_weights(&node), reported_weights(&report(&second)));
+}
+
+#[test]
+fn a_second_claim_of_a_model_names_the_holder_and_status_shows_the_subnet() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	let bob = fixture(&models, "bob", 1);
+	assert!(commit_model(&node, "//Bob", "bob", &bob).status.success());
+
+	let copy = commit_model(&node, "//Charlie", "copy", &bob);
+	assert_eq!(copy.status.code(), Some(1), "{}", text(&copy));
+	let bob_address = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+	let err = String::from_utf8_lossy(&copy.stderr);
+	assert!(err.contains("already claimed on subnet 1 by") && err.contains(bob_address), "{err}");
+
+	let url = node.ws_url();
+	let status = eval(&["status", "--netuid", "1", "--url", &url, "--key", "//Alice"]);
+	assert!(status.status.success(), "{}", text(&status));
+	let out = String::from_utf8_lossy(&status.stdout);
+	for expected in [
+		"commit-reveal: on, reveal delay 10 blocks, window 20 blocks",
+		"0: linear:0.005,0.0001,14400, reward share 100.0000%",
+		"galton/bob@main",
+		"uid 0, validator permit yes",
+	] {
+		assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+	}
+}
