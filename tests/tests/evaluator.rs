@@ -173,6 +173,18 @@ fn two_miners(node: &Node, models: &Path) {
 	}
 }
 
+/// A devnet on which Bob has committed a fixture model: the node, the work directory, the
+/// models directory and Bob's model.
+fn devnet_with_bob() -> (Node, tempfile::TempDir, PathBuf, PathBuf) {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	let bob = fixture(&models, "bob", 1);
+	let output = commit_model(&node, "//Bob", "bob", &bob);
+	assert!(output.status.success(), "commit-model bob: {}", text(&output));
+	(node, dir, models, bob)
+}
+
 #[test]
 fn a_validator_round_commits_and_reveals_the_weights_it_scored() {
 	let node = Node::start(BLOCK_MS);
@@ -268,11 +280,7 @@ fn the_validator_reconnects_when_the_node_restarts_and_finishes_its_round() {
 
 #[test]
 fn a_model_whose_files_do_not_match_its_commitment_gets_zero_weight() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	let bob = fixture(&models, "bob", 1);
-	assert!(commit_model(&node, "//Bob", "bob", &bob).status.success());
+	let (node, dir, models, _bob) = devnet_with_bob();
 	// Charlie commits one model, but serves other files under the committed name.
 	let committed = fixture(&dir.path().join("elsewhere"), "charlie", 2);
 	assert!(commit_model(&node, "//Charlie", "charlie", &committed).status.success());
@@ -322,11 +330,7 @@ fn a_commit_that_expired_while_the_validator_was_down_is_logged_and_dropped() {
 
 #[test]
 fn a_second_claim_of_a_model_names_the_holder_and_status_shows_the_subnet() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	let bob = fixture(&models, "bob", 1);
-	assert!(commit_model(&node, "//Bob", "bob", &bob).status.success());
+	let (node, _dir, _models, bob) = devnet_with_bob();
 
 	let copy = commit_model(&node, "//Charlie", "copy", &bob);
 	assert_eq!(copy.status.code(), Some(1), "{}", text(&copy));
