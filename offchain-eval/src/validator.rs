@@ -224,7 +224,7 @@ impl Validator {
 		loop {
 			let standing =
 				ValidatorStanding::read(&self.chain, netuid, &self.key.account_id()).await?;
-			let now = self.chain.finalized_number().await?;
+			let now = standing.block;
 			let Some(commit) = standing.pending.iter().find(|c| c.hash.0 == entry.hash).copied()
 			else {
 				match entry.state {

@@ -89,6 +89,12 @@ fn rpc(e: impl std::fmt::Display) -> ChainError {
 	ChainError::Rpc(e.to_string())
 }
 
+/// A block number as the runtime stores it (`u32`).
+fn block_number(number: u64) -> Result<u32, ChainError> {
+	u32::try_from(number)
+		.map_err(|_| ChainError::Unexpected(format!("block number {number} beyond u32")))
+}
+
 /// A transaction in a finalized block.
 #[derive(Clone, Debug)]
 pub struct Finalized {
@@ -150,8 +156,7 @@ impl Chain {
 	/// The number of the latest finalized block.
 	pub async fn finalized_number(&self) -> Result<u32, ChainError> {
 		let at = self.client.at_current_block().await.map_err(rpc)?;
-		u32::try_from(at.block_number())
-			.map_err(|_| ChainError::Unexpected("block number beyond u32".into()))
+		block_number(at.block_number())
 	}
 
 	/// The hash of finalized block `number`.
@@ -196,8 +201,7 @@ impl Chain {
 		})?;
 		let block = in_block.at().await.map_err(rpc)?;
 		Ok(Finalized {
-			block_number: u32::try_from(block.block_number())
-				.map_err(|_| ChainError::Unexpected("block number beyond u32".into()))?,
+			block_number: block_number(block.block_number())?,
 			block_hash: in_block.block_hash().0,
 		})
 	}

@@ -9,7 +9,7 @@ use subxt::{
 	utils::Static,
 };
 
-use super::{rpc, runtime, AccountId, Chain, ChainError, Config};
+use super::{block_number, rpc, runtime, AccountId, Chain, ChainError, Config};
 
 type At = ClientAtBlock<Config, OnlineClientAtBlockImpl<Config>>;
 
@@ -91,8 +91,7 @@ impl SubnetState {
 			.map_err(rpc)?
 			.decode()
 			.map_err(rpc)?;
-		let block = u32::try_from(at.block_number())
-			.map_err(|_| ChainError::Unexpected("block number beyond u32".into()))?;
+		let block = block_number(at.block_number())?;
 		Ok(Self { netuid, block, reveal_config, competitions, models, version_key })
 	}
 }
@@ -100,6 +99,8 @@ impl SubnetState {
 /// A validator's standing on a subnet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidatorStanding {
+	/// The finalized block read.
+	pub block: u32,
 	/// Its uid, if registered.
 	pub uid: Option<Uid>,
 	/// Whether it holds a validator permit.
@@ -143,7 +144,7 @@ impl ValidatorStanding {
 			.into_iter()
 			.map(|Static(commit)| commit)
 			.collect();
-		Ok(Self { uid, permit, pending, weights })
+		Ok(Self { block: block_number(at.block_number())?, uid, permit, pending, weights })
 	}
 }
 

@@ -2,7 +2,7 @@
 
 use std::{io::Write, path::PathBuf};
 
-use anyhow::{bail, ensure};
+use anyhow::ensure;
 use galton_eval::{
 	chain::{hash_owner, runtime, ChainError},
 	hash::content_hash,
@@ -49,15 +49,19 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	);
 	let key = opts.chain.keypair()?;
 	let hash = content_hash(&opts.model_dir)?;
+	let claimed = |owner: String| {
+		anyhow::anyhow!(
+			"model 0x{} is already claimed on subnet {} by {owner}: the first to commit a model owns it",
+			hex::encode(hash),
+			opts.netuid
+		)
+	};
 	tokio_runtime()?.block_on(async {
 		let chain = opts.chain.connect().await?;
+		// Checked before submitting so the miner learns who holds it; the chain checks again.
 		if let Some(owner) = hash_owner(&chain, opts.netuid, hash).await? {
 			if owner != key.account_id() {
-				bail!(
-					"model 0x{} is already claimed on subnet {} by {owner}: the first to commit a model owns it",
-					hex::encode(hash),
-					opts.netuid
-				);
+				return Err(claimed(owner.to_string()));
 			}
 		}
 		let call = runtime::tx().model_registry().commit_model(
@@ -71,8 +75,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			Ok(done) => done,
 			Err(ChainError::Dispatch(message)) if message.contains("ModelAlreadyClaimed") => {
 				let owner = hash_owner(&chain, opts.netuid, hash).await?;
-				let owner = owner.map_or_else(|| "another hotkey".to_owned(), |o| o.to_string());
-				bail!("model 0x{} is already claimed on subnet {} by {owner}", hex::encode(hash), opts.netuid);
+				return Err(claimed(owner.map_or_else(|| "another hotkey".to_owned(), |o| o.to_string())));
 			},
 			Err(e) => return Err(e.into()),
 		};
