@@ -7,7 +7,7 @@
 
 use std::{collections::BTreeMap, time::Instant};
 
-use galton_eval::scoring::{competition_weights, to_u16, Contender};
+use galton_eval::scoring::{competition_scores, to_u16, Contender};
 use galton_primitives::{EpsilonSchedule, Uid};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
@@ -32,7 +32,7 @@ fn main() {
 	let mut times = Vec::new();
 	for _ in 0..rounds {
 		let started = Instant::now();
-		let weights = competition_weights(&contenders, &schedule, 100_000, 0.01);
+		let weights = competition_scores(&contenders, &schedule, 100_000, 0.01).weights;
 		let scaled = to_u16(&weights);
 		times.push(started.elapsed().as_secs_f64());
 		assert_eq!(scaled.values().copied().max(), Some(u16::MAX));

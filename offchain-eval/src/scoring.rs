@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use galton_primitives::{EpsilonSchedule, Uid};
+use galton_primitives::{EpsilonSchedule, Metric, Uid};
 use sp_arithmetic::{PerThing, Perbill};
 
 /// One model in a competition's scoring.
@@ -103,17 +103,39 @@ pub fn softmax(rates: &[f64], scored: &[bool], temperature: f64) -> Vec<f64> {
 	}
 }
 
-/// The weights of one competition, by uid, at block `now` (steps 1 to 3).
-pub fn competition_weights(
+/// The value a competition compares per batch: the loss itself, or its `exp`.
+pub fn metric_value(metric: Metric, loss: f64) -> f64 {
+	match metric {
+		Metric::CrossEntropy => loss,
+		Metric::Perplexity => loss.exp(),
+	}
+}
+
+/// One competition's win rates and weights, by uid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompetitionScores {
+	/// Each contender's win rate (step 2).
+	pub win_rates: BTreeMap<Uid, f64>,
+	/// Each contender's weight (step 3), summing to 1 unless none scored.
+	pub weights: BTreeMap<Uid, f64>,
+}
+
+/// Score one competition at block `now` (steps 1 to 3).
+pub fn competition_scores(
 	contenders: &BTreeMap<Uid, Contender>,
 	schedule: &EpsilonSchedule,
 	now: u64,
 	temperature: f64,
-) -> BTreeMap<Uid, f64> {
+) -> CompetitionScores {
 	let list: Vec<Contender> = contenders.values().cloned().collect();
 	let rates = win_rates(&list, schedule, now);
 	let scored: Vec<bool> = list.iter().map(Contender::scored).collect();
-	contenders.keys().copied().zip(softmax(&rates, &scored, temperature)).collect()
+	let weights = softmax(&rates, &scored, temperature);
+	let uids = || contenders.keys().copied();
+	CompetitionScores {
+		win_rates: uids().zip(rates).collect(),
+		weights: uids().zip(weights).collect(),
+	}
 }
 
 /// `alpha * previous + (1 - alpha) * current` for every uid of `current` (a uid missing from
@@ -279,16 +301,23 @@ mod tests {
 			(3, contender(1, &[2.5, 2.5])),
 		]
 		.into();
-		let w = competition_weights(&contenders, &NO_EPSILON, 10, 0.01);
+		let w = competition_scores(&contenders, &NO_EPSILON, 10, 0.01).weights;
 		assert_eq!(w[&2], 0.0);
 		assert!(w[&1] > w[&3] && w[&3] > 0.0);
 		assert!((w.values().sum::<f64>() - 1.0).abs() < 1e-12);
 
 		let all_failed: BTreeMap<Uid, Contender> =
 			[(1, Contender::failed(1, 2)), (2, Contender::failed(1, 2))].into();
-		let w = competition_weights(&all_failed, &NO_EPSILON, 10, 0.01);
+		let w = competition_scores(&all_failed, &NO_EPSILON, 10, 0.01).weights;
 		assert!(w.values().all(|&x| x == 0.0));
 		assert!(to_u16(&w).values().all(|&x| x == 0));
+	}
+
+	#[test]
+	fn perplexity_is_the_exponential_of_the_loss() {
+		assert_eq!(metric_value(Metric::CrossEntropy, 2.0), 2.0);
+		assert_eq!(metric_value(Metric::Perplexity, 2.0), 2f64.exp());
+		assert_eq!(metric_value(Metric::Perplexity, f64::INFINITY), f64::INFINITY);
 	}
 
 	#[test]

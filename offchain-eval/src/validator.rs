@@ -18,7 +18,7 @@ use std::{
 };
 
 use candle_core::{DType, Device};
-use galton_primitives::{commit_hash, Metric, NetUid, Uid};
+use galton_primitives::{commit_hash, NetUid, Uid};
 use serde::Serialize;
 
 use crate::{
@@ -392,10 +392,7 @@ impl Validator {
 				let losses = report
 					.losses
 					.iter()
-					.map(|&l| match competition.metric {
-						Metric::CrossEntropy => l,
-						Metric::Perplexity => l.exp(),
-					})
+					.map(|&l| scoring::metric_value(competition.metric, l))
 					.collect();
 				contenders.insert(
 					uid,
@@ -411,12 +408,13 @@ impl Validator {
 					failure: report.failure.clone(),
 				});
 			}
-			let weights = scoring::competition_weights(
+			let weights = scoring::competition_scores(
 				&contenders,
 				&competition.epsilon,
 				u64::from(state.block),
 				self.config.temperature,
-			);
+			)
+			.weights;
 			let previous = self.journal.previous_weights(state.netuid, *competition_id)?;
 			let smoothed = scoring::ema(previous.as_ref(), &weights, self.config.alpha);
 			self.journal.set_previous_weights(state.netuid, *competition_id, &smoothed)?;

@@ -11,7 +11,7 @@ use galton_eval::{
 	scoring::{self, Contender},
 	source::{resolve, ModelSpec},
 };
-use galton_primitives::{EpsilonSchedule, Uid};
+use galton_primitives::{EpsilonSchedule, Metric, Uid};
 use serde::Serialize;
 
 use super::eval_args::EvalArgs;
@@ -121,9 +121,9 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	}
 	progress.finish_and_clear();
 
-	let metric = |loss: f64| match opts.metric {
-		MetricArg::Loss => loss,
-		MetricArg::Perplexity => loss.exp(),
+	let metric = match opts.metric {
+		MetricArg::Loss => Metric::CrossEntropy,
+		MetricArg::Perplexity => Metric::Perplexity,
 	};
 	let contenders: BTreeMap<Uid, Contender> = opts
 		.models
@@ -131,15 +131,13 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		.zip(&reports)
 		.enumerate()
 		.map(|(i, (model, report))| {
-			let losses = report.losses.iter().map(|&l| metric(l)).collect();
+			let losses = report.losses.iter().map(|&l| scoring::metric_value(metric, l)).collect();
 			(i as Uid, Contender { commit_block: model.commit_block, losses })
 		})
 		.collect();
-	let list: Vec<Contender> = contenders.values().cloned().collect();
-	let rates = scoring::win_rates(&list, &opts.schedule, opts.now);
-	let weights =
-		scoring::competition_weights(&contenders, &opts.schedule, opts.now, opts.eval.temperature);
-	let weights_u16 = scoring::to_u16(&weights);
+	let scores =
+		scoring::competition_scores(&contenders, &opts.schedule, opts.now, opts.eval.temperature);
+	let weights_u16 = scoring::to_u16(&scores.weights);
 
 	let rows: Vec<Row> = opts
 		.models
@@ -156,8 +154,8 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 				mean_loss: finite(mean),
 				perplexity: finite(mean.exp()),
 				epsilon: scoring::epsilon(&opts.schedule, model.commit_block, opts.now),
-				win_rate: rates[i],
-				weight: weights[&uid],
+				win_rate: scores.win_rates[&uid],
+				weight: scores.weights[&uid],
 				weight_u16: weights_u16[&uid],
 				tokens_per_second: report.tokens_per_second(),
 				failure: report.failure.clone(),
