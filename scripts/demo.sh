@@ -32,7 +32,8 @@ for miner in bob:1 charlie:2; do
 	seed="${miner##*:}"
 	"$eval_bin" fixture "$work/models/galton/$name" --seed "$seed"
 	"$eval_bin" commit-model --netuid 1 --competition 0 --repo "galton/$name" --revision main \
-		--model-dir "$work/models/galton/$name" --url "$url" --key "//${name^}"
+		--model-dir "$work/models/galton/$name" --url "$url" --key "//${name^}" \
+		--journal "$work/claims-$name.redb"
 done
 
 echo "== one validator round (evaluate, score, commit, reveal)"

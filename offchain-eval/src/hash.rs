@@ -1,10 +1,12 @@
 //! The content hash of a model directory, as committed on chain.
 //!
-//! Walk all regular files (following symlinks, skipping names that start with '.'), sort them
-//! by relative path with '/' separators, and hash
-//! `sha256( for each file: path_bytes || 0x00 || sha256(file_bytes) )`.
-//! Symlinks are followed so that a Hugging Face cache snapshot (links into a blob store) hashes
-//! like the plain directory it stands for.
+//! Only the files the evaluator loads count: `*.safetensors`, `model.safetensors.index.json`,
+//! `config.json`, `tokenizer.json` and `generation_config.json` when present, taken from the
+//! directory itself (not from subdirectories). They are sorted by name and hashed as
+//! `sha256( for each file: name_bytes || 0x00 || sha256(file_bytes) )`. Extra files (a README,
+//! images, a training log) do not change the hash, so a copier cannot make a "new" model by
+//! adding one. Symlinks to regular files are followed, so that a Hugging Face cache snapshot
+//! (links into a blob store) hashes like the plain directory it stands for.
 
 use std::{
 	fs::File,
@@ -13,6 +15,10 @@ use std::{
 };
 
 use sha2::{Digest, Sha256};
+
+/// The files besides the `*.safetensors` checkpoints that the evaluator reads.
+pub const MODEL_FILES: [&str; 4] =
+	["config.json", "generation_config.json", "model.safetensors.index.json", "tokenizer.json"];
 
 /// Why a directory could not be hashed.
 #[derive(Debug, thiserror::Error)]
@@ -25,59 +31,55 @@ pub enum HashError {
 		/// The operating system's error.
 		source: std::io::Error,
 	},
-	/// A path is not valid UTF-8, so its bytes would differ between systems.
-	#[error("{0}: file names must be UTF-8 to hash the same on every system")]
-	NonUtf8Path(PathBuf),
-	/// The directory holds no file to hash.
-	#[error("{0}: no files to hash (names starting with '.' are skipped)")]
+	/// The directory holds no model file.
+	#[error(
+		"{0}: no model files to hash (config.json, tokenizer.json, *.safetensors, \
+		 model.safetensors.index.json, generation_config.json)"
+	)]
 	Empty(PathBuf),
 }
 
 /// Bytes read at a time while hashing a file.
 const READ_BUFFER: usize = 1 << 20;
 
+/// Whether a file of this name is part of a model's content.
+pub fn is_model_file(name: &str) -> bool {
+	MODEL_FILES.contains(&name) || (name.ends_with(".safetensors") && !name.starts_with('.'))
+}
+
+/// The model files of `dir` that the content hash covers, sorted by name: regular files (or
+/// symlinks to them) directly inside `dir` whose names [`is_model_file`] accepts.
+pub fn model_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, HashError> {
+	let mut files = Vec::new();
+	for entry in std::fs::read_dir(dir).map_err(io_error(dir))? {
+		let path = entry.map_err(io_error(dir))?.path();
+		// A name that is not UTF-8 cannot be one of the model file names.
+		let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+		if !is_model_file(name) {
+			continue;
+		}
+		// `metadata` follows symlinks.
+		if std::fs::metadata(&path).map_err(io_error(&path))?.is_file() {
+			files.push((name.to_owned(), path));
+		}
+	}
+	files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+	Ok(files)
+}
+
 /// The content hash of the model directory `dir`.
 pub fn content_hash(dir: &Path) -> Result<[u8; 32], HashError> {
-	let mut files = Vec::new();
-	collect_files(dir, "", &mut files)?;
+	let files = model_files(dir)?;
 	if files.is_empty() {
 		return Err(HashError::Empty(dir.to_owned()));
 	}
-	files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
 	let mut outer = Sha256::new();
-	for (relative, path) in files {
-		outer.update(relative.as_bytes());
+	for (name, path) in files {
+		outer.update(name.as_bytes());
 		outer.update([0u8]);
 		outer.update(file_hash(&path)?);
 	}
 	Ok(outer.finalize().into())
-}
-
-/// `(relative path with '/', full path)` of every regular file under `dir`.
-fn collect_files(
-	dir: &Path,
-	prefix: &str,
-	out: &mut Vec<(String, PathBuf)>,
-) -> Result<(), HashError> {
-	for entry in std::fs::read_dir(dir).map_err(io_error(dir))? {
-		let path = entry.map_err(io_error(dir))?.path();
-		let name = path
-			.file_name()
-			.and_then(|n| n.to_str())
-			.ok_or_else(|| HashError::NonUtf8Path(path.clone()))?;
-		if name.starts_with('.') {
-			continue;
-		}
-		let relative = if prefix.is_empty() { name.to_owned() } else { format!("{prefix}/{name}") };
-		// `metadata` follows symlinks.
-		let metadata = std::fs::metadata(&path).map_err(io_error(&path))?;
-		if metadata.is_dir() {
-			collect_files(&path, &relative, out)?;
-		} else if metadata.is_file() {
-			out.push((relative, path));
-		}
-	}
-	Ok(())
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> HashError + '_ {
@@ -106,21 +108,34 @@ mod tests {
 		Sha256::digest(bytes).into()
 	}
 
+	fn write(dir: &Path, name: &str, content: &[u8]) {
+		std::fs::write(dir.join(name), content).expect("write");
+	}
+
 	#[test]
 	fn hash_follows_the_spec_byte_for_byte() {
 		let dir = tempfile::tempdir().expect("temp dir");
+		write(dir.path(), "tokenizer.json", b"tok");
+		write(dir.path(), "config.json", b"{}");
+		write(dir.path(), "model-00002-of-00002.safetensors", b"\x00\x02");
+		write(dir.path(), "model-00001-of-00002.safetensors", b"\x00\x01");
+		write(dir.path(), "model.safetensors.index.json", b"index");
+		write(dir.path(), "generation_config.json", b"gen");
+		// Not part of the content.
+		write(dir.path(), "README.md", b"skipped");
+		write(dir.path(), ".hidden.safetensors", b"skipped");
 		std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
-		std::fs::write(dir.path().join("b.txt"), b"bee").expect("write");
-		std::fs::write(dir.path().join("sub/a.bin"), b"\x00\x01").expect("write");
-		std::fs::write(dir.path().join("a.json"), b"{}").expect("write");
-		std::fs::write(dir.path().join(".gitattributes"), b"skipped").expect("write");
-		std::fs::create_dir(dir.path().join(".cache")).expect("mkdir");
-		std::fs::write(dir.path().join(".cache/x"), b"skipped").expect("write");
+		write(&dir.path().join("sub"), "model.safetensors", b"skipped");
 
 		let mut preimage = Vec::new();
-		for (path, content) in
-			[("a.json", &b"{}"[..]), ("b.txt", b"bee"), ("sub/a.bin", b"\x00\x01")]
-		{
+		for (path, content) in [
+			("config.json", &b"{}"[..]),
+			("generation_config.json", b"gen"),
+			("model-00001-of-00002.safetensors", b"\x00\x01"),
+			("model-00002-of-00002.safetensors", b"\x00\x02"),
+			("model.safetensors.index.json", b"index"),
+			("tokenizer.json", b"tok"),
+		] {
 			preimage.extend_from_slice(path.as_bytes());
 			preimage.push(0);
 			preimage.extend_from_slice(&sha(content));
@@ -129,27 +144,50 @@ mod tests {
 	}
 
 	#[test]
-	fn any_change_of_name_or_content_changes_the_hash() {
+	fn extra_files_do_not_make_a_new_model() {
 		let dir = tempfile::tempdir().expect("temp dir");
-		std::fs::write(dir.path().join("w"), b"1").expect("write");
+		write(dir.path(), "config.json", b"{}");
+		write(dir.path(), "model.safetensors", b"weights");
+		let original = content_hash(dir.path()).expect("hash");
+		write(dir.path(), "README.md", b"# my very own model");
+		write(dir.path(), "logo.png", b"png");
+		write(dir.path(), "training_args.bin", b"args");
+		std::fs::create_dir(dir.path().join("extra")).expect("mkdir");
+		write(&dir.path().join("extra"), "model.safetensors", b"other");
+		assert_eq!(content_hash(dir.path()).expect("hash"), original);
+	}
+
+	#[test]
+	fn any_change_of_a_model_file_changes_the_hash() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		write(dir.path(), "model.safetensors", b"1");
 		let first = content_hash(dir.path()).expect("hash");
-		std::fs::write(dir.path().join("w"), b"2").expect("write");
+		write(dir.path(), "model.safetensors", b"2");
 		let second = content_hash(dir.path()).expect("hash");
-		std::fs::rename(dir.path().join("w"), dir.path().join("v")).expect("rename");
+		std::fs::rename(dir.path().join("model.safetensors"), dir.path().join("w.safetensors"))
+			.expect("rename");
 		let third = content_hash(dir.path()).expect("hash");
-		assert!(first != second && second != third && first != third);
+		write(dir.path(), "generation_config.json", b"{}");
+		let fourth = content_hash(dir.path()).expect("hash");
+		let all = [first, second, third, fourth];
+		for (i, a) in all.iter().enumerate() {
+			assert!(all[i + 1..].iter().all(|b| a != b), "hash {i} repeats");
+		}
 	}
 
 	#[cfg(unix)]
 	#[test]
 	fn symlinks_hash_like_the_files_they_point_to() {
 		let blobs = tempfile::tempdir().expect("temp dir");
-		std::fs::write(blobs.path().join("blob1"), b"weights").expect("write");
+		write(blobs.path(), "blob1", b"weights");
 		let linked = tempfile::tempdir().expect("temp dir");
-		std::os::unix::fs::symlink(blobs.path().join("blob1"), linked.path().join("model.bin"))
-			.expect("symlink");
+		std::os::unix::fs::symlink(
+			blobs.path().join("blob1"),
+			linked.path().join("model.safetensors"),
+		)
+		.expect("symlink");
 		let plain = tempfile::tempdir().expect("temp dir");
-		std::fs::write(plain.path().join("model.bin"), b"weights").expect("write");
+		write(plain.path(), "model.safetensors", b"weights");
 		assert_eq!(
 			content_hash(linked.path()).expect("hash"),
 			content_hash(plain.path()).expect("hash")
@@ -157,12 +195,12 @@ mod tests {
 	}
 
 	#[test]
-	fn empty_and_missing_directories_are_errors() {
+	fn directories_without_model_files_are_errors() {
 		let dir = tempfile::tempdir().expect("temp dir");
-		std::fs::write(dir.path().join(".hidden"), b"x").expect("write");
+		write(dir.path(), "README.md", b"x");
 		assert!(matches!(content_hash(dir.path()), Err(HashError::Empty(_))));
 		let missing = dir.path().join("nope");
 		let err = content_hash(&missing).expect_err("missing");
-		assert!(err.to_string().contains("nope"), "{err}");
+		assert!(matches!(&err, HashError::Io { path, .. } if path == &missing), "{err}");
 	}
 }

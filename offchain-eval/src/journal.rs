@@ -1,7 +1,9 @@
-//! The validator's crash-safe journal: every weight commit is written here, durably, before it
-//! is sent, and stays until its reveal is finalized, so that no crash between a commit and its
-//! reveal loses the reveal. It also keeps each competition's last weights for the moving
-//! average.
+//! The evaluator's crash-safe journal. A validator's weight commit is written here, durably,
+//! before it is sent, and stays until its reveal is finalized, so that no crash between a
+//! commit and its reveal loses the reveal; the journal also keeps each competition's last
+//! weights for the moving average. A miner's model claim is written here with its secret nonce
+//! before the announcement is sent, and stays until the model is committed, so that a crash
+//! between the two phases loses nothing.
 //!
 //! An embedded ACID store (redb): each change is one transaction, committed with an fsync.
 
@@ -16,6 +18,9 @@ const REVEALS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_rev
 
 /// Last weights by `netuid || competition` (2 + 2 bytes, big-endian).
 const PREVIOUS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("previous_weights");
+
+/// Pending model claims by `netuid (2 bytes, big-endian) || hotkey (32) || content hash (32)`.
+const CLAIMS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_claims");
 
 /// Why the journal failed. The journal is the only copy of a reveal's salt: callers stop
 /// rather than go on without it.
@@ -71,6 +76,42 @@ pub struct PendingReveal {
 	pub state: CommitState,
 }
 
+/// Where a journaled model claim stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimState {
+	/// Written; the announcement possibly sent but not yet seen on chain.
+	Prepared {
+		/// The chain's finalized block when the entry was written.
+		at_block: u32,
+	},
+	/// Announced on chain, with the commit window.
+	Announced {
+		/// The block the announcement was included in.
+		announced_at: u32,
+		/// The first block the model may be committed.
+		reveal_from: u32,
+		/// The first block the commit is refused as expired.
+		expires_at: u32,
+	},
+}
+
+/// Everything phase 2 of a model claim needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingClaim {
+	/// The subnet.
+	pub netuid: NetUid,
+	/// The miner's hotkey (public key).
+	pub hotkey: [u8; 32],
+	/// The model's content hash.
+	pub content_hash: [u8; 32],
+	/// The secret nonce of the binding.
+	pub nonce: [u8; 32],
+	/// The competition announced.
+	pub competition: CompetitionId,
+	/// Where the claim stands.
+	pub state: ClaimState,
+}
+
 /// The journal file.
 pub struct Journal {
 	db: Database,
@@ -80,6 +121,14 @@ fn reveal_key(netuid: NetUid, hash: &[u8; 32]) -> [u8; 34] {
 	let mut key = [0u8; 34];
 	key[..2].copy_from_slice(&netuid.to_be_bytes());
 	key[2..].copy_from_slice(hash);
+	key
+}
+
+fn claim_key(netuid: NetUid, hotkey: &[u8; 32], content_hash: &[u8; 32]) -> [u8; 66] {
+	let mut key = [0u8; 66];
+	key[..2].copy_from_slice(&netuid.to_be_bytes());
+	key[2..34].copy_from_slice(hotkey);
+	key[34..].copy_from_slice(content_hash);
 	key
 }
 
@@ -102,6 +151,7 @@ impl Journal {
 		let txn = db.begin_write().map_err(store_error)?;
 		txn.open_table(REVEALS).map_err(store_error)?;
 		txn.open_table(PREVIOUS).map_err(store_error)?;
+		txn.open_table(CLAIMS).map_err(store_error)?;
 		txn.commit().map_err(store_error)?;
 		Ok(Self { db })
 	}
@@ -153,6 +203,41 @@ impl Journal {
 			CommitState::Prepared { at_block } => (1, at_block),
 		});
 		Ok(entries)
+	}
+
+	/// Record a model claim (new, or with a new state). Durable when this returns.
+	pub fn put_claim(&self, claim: &PendingClaim) -> Result<(), JournalError> {
+		let value = serde_json::to_vec(claim).map_err(|e| JournalError::Corrupt(e.to_string()))?;
+		let key = claim_key(claim.netuid, &claim.hotkey, &claim.content_hash);
+		self.write(CLAIMS, &key, Some(&value))
+	}
+
+	/// The pending claim of `content_hash` by `hotkey` on `netuid`, if any.
+	pub fn claim(
+		&self,
+		netuid: NetUid,
+		hotkey: &[u8; 32],
+		content_hash: &[u8; 32],
+	) -> Result<Option<PendingClaim>, JournalError> {
+		let txn = self.db.begin_read().map_err(store_error)?;
+		let table = txn.open_table(CLAIMS).map_err(store_error)?;
+		let key = claim_key(netuid, hotkey, content_hash);
+		let Some(value) = table.get(&key[..]).map_err(store_error)? else {
+			return Ok(None);
+		};
+		serde_json::from_slice(value.value())
+			.map(Some)
+			.map_err(|e| JournalError::Corrupt(e.to_string()))
+	}
+
+	/// Forget a claim (committed, or refused for good).
+	pub fn remove_claim(
+		&self,
+		netuid: NetUid,
+		hotkey: &[u8; 32],
+		content_hash: &[u8; 32],
+	) -> Result<(), JournalError> {
+		self.write(CLAIMS, &claim_key(netuid, hotkey, content_hash), None)
 	}
 
 	/// The weights a competition got in the last round, for the moving average.
@@ -238,6 +323,36 @@ mod tests {
 		journal.set_previous_weights(1, 0, &weights).expect("write");
 		assert_eq!(journal.previous_weights(1, 0).expect("read"), Some(weights));
 		assert_eq!(journal.previous_weights(1, 1).expect("read"), None);
+	}
+
+	#[test]
+	fn claims_survive_reopening_and_are_removed_only_when_asked() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		let path = dir.path().join("claims.redb");
+		let claim = PendingClaim {
+			netuid: 1,
+			hotkey: [1; 32],
+			content_hash: [2; 32],
+			nonce: [3; 32],
+			competition: 0,
+			state: ClaimState::Prepared { at_block: 5 },
+		};
+		{
+			let journal = Journal::open(&path).expect("open");
+			journal.put_claim(&claim).expect("put");
+		}
+		let journal = Journal::open(&path).expect("reopen");
+		assert_eq!(journal.claim(1, &[1; 32], &[2; 32]).expect("read"), Some(claim.clone()));
+		assert_eq!(journal.claim(2, &[1; 32], &[2; 32]).expect("read"), None);
+		assert_eq!(journal.claim(1, &[9; 32], &[2; 32]).expect("read"), None);
+		let announced = PendingClaim {
+			state: ClaimState::Announced { announced_at: 6, reveal_from: 8, expires_at: 108 },
+			..claim
+		};
+		journal.put_claim(&announced).expect("update");
+		assert_eq!(journal.claim(1, &[1; 32], &[2; 32]).expect("read"), Some(announced));
+		journal.remove_claim(1, &[1; 32], &[2; 32]).expect("remove");
+		assert_eq!(journal.claim(1, &[1; 32], &[2; 32]).expect("read"), None);
 	}
 
 	#[test]

@@ -9,6 +9,7 @@ use std::{
 	str::FromStr,
 };
 
+use galton_primitives::{RepoId, RepoRevision};
 use hf_hub::{api::sync::ApiBuilder, Repo, RepoType};
 
 /// The prefix of a hub model on the command line.
@@ -25,9 +26,9 @@ pub enum ModelSource {
 	/// A model repository on the Hugging Face hub.
 	Hub {
 		/// `org/name`.
-		repo: String,
+		repo: RepoId,
 		/// Branch, tag or commit id.
-		revision: String,
+		revision: RepoRevision,
 	},
 }
 
@@ -65,18 +66,10 @@ impl FromStr for ModelSpec {
 		let source = match location.strip_prefix(HUB_PREFIX) {
 			Some(hub) => {
 				let (repo, revision) = hub.split_once(':').unwrap_or((hub, DEFAULT_REVISION));
-				let valid = |part: &str| {
-					!part.is_empty()
-						&& part.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-				};
-				let valid_revision = !revision.is_empty()
-					&& !revision.contains("..")
-					&& revision.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
-				match repo.split_once('/') {
-					Some((org, name)) if valid(org) && valid(name) && valid_revision => {}
-					_ => return Err(format!("{s:?}: a hub model is hf:ORG/NAME[:REVISION]")),
-				}
-				ModelSource::Hub { repo: repo.to_owned(), revision: revision.to_owned() }
+				let bad = |reason: String| format!("{s:?}: a hub model is hf:ORG/NAME[:REVISION]; {reason}");
+				let repo = repo.parse::<RepoId>().map_err(|e| bad(e.to_string()))?;
+				let revision = revision.parse::<RepoRevision>().map_err(|e| bad(e.to_string()))?;
+				ModelSource::Hub { repo, revision }
 			}
 			None => ModelSource::Local(PathBuf::from(location)),
 		};
@@ -127,12 +120,13 @@ pub fn resolve(
 			let cache_dir = cache
 				.map(Path::to_path_buf)
 				.unwrap_or_else(|| hf_hub::Cache::from_env().path().clone());
+			let (repo, revision) = (repo.as_str(), revision.as_str());
 			if !offline {
 				download(repo, revision, &cache_dir)?;
 			}
 			cached_snapshot(&cache_dir, repo, revision).ok_or_else(|| SourceError::NotCached {
-				repo: repo.clone(),
-				revision: revision.clone(),
+				repo: repo.to_owned(),
+				revision: revision.to_owned(),
 				cache: cache_dir,
 			})
 		}
@@ -180,6 +174,13 @@ mod tests {
 		s.parse()
 	}
 
+	fn hub(repo: &str, revision: &str) -> ModelSource {
+		ModelSource::Hub {
+			repo: repo.parse().expect("valid repo"),
+			revision: revision.parse().expect("valid revision"),
+		}
+	}
+
 	#[test]
 	fn specs_parse() {
 		assert_eq!(
@@ -190,13 +191,13 @@ mod tests {
 		assert_eq!(
 			spec("hf:org/name:abc123@7").expect("valid"),
 			ModelSpec {
-				source: ModelSource::Hub { repo: "org/name".into(), revision: "abc123".into() },
+				source: hub("org/name", "abc123"),
 				commit_block: 7
 			}
 		);
 		assert_eq!(
 			spec("hf:org/name").expect("valid").source,
-			ModelSource::Hub { repo: "org/name".into(), revision: "main".into() }
+			hub("org/name", "main")
 		);
 	}
 
@@ -205,7 +206,9 @@ mod tests {
 		assert!(spec("models/a@soon").expect_err("not a block").contains("block number"));
 		assert!(spec("hf:noslash").expect_err("no org").contains("hf:ORG/NAME"));
 		assert!(spec("hf:org/na me").expect_err("space").contains("hf:ORG/NAME"));
-		assert!(spec("hf:org/name:../../etc").expect_err("traversal").contains("hf:ORG/NAME"));
+		assert!(spec("hf:org/name:../../etc").expect_err("traversal").contains("revision"));
+		assert!(spec("hf:../etc").expect_err("traversal").contains("ORG/NAME"));
+		assert!(spec("hf:org/name:main.lock").expect_err("lock").contains("hf:ORG/NAME"));
 	}
 
 	#[test]
@@ -216,13 +219,13 @@ mod tests {
 		std::fs::create_dir_all(repo_dir.join("snapshots").join(commit)).expect("mkdir");
 		std::fs::create_dir_all(repo_dir.join("refs")).expect("mkdir");
 		std::fs::write(repo_dir.join("refs/main"), commit).expect("write");
-		let source = ModelSource::Hub { repo: "org/name".into(), revision: "main".into() };
+		let source = hub("org/name", "main");
 		let dir = resolve(&source, Some(cache.path()), true).expect("cached");
 		assert_eq!(dir, repo_dir.join("snapshots").join(commit));
-		let by_commit = ModelSource::Hub { repo: "org/name".into(), revision: commit.into() };
+		let by_commit = hub("org/name", commit);
 		assert_eq!(resolve(&by_commit, Some(cache.path()), true).expect("cached"), dir);
 
-		let missing = ModelSource::Hub { repo: "org/name".into(), revision: "v2".into() };
+		let missing = hub("org/name", "v2");
 		let err = resolve(&missing, Some(cache.path()), true).expect_err("not cached");
 		assert!(err.to_string().contains("--offline"), "{err}");
 	}

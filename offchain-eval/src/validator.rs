@@ -18,7 +18,7 @@ use std::{
 };
 
 use candle_core::{DType, Device};
-use galton_primitives::{commit_hash, NetUid, Uid};
+use galton_primitives::{commit_hash, NetUid, RepoId, RepoRevision, Uid};
 use serde::Serialize;
 
 use crate::{
@@ -76,20 +76,21 @@ pub enum ModelLocator {
 }
 
 impl ModelLocator {
-	fn locate(&self, repo: &str, revision: &str) -> Result<PathBuf, String> {
+	/// The directory of the model at `repo` and `revision`, as read from the chain. Both go
+	/// through the parser the chain checks commitments with, so no name can leave the models
+	/// root.
+	fn locate(&self, repo: &[u8], revision: &[u8]) -> Result<PathBuf, String> {
+		let repo = RepoId::parse(repo).map_err(|e| e.to_string())?;
+		let revision = RepoRevision::parse(revision).map_err(|e| e.to_string())?;
 		match self {
-			ModelLocator::Hub { cache, offline } => resolve(
-				&ModelSource::Hub { repo: repo.to_owned(), revision: revision.to_owned() },
-				cache.as_deref(),
-				*offline,
-			)
-			.map_err(|e| e.to_string()),
+			ModelLocator::Hub { cache, offline } => {
+				resolve(&ModelSource::Hub { repo, revision }, cache.as_deref(), *offline)
+					.map_err(|e| e.to_string())
+			}
 			ModelLocator::Directory(root) => {
-				if repo.split('/').any(|part| part.is_empty() || part == ".." || part == ".") {
-					return Err(format!("repository {repo:?} is not ORG/NAME"));
-				}
-				let by_revision = root.join(repo).join(revision);
-				let dir = if by_revision.is_dir() { by_revision } else { root.join(repo) };
+				let dir = root.join(repo.org()).join(repo.name());
+				let by_revision = dir.join(revision.as_str());
+				let dir = if by_revision.is_dir() { by_revision } else { dir };
 				if dir.is_dir() {
 					Ok(dir)
 				} else {
@@ -434,9 +435,8 @@ impl Validator {
 		let jobs: Vec<(Result<PathBuf, String>, [u8; 32])> = entries
 			.iter()
 			.map(|m| {
-				let repo = String::from_utf8_lossy(&m.commitment.repo).into_owned();
-				let revision = String::from_utf8_lossy(&m.commitment.revision).into_owned();
-				(self.config.models.locate(&repo, &revision), m.commitment.content_hash.0)
+				let c = &m.commitment;
+				(self.config.models.locate(&c.repo, &c.revision), c.content_hash.0)
 			})
 			.collect();
 		let corpus = self.corpus.clone();
@@ -501,21 +501,24 @@ mod tests {
 		std::fs::create_dir_all(root.path().join("org/model/v2")).expect("mkdir");
 		let locator = ModelLocator::Directory(root.path().to_owned());
 		assert_eq!(
-			locator.locate("org/model", "v2").expect("found"),
+			locator.locate(b"org/model", b"v2").expect("found"),
 			root.path().join("org/model/v2")
 		);
 		assert_eq!(
-			locator.locate("org/model", "main").expect("found"),
+			locator.locate(b"org/model", b"main").expect("found"),
 			root.path().join("org/model")
 		);
-		assert!(locator.locate("org/other", "main").expect_err("missing").contains("org/other"));
-		assert!(locator.locate("../etc", "main").expect_err("traversal").contains("ORG/NAME"));
+		assert!(locator.locate(b"org/other", b"main").expect_err("missing").contains("org/other"));
+		for (repo, revision) in [(&b"../etc"[..], &b"main"[..]), (b"org/model", b"../../x")] {
+			let err = locator.locate(repo, revision).expect_err("traversal");
+			assert!(err.contains("must be"), "{err}");
+		}
 	}
 
 	#[test]
 	fn files_must_match_the_committed_hash() {
 		let dir = tempfile::tempdir().expect("temp dir");
-		std::fs::write(dir.path().join("w"), b"weights").expect("write");
+		std::fs::write(dir.path().join("model.safetensors"), b"weights").expect("write");
 		let hash = content_hash(dir.path()).expect("hash");
 		assert_eq!(verify(dir.path(), hash), Ok(()));
 		let err = verify(dir.path(), [0; 32]).expect_err("mismatch");

@@ -201,6 +201,62 @@ fn hash_prints_the_content_hash() {
 }
 
 #[test]
+fn hash_ignores_files_the_evaluator_does_not_load() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let dir = fixture(root.path(), "m", 1, 0.02);
+	let before = galton_eval(&["hash", dir.to_str().expect("utf-8")]);
+	std::fs::write(dir.join("README.md"), "# A brand new model (copied)").expect("write");
+	let after = galton_eval(&["hash", dir.to_str().expect("utf-8")]);
+	assert!(before.status.success() && after.status.success());
+	assert_eq!(stdout(&before), stdout(&after));
+}
+
+#[test]
+fn commit_model_checks_its_inputs_before_touching_the_chain() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let model = fixture(root.path(), "m", 1, 0.02);
+	let empty = root.path().join("empty");
+	std::fs::create_dir(&empty).expect("mkdir");
+	let journal = root.path().join("claims.redb");
+	let commit = |repo: &str, revision: &str, dir: &Path| {
+		galton_eval(&[
+			"commit-model",
+			"--netuid",
+			"1",
+			"--competition",
+			"0",
+			"--repo",
+			repo,
+			"--revision",
+			revision,
+			"--model-dir",
+			dir.to_str().expect("utf-8"),
+			"--key",
+			"//Bob",
+			"--journal",
+			journal.to_str().expect("utf-8"),
+			// Nothing listens here: every case must fail before connecting.
+			"--url",
+			"ws://127.0.0.1:1",
+		])
+	};
+	let cases: [(&str, &str, &Path, i32, &str); 5] = [
+		("../etc", "main", &model, 2, "ORG/NAME"),
+		("org/na me", "main", &model, 2, "ORG/NAME"),
+		("org/name", "../../x", &model, 2, "commit id or a branch or tag name"),
+		("org/name", "main", &empty, 1, "no model files"),
+		("org/name", "main", &root.path().join("missing"), 1, "missing"),
+	];
+	for (repo, revision, dir, code, message) in cases {
+		let output = commit(repo, revision, dir);
+		let err = stderr(&output);
+		assert_eq!(output.status.code(), Some(code), "{repo} {revision}: {err}");
+		assert!(err.contains(message), "{repo} {revision}: expected {message:?} in {err}");
+		assert!(!err.contains("cannot connect"), "{err}");
+	}
+}
+
+#[test]
 fn fixture_writes_a_reproducible_model_and_checks_its_options() {
 	let root = tempfile::tempdir().expect("temp dir");
 	let a = root.path().join("a");

@@ -6,7 +6,7 @@ use frame_support::{
 	weights::Weight,
 };
 use galton_primitives::{
-	api as galton_api, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
+	api as galton_api, Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
 	RevealConfig,
 };
 use polkadot_sdk::{
@@ -211,6 +211,14 @@ impl_runtime_apis! {
 
 		fn competitions(netuid: NetUid) -> Vec<(CompetitionId, Competition)> {
 			ModelRegistry::competitions(netuid)
+		}
+
+		fn announcements(netuid: NetUid, hotkey: AccountId) -> Vec<Announcement<BlockNumber>> {
+			ModelRegistry::announcements(netuid, &hotkey)
+		}
+
+		fn claim_config(netuid: NetUid) -> ClaimConfig<BlockNumber> {
+			ModelRegistry::claim_config(netuid)
 		}
 	}
 

@@ -1,8 +1,8 @@
 //! The chains this runtime starts: `development` (the `--dev` devnet) and `local`.
 
 use alloc::{vec, vec::Vec};
-use galton_primitives::{Competition, EpsilonSchedule, Metric, RevealConfig};
-use polkadot_sdk::{sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring, *};
+use galton_primitives::{ClaimConfig, Competition, EpsilonSchedule, Metric, RevealConfig};
+use polkadot_sdk::{frame_support::traits::Get, sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring, *};
 use sp_runtime::Perbill;
 
 use crate::{
@@ -33,8 +33,11 @@ pub fn demo_competition() -> Competition {
 
 /// A genesis where the well-known dev accounts hold funds, Alice is sudo and owns subnet 1 and
 /// validates on it (with a permit), and Bob, Charlie and Dave are registered as miners; the
-/// subnet runs commit-reveal with `reveal`.
-fn galton_genesis(reveal: RevealConfig<BlockNumber>) -> serde_json::Value {
+/// subnet runs commit-reveal with `reveal`, and miners' model claims follow `claim`.
+fn galton_genesis(
+	reveal: RevealConfig<BlockNumber>,
+	claim: ClaimConfig<BlockNumber>,
+) -> serde_json::Value {
 	let endowed: Vec<AccountId> = Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect();
 	let alice = Sr25519Keyring::Alice.to_account_id();
 	let mut neurons = vec![(alice.clone(), true)];
@@ -51,20 +54,30 @@ fn galton_genesis(reveal: RevealConfig<BlockNumber>) -> serde_json::Value {
 		model_registry: ModelRegistryConfig {
 			competitions: vec![(DEMO_NETUID, 0, demo_competition())],
 			commit_intervals: vec![(DEMO_NETUID, 10)],
+			claim_configs: vec![(DEMO_NETUID, claim)],
 		},
 		..Default::default()
 	};
 	serde_json::to_value(config).expect("the genesis config serializes to JSON")
 }
 
-/// The `--dev` chain: a reveal delay of 10 blocks and a 20-block window, short enough for a demo.
+/// The `--dev` chain: a reveal delay of 10 blocks and a 20-block window, short enough for a demo;
+/// a model may be committed 2 blocks after its announcement (every dev block is final at
+/// once), within 100 blocks.
 pub fn development_config_genesis() -> serde_json::Value {
-	galton_genesis(RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20 })
+	galton_genesis(
+		RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20 },
+		ClaimConfig { reveal_delay: 2, reveal_window: 100 },
+	)
 }
 
-/// A local testnet: the same subnet with an hour's delay and an hour's window.
+/// A local testnet: the same subnet with an hour's delay and an hour's window for weights, and
+/// the runtime's default claim config.
 pub fn local_config_genesis() -> serde_json::Value {
-	galton_genesis(RevealConfig { enabled: true, reveal_delay: 3_600, reveal_window: 3_600 })
+	galton_genesis(
+		RevealConfig { enabled: true, reveal_delay: 3_600, reveal_window: 3_600 },
+		crate::configs::DefaultClaimConfig::get(),
+	)
 }
 
 /// The JSON of preset `id`, if there is one.

@@ -9,12 +9,12 @@ use polkadot_sdk::{
 };
 
 use crate::{
-	Address, Hash, Nonce, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
+	Address, Balance, Hash, Nonce, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
 	VERSION,
 };
 
-/// The transaction extensions of an immortal transaction with `nonce` and no tip.
-pub fn extensions(nonce: Nonce) -> TxExtension {
+/// The transaction extensions of an immortal transaction with `nonce` and `tip`.
+pub fn extensions(nonce: Nonce, tip: Balance) -> TxExtension {
 	(
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
@@ -23,21 +23,32 @@ pub fn extensions(nonce: Nonce) -> TxExtension {
 		frame_system::CheckEra::from(Era::Immortal),
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
 		pallet_commit_reveal::CheckCommitReveal::new(),
 		frame_system::WeightReclaim::new(),
 	)
 }
 
 /// Sign `call` with `signer` as its `nonce`-th transaction on the chain whose genesis block
-/// hash is `genesis`; the transaction never expires.
+/// hash is `genesis`; the transaction never expires and pays no tip.
 pub fn sign(
 	call: RuntimeCall,
 	signer: &sr25519::Pair,
 	nonce: Nonce,
 	genesis: Hash,
 ) -> UncheckedExtrinsic {
-	let extension = extensions(nonce);
+	sign_with_tip(call, signer, nonce, genesis, 0)
+}
+
+/// [`sign`], paying `tip` for a higher place in the transaction pool.
+pub fn sign_with_tip(
+	call: RuntimeCall,
+	signer: &sr25519::Pair,
+	nonce: Nonce,
+	genesis: Hash,
+	tip: Balance,
+) -> UncheckedExtrinsic {
+	let extension = extensions(nonce, tip);
 	let implicit = (
 		(),
 		VERSION.spec_version,

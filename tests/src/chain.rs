@@ -2,7 +2,7 @@
 //! signed transactions.
 
 use codec::{Decode, Encode};
-use galton_runtime::{transaction, Hash, Header, RuntimeCall, RuntimeEvent};
+use galton_runtime::{transaction, Balance, Hash, Header, RuntimeCall, RuntimeEvent};
 use polkadot_sdk::{
 	frame_support::storage::storage_prefix,
 	frame_system,
@@ -77,9 +77,19 @@ impl Chain {
 	/// Sign `call` with `signer`'s next nonce and submit it; returns its hash once the pool
 	/// accepted it, or the pool's refusal.
 	pub fn submit(&self, signer: Sr25519Keyring, call: RuntimeCall) -> Result<Hash, RpcError> {
+		self.submit_with_tip(signer, call, 0)
+	}
+
+	/// [`Chain::submit`], paying `tip` for a higher place in the pool.
+	pub fn submit_with_tip(
+		&self,
+		signer: Sr25519Keyring,
+		call: RuntimeCall,
+		tip: Balance,
+	) -> Result<Hash, RpcError> {
 		let genesis = self.block_hash(0)?;
 		let nonce = self.next_nonce(signer)?;
-		let extrinsic = transaction::sign(call, &signer.pair(), nonce, genesis);
+		let extrinsic = transaction::sign_with_tip(call, &signer.pair(), nonce, genesis, tip);
 		let encoded = bytes::to_hex(&extrinsic.encode(), false);
 		self.rpc.call("author_submitExtrinsic", json!([encoded]))
 	}

@@ -1,12 +1,13 @@
 //! End-to-end tests of `galton-node --dev`: block production and finality, commit-reveal of
-//! weights through the transaction pool, first-claim protection of models, and the Galton
-//! runtime APIs over `state_call`.
+//! weights through the transaction pool, two-phase first-claim protection of models against a
+//! copier who front-runs with higher tips, and the Galton runtime APIs over `state_call`.
 
 use galton_e2e::{module_error, Node, RpcError};
 use galton_primitives::{
-	commit_hash, Competition, CompetitionId, ModelCommitment, PendingCommit, RevealConfig,
+	announcement_binding, commit_hash, Announcement, ClaimConfig, ClaimNonce, Competition,
+	CompetitionId, PendingCommit, RevealConfig,
 };
-use galton_runtime::{AccountId, RuntimeCall, RuntimeEvent};
+use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use polkadot_sdk::{
 	frame_system,
 	sp_core::H256,
@@ -44,13 +45,22 @@ fn reveal_call(salt: u16) -> RuntimeCall {
 	})
 }
 
-fn commit_model_call(hash: H256) -> RuntimeCall {
+fn announce_call(who: Sr25519Keyring, hash: H256, nonce: ClaimNonce) -> RuntimeCall {
+	RuntimeCall::ModelRegistry(pallet_model_registry::Call::announce_model {
+		netuid: NETUID,
+		competition: 0,
+		binding: announcement_binding(&who.to_account_id(), &hash, &nonce),
+	})
+}
+
+fn commit_model_call(hash: H256, nonce: ClaimNonce) -> RuntimeCall {
 	RuntimeCall::ModelRegistry(pallet_model_registry::Call::commit_model {
 		netuid: NETUID,
 		competition: 0,
 		repo: b"galton/tiny-llama".to_vec(),
 		revision: b"main".to_vec(),
 		content_hash: hash,
+		nonce,
 	})
 }
 
@@ -141,43 +151,127 @@ fn an_early_reveal_is_refused_at_submission() {
 	assert_eq!(pending_of(&node, Alice).len(), 1);
 }
 
+/// `who`'s open announcements, as the runtime API reports them.
+fn announcements_of(chain: &galton_e2e::Chain, who: Sr25519Keyring) -> Vec<Announcement<u32>> {
+	chain
+		.state_call("ModelRegistryApi_announcements", (NETUID, who.to_account_id()))
+		.unwrap_or_default()
+}
+
+/// Submit `who`'s announcement of `hash` and wait until it is in a block; returns it.
+fn announce(
+	chain: &galton_e2e::Chain,
+	who: Sr25519Keyring,
+	hash: H256,
+	nonce: ClaimNonce,
+	tip: u128,
+) -> Announcement<u32> {
+	let binding = announcement_binding(&who.to_account_id(), &hash, &nonce);
+	chain.submit_with_tip(who, announce_call(who, hash, nonce), tip).expect("announce");
+	chain.wait_for("the announcement", FEW_BLOCKS, |chain| {
+		announcements_of(chain, who).into_iter().find(|a| a.binding == binding)
+	})
+}
+
+/// The holder of `hash`.
+fn holder(chain: &galton_e2e::Chain, hash: H256) -> Option<AccountId> {
+	let key = pallet_model_registry::HashOwner::<Runtime>::hashed_key_for(NETUID, hash);
+	chain.storage::<AccountId>(&key, None).expect("storage")
+}
+
+/// Wait for an event in blocks `from..` that `wanted` accepts.
+fn wait_for_event(
+	chain: &galton_e2e::Chain,
+	what: &str,
+	from: u32,
+	wanted: impl Fn(&RuntimeEvent) -> bool,
+) {
+	chain.wait_for(what, FEW_BLOCKS, |chain| {
+		let best = chain.best_number().ok()?;
+		chain.events_between(from, best).ok()?.iter().any(&wanted).then_some(())
+	});
+}
+
+fn failed_with(event: &RuntimeEvent, error: pallet_model_registry::Error<Runtime>) -> bool {
+	let error = module_error(error);
+	matches!(event,
+		RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. })
+			if *dispatch_error == error)
+}
+
+/// A copier who watches the pool and pays a far higher tip still cannot take a miner's model:
+/// copying the commit fails without an announcement, announcing after seeing it is too late,
+/// and a copy committed first is taken back by the miner whose announcement came first.
 #[test]
-fn a_second_hotkey_cannot_claim_bobs_model() {
+fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 	let node = Node::start(BLOCK_MS);
 	let chain = node.chain();
-	let hash = H256::repeat_byte(0x42);
-	let start = chain.best_number().expect("best block");
-	chain.submit(Bob, commit_model_call(hash)).expect("Bob's commit enters the pool");
-	let models: Vec<(AccountId, ModelCommitment<u32>, Perbill)> =
-		chain.wait_for("Bob's model", FEW_BLOCKS, |chain| {
-			let models: Vec<(AccountId, ModelCommitment<u32>, Perbill)> =
-				chain.state_call("ModelRegistryApi_models", NETUID).ok()?;
-			(!models.is_empty()).then_some(models)
-		});
-	assert_eq!(models[0].0, Bob.to_account_id());
-	assert_eq!(models[0].1.content_hash, hash);
+	let config: ClaimConfig<u32> =
+		chain.state_call("ModelRegistryApi_claim_config", NETUID).expect("claim config");
+	assert_eq!(config, ClaimConfig { reveal_delay: 2, reveal_window: 100 });
+	let high_tip = 1_000 * UNIT;
+	let (bob_nonce, charlie_nonce) = ([1u8; 32], [2u8; 32]);
 
-	chain.submit(Charlie, commit_model_call(hash)).expect("Charlie's copy enters the pool");
-	let claimed =
-		module_error(pallet_model_registry::Error::<galton_runtime::Runtime>::ModelAlreadyClaimed);
-	chain.wait_for("Charlie's commit to fail", FEW_BLOCKS, |chain| {
-		let best = chain.best_number().ok()?;
-		let events = chain.events_between(start, best).ok()?;
-		events
-			.iter()
-			.any(|event| {
-				matches!(event,
-				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. })
-					if *dispatch_error == claimed)
-			})
-			.then_some(())
+	// Bob announces; the pool and the chain see only a binding.
+	let hash = H256::repeat_byte(0x42);
+	let first = announce(&chain, Bob, hash, bob_nonce, 0);
+	chain.wait_for_block(first.reveal_from, FEW_BLOCKS);
+	// Bob's commit enters the pool; the copier sees the hash there and races it with a higher
+	// tip and the same model, but has no announcement.
+	let start = chain.best_number().expect("best block");
+	chain.submit(Bob, commit_model_call(hash, bob_nonce)).expect("Bob's commit enters the pool");
+	chain
+		.submit_with_tip(Charlie, commit_model_call(hash, charlie_nonce), high_tip)
+		.expect("the copier's commit enters the pool");
+	wait_for_event(&chain, "the copier's commit to fail", start, |e| {
+		failed_with(e, pallet_model_registry::Error::UnknownAnnouncement)
 	});
-	let owner_key =
-		pallet_model_registry::HashOwner::<galton_runtime::Runtime>::hashed_key_for(NETUID, hash);
-	assert_eq!(
-		chain.storage::<AccountId>(&owner_key, None).expect("storage"),
-		Some(Bob.to_account_id())
+	chain.wait_for("Bob's claim", FEW_BLOCKS, |chain| {
+		(holder(chain, hash) == Some(Bob.to_account_id())).then_some(())
+	});
+	// Announcing now is too late: Bob's announcement is older.
+	let start = chain.best_number().expect("best block");
+	let copier = announce(&chain, Charlie, hash, charlie_nonce, high_tip);
+	chain.wait_for_block(copier.reveal_from, FEW_BLOCKS);
+	chain
+		.submit_with_tip(Charlie, commit_model_call(hash, charlie_nonce), high_tip)
+		.expect("the copier's second try enters the pool");
+	wait_for_event(&chain, "the late claim to fail", start, |e| {
+		failed_with(e, pallet_model_registry::Error::ModelAlreadyClaimed)
+	});
+	assert_eq!(holder(&chain, hash), Some(Bob.to_account_id()));
+
+	// Bob published a second model too early; the copier announces it after Bob and commits it
+	// first. Bob's commit, inside its window, takes the claim back. (The dev subnet's commit
+	// interval is 10 blocks between two claims of one hotkey.)
+	chain.wait_for_block(first.announced_at + 10, FEW_BLOCKS);
+	let second = H256::repeat_byte(0x43);
+	let bob = announce(&chain, Bob, second, bob_nonce, 0);
+	let copier = announce(&chain, Charlie, second, charlie_nonce, high_tip);
+	assert!(copier.announced_at > bob.announced_at);
+	chain.wait_for_block(copier.reveal_from, FEW_BLOCKS);
+	chain
+		.submit_with_tip(Charlie, commit_model_call(second, charlie_nonce), high_tip)
+		.expect("the copier's commit enters the pool");
+	chain.wait_for("the copier's claim", FEW_BLOCKS, |chain| {
+		(holder(chain, second) == Some(Charlie.to_account_id())).then_some(())
+	});
+	let start = chain.best_number().expect("best block");
+	chain.submit(Bob, commit_model_call(second, bob_nonce)).expect("Bob's commit");
+	let (from, to) = (Charlie.to_account_id(), Bob.to_account_id());
+	wait_for_event(&chain, "Bob to take the claim back", start, |e| {
+		matches!(e,
+			RuntimeEvent::ModelRegistry(pallet_model_registry::Event::ClaimTaken { content_hash, from: f, to: t, .. })
+				if *content_hash == second && *f == from && *t == to)
+	});
+	assert_eq!(holder(&chain, second), Some(Bob.to_account_id()));
+	let copier_model = pallet_model_registry::Models::<Runtime>::hashed_key_for(
+		NETUID,
+		Charlie.to_account_id(),
 	);
+	let stored: Option<galton_primitives::ModelCommitment<u32>> =
+		chain.storage(&copier_model, None).expect("storage");
+	assert_eq!(stored, None, "the copier's model is removed");
 }
 
 #[test]

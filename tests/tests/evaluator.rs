@@ -10,9 +10,13 @@ use std::{
 };
 
 use galton_e2e::{eval, spawn_eval, Node};
-use galton_primitives::PendingCommit;
-use galton_runtime::{Runtime, RuntimeEvent};
-use polkadot_sdk::{sp_core::H256, sp_keyring::Sr25519Keyring::Alice};
+use galton_primitives::{Announcement, ClaimConfig, ModelCommitment, PendingCommit};
+use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
+use polkadot_sdk::{
+	sp_core::H256,
+	sp_keyring::Sr25519Keyring::{Alice, Bob},
+	sp_runtime::Perbill,
+};
 
 /// Block time of these devnets: the dev chain's reveal delay of 10 blocks is 5 s.
 const BLOCK_MS: u64 = 500;
@@ -45,27 +49,38 @@ fn path(p: &Path) -> &str {
 	p.to_str().expect("temporary paths are UTF-8")
 }
 
-/// `galton-eval commit-model` for the model in `dir` as `galton/<name>`, signed by `key`.
-fn commit_model(node: &Node, key: &str, name: &str, dir: &Path) -> Output {
-	let url = node.ws_url();
-	let repo = format!("galton/{name}");
-	eval(&[
+/// The arguments of `galton-eval commit-model` for the model in `dir` as `galton/<name>`, signed
+/// by `key`, with a journal of its own beside the model (tests run in parallel as the same
+/// keys).
+fn commit_model_args(node: &Node, key: &str, name: &str, dir: &Path) -> Vec<String> {
+	let journal = dir.with_extension("claims.redb");
+	[
 		"commit-model",
 		"--netuid",
 		"1",
 		"--competition",
 		"0",
 		"--repo",
-		&repo,
+		&format!("galton/{name}"),
 		"--revision",
 		"main",
 		"--model-dir",
 		path(dir),
 		"--url",
-		&url,
+		&node.ws_url(),
 		"--key",
 		key,
-	])
+		"--journal",
+		path(&journal),
+	]
+	.iter()
+	.map(|s| s.to_string())
+	.collect()
+}
+
+/// `galton-eval commit-model` for the model in `dir` as `galton/<name>`, signed by `key`.
+fn commit_model(node: &Node, key: &str, name: &str, dir: &Path) -> Output {
+	eval(&as_strs(&commit_model_args(node, key, name, dir)))
 }
 
 /// Arguments of one validator round by Alice with small samples.
@@ -166,8 +181,10 @@ fn two_miners(node: &Node, models: &Path) {
 		let output = commit_model(node, key, name, &dir);
 		assert!(output.status.success(), "commit-model {name}: {}", text(&output));
 		let stdout = String::from_utf8_lossy(&output.stdout);
+		// Phase 1 is reported before the commit, and the age counts from the announcement.
+		assert!(stdout.contains("phase 1 final: announced in block"), "{stdout}");
 		assert!(
-			stdout.contains("committed model 0x") && stdout.contains("epsilon at commit: 0.5000%"),
+			stdout.contains("committed model 0x") && stdout.contains("epsilon now: 0.49"),
 			"{stdout}"
 		);
 	}
@@ -329,13 +346,21 @@ fn a_commit_that_expired_while_the_validator_was_down_is_logged_and_dropped() {
 }
 
 #[test]
-fn a_second_claim_of_a_model_names_the_holder_and_status_shows_the_subnet() {
-	let (node, _dir, _models, bob) = devnet_with_bob();
+fn a_copy_with_a_readme_added_names_the_holder_and_status_shows_the_subnet() {
+	let (node, dir, _models, bob) = devnet_with_bob();
 
-	let copy = commit_model(&node, "//Charlie", "copy", &bob);
-	assert_eq!(copy.status.code(), Some(1), "{}", text(&copy));
+	// The copier takes Bob's published files and adds a README to pass them off as new.
+	let copy = dir.path().join("copier/copy");
+	std::fs::create_dir_all(&copy).expect("mkdir");
+	for entry in std::fs::read_dir(&bob).expect("Bob's files") {
+		let entry = entry.expect("entry");
+		std::fs::copy(entry.path(), copy.join(entry.file_name())).expect("copy");
+	}
+	std::fs::write(copy.join("README.md"), "# copier/copy: trained from scratch").expect("write");
+	let output = commit_model(&node, "//Charlie", "copy", &copy);
+	assert_eq!(output.status.code(), Some(1), "{}", text(&output));
 	let bob_address = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
-	let err = String::from_utf8_lossy(&copy.stderr);
+	let err = String::from_utf8_lossy(&output.stderr);
 	assert!(err.contains("already claimed on subnet 1 by") && err.contains(bob_address), "{err}");
 
 	let url = node.ws_url();
@@ -344,10 +369,68 @@ fn a_second_claim_of_a_model_names_the_holder_and_status_shows_the_subnet() {
 	let out = String::from_utf8_lossy(&status.stdout);
 	for expected in [
 		"commit-reveal: on, reveal delay 10 blocks, window 20 blocks",
+		"model claims: commit from 2 blocks after the announcement, for 100 blocks",
 		"0: linear:0.005,0.0001,14400, reward share 100.0000%",
 		"galton/bob@main",
 		"uid 0, validator permit yes",
 	] {
 		assert!(out.contains(expected), "{expected:?} not in:\n{out}");
 	}
+}
+
+/// Bob's open announcements, as the runtime API reports them.
+fn announcements_of_bob(node: &Node) -> Vec<Announcement<u32>> {
+	node.chain()
+		.state_call("ModelRegistryApi_announcements", (NETUID, Bob.to_account_id()))
+		.expect("runtime API")
+}
+
+#[test]
+fn a_miner_killed_between_the_phases_commits_when_run_again() {
+	let node = Node::start(BLOCK_MS);
+	// Alice owns the subnet: a 20-block claim delay leaves ten seconds between the phases.
+	let config = ClaimConfig { reveal_delay: 20, reveal_window: 100 };
+	let call = RuntimeCall::ModelRegistry(pallet_model_registry::Call::set_claim_config {
+		netuid: NETUID,
+		config,
+	});
+	node.chain().submit(Alice, call).expect("set_claim_config");
+	node.chain().wait_for("the new claim config", ROUND, |chain| {
+		let current: ClaimConfig<u32> =
+			chain.state_call("ModelRegistryApi_claim_config", NETUID).ok()?;
+		(current == config).then_some(())
+	});
+	let dir = tempfile::tempdir().expect("temp dir");
+	let bob = fixture(&dir.path().join("models"), "bob", 1);
+	let args = commit_model_args(&node, "//Bob", "bob", &bob);
+
+	let mut first = spawn_eval(&as_strs(&args), dir.path(), "first");
+	let started = Instant::now();
+	let announcement = loop {
+		if let Some(announcement) = announcements_of_bob(&node).first() {
+			break *announcement;
+		}
+		if let Ok(Some(status)) = first.try_wait() {
+			panic!("commit-model exited ({status}) before announcing");
+		}
+		assert!(started.elapsed() < ROUND, "no announcement within {ROUND:?}");
+		thread::sleep(Duration::from_millis(50));
+	};
+	first.kill().expect("SIGKILL");
+	let _ = first.wait();
+	let models: Vec<(AccountId, ModelCommitment<u32>, Perbill)> =
+		node.chain().state_call("ModelRegistryApi_models", NETUID).expect("runtime API");
+	assert!(models.is_empty(), "killed before phase 2");
+
+	let second = eval(&as_strs(&args));
+	assert!(second.status.success(), "commit-model run again: {}", text(&second));
+	let stdout = String::from_utf8_lossy(&second.stdout);
+	assert!(stdout.contains("resuming a claim from the journal"), "{stdout}");
+	assert!(stdout.contains("committed model 0x"), "{stdout}");
+	let models: Vec<(AccountId, ModelCommitment<u32>, Perbill)> =
+		node.chain().state_call("ModelRegistryApi_models", NETUID).expect("runtime API");
+	assert_eq!(models.len(), 1, "{models:?}");
+	assert_eq!(models[0].0, Bob.to_account_id());
+	assert_eq!(models[0].1.committed_at, announcement.announced_at, "dated from phase 1");
+	assert!(announcements_of_bob(&node).is_empty(), "the announcement is used up");
 }

@@ -5,7 +5,7 @@
 //! - [`Chain`]: a connection to a node, reads at the finalized head, and transactions that
 //!   wait for finalization and turn failures into readable messages;
 //! - [`Keypair`]: a signing key from a secret URI (`//Alice`, a mnemonic phrase, ...);
-//! - [`SubnetState`]: what a validator round reads.
+//! - [`SubnetState`]: what a validator round reads; [`MinerStanding`]: a miner's claims.
 
 mod keypair;
 mod state;
@@ -13,7 +13,7 @@ mod state;
 use std::time::Duration;
 
 pub use keypair::Keypair;
-pub use state::{hash_owner, ModelEntry, SubnetState, ValidatorStanding};
+pub use state::{hash_owner, MinerStanding, ModelEntry, SubnetState, ValidatorStanding};
 use subxt::{error::TransactionEventsError, transactions::Payload, OnlineClient, PolkadotConfig};
 
 /// Code generated from the runtime metadata. Galton's own types are substituted by the
@@ -35,6 +35,14 @@ use subxt::{error::TransactionEventsError, transactions::Payload, OnlineClient, 
 	substitute_type(
 		path = "galton_primitives::commit_reveal::PendingCommit<A>",
 		with = "::subxt::utils::Static<::galton_primitives::PendingCommit<A>>"
+	),
+	substitute_type(
+		path = "galton_primitives::claim::Announcement<A>",
+		with = "::subxt::utils::Static<::galton_primitives::Announcement<A>>"
+	),
+	substitute_type(
+		path = "galton_primitives::claim::ClaimConfig<A>",
+		with = "::subxt::utils::Static<::galton_primitives::ClaimConfig<A>>"
 	),
 	substitute_type(
 		path = "sp_arithmetic::per_things::Perbill",
@@ -67,8 +75,14 @@ pub enum ChainError {
 	#[error("transaction refused by the node: {0}")]
 	Refused(String),
 	/// The transaction was included but its call failed.
-	#[error("transaction failed: {0}")]
-	Dispatch(String),
+	#[error("transaction failed: {message}")]
+	Dispatch {
+		/// The pallet error, decoded through the runtime's metadata; `None` for a failure that
+		/// is not a pallet's (bad origin, arithmetic, ...).
+		error: Option<Box<runtime::Error>>,
+		/// What failed, in words.
+		message: String,
+	},
 	/// A read or subscription failed (often: the node went away).
 	#[error("chain request failed: {0}")]
 	Rpc(String),
@@ -83,6 +97,25 @@ impl ChainError {
 	pub fn is_transient(&self) -> bool {
 		matches!(self, ChainError::Connect { .. } | ChainError::Rpc(_))
 	}
+
+	/// The pallet error a dispatched call failed with, if that is what happened.
+	pub fn runtime_error(&self) -> Option<&runtime::Error> {
+		match self {
+			ChainError::Dispatch { error, .. } => error.as_deref(),
+			_ => None,
+		}
+	}
+}
+
+/// A dispatch failure with its pallet error decoded, when it is one.
+fn dispatch_failure(failure: subxt::error::DispatchError) -> ChainError {
+	let error = match &failure {
+		subxt::error::DispatchError::Module(module) => {
+			module.as_root_error::<runtime::Error>().ok().map(Box::new)
+		}
+		_ => None,
+	};
+	ChainError::Dispatch { error, message: failure.to_string() }
 }
 
 fn rpc(e: impl std::fmt::Display) -> ChainError {
@@ -193,9 +226,7 @@ impl Chain {
 		let in_block =
 			progress.wait_for_finalized().await.map_err(|e| refusal(&metadata, &e.to_string()))?;
 		in_block.wait_for_success().await.map_err(|e| match e {
-			TransactionEventsError::ExtrinsicFailed(dispatch) => {
-				ChainError::Dispatch(dispatch.to_string())
-			}
+			TransactionEventsError::ExtrinsicFailed(dispatch) => dispatch_failure(dispatch),
 			// The block or its events could not be read: the node may have gone away.
 			other => ChainError::Rpc(other.to_string()),
 		})?;

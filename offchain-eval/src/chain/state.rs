@@ -1,7 +1,8 @@
 //! What a validator round and `status` read from the chain, at one finalized block.
 
 use galton_primitives::{
-	Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit, RevealConfig, Uid,
+	Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
+	RevealConfig, Uid,
 };
 use sp_arithmetic::Perbill;
 use subxt::{
@@ -35,6 +36,8 @@ pub struct SubnetState {
 	pub block: u32,
 	/// Commit-reveal settings.
 	pub reveal_config: RevealConfig<u32>,
+	/// When announced models may be committed.
+	pub claim_config: ClaimConfig<u32>,
 	/// The competitions, by id.
 	pub competitions: Vec<(CompetitionId, Competition)>,
 	/// Every model commitment.
@@ -68,6 +71,10 @@ impl SubnetState {
 			.call(runtime::runtime_apis().commit_reveal_api().reveal_config(netuid))
 			.await
 			.map_err(rpc)?;
+		let Static(claim_config) = apis
+			.call(runtime::runtime_apis().model_registry_api().claim_config(netuid))
+			.await
+			.map_err(rpc)?;
 		let competitions = apis
 			.call(runtime::runtime_apis().model_registry_api().competitions(netuid))
 			.await
@@ -92,7 +99,7 @@ impl SubnetState {
 			.decode()
 			.map_err(rpc)?;
 		let block = block_number(at.block_number())?;
-		Ok(Self { netuid, block, reveal_config, competitions, models, version_key })
+		Ok(Self { netuid, block, reveal_config, claim_config, competitions, models, version_key })
 	}
 }
 
@@ -148,7 +155,40 @@ impl ValidatorStanding {
 	}
 }
 
-/// The hotkey that first committed `content_hash` on `netuid`, if any.
+/// A miner's claims on a subnet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MinerStanding {
+	/// The finalized block read.
+	pub block: u32,
+	/// Its announcements whose commit window has not closed, oldest first.
+	pub announcements: Vec<Announcement<u32>>,
+	/// Its committed model, if any.
+	pub model: Option<ModelCommitment<u32>>,
+}
+
+impl MinerStanding {
+	/// Read `who`'s claims on `netuid` at the latest finalized block.
+	pub async fn read(chain: &Chain, netuid: NetUid, who: &AccountId) -> Result<Self, ChainError> {
+		let at = at_finalized(chain).await?;
+		let apis = at.runtime_apis();
+		let registry = runtime::runtime_apis().model_registry_api();
+		let announcements = apis
+			.call(registry.announcements(netuid, *who))
+			.await
+			.map_err(rpc)?
+			.into_iter()
+			.map(|Static(announcement)| announcement)
+			.collect();
+		let address = runtime::storage().model_registry().models();
+		let model = match at.storage().try_fetch(address, (netuid, *who)).await.map_err(rpc)? {
+			Some(value) => Some(value.decode().map_err(rpc)?.0),
+			None => None,
+		};
+		Ok(Self { block: block_number(at.block_number())?, announcements, model })
+	}
+}
+
+/// The hotkey that holds `content_hash` on `netuid` (the first to announce it), if any.
 pub async fn hash_owner(
 	chain: &Chain,
 	netuid: NetUid,

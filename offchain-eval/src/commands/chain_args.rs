@@ -1,5 +1,8 @@
 //! Flags shared by the commands that talk to the chain.
 
+use std::path::PathBuf;
+
+use anyhow::Context;
 use galton_eval::chain::{Chain, ChainError, Keypair, DEFAULT_URL};
 
 /// Where the node is, and the key to sign with.
@@ -33,4 +36,15 @@ impl ChainArgs {
 /// A Tokio runtime for one command.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 	Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// `explicit`, or `<data dir>/galton-eval/<name>.redb`.
+pub fn journal_path(explicit: &Option<PathBuf>, name: String) -> anyhow::Result<PathBuf> {
+	match explicit {
+		Some(path) => Ok(path.clone()),
+		None => Ok(dirs::data_dir()
+			.context("no data directory on this system: pass --journal")?
+			.join("galton-eval")
+			.join(format!("{name}.redb"))),
+	}
 }

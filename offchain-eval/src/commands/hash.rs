@@ -5,7 +5,9 @@ use std::{io::Write, path::PathBuf};
 /// Print the content hash of a model directory.
 #[derive(Debug, clap::Args)]
 pub struct Opts {
-	/// The model directory (files whose names start with '.' are not hashed).
+	/// The model directory. Only the files the evaluator loads are hashed: `*.safetensors`,
+	/// `model.safetensors.index.json`, `config.json`, `tokenizer.json` and
+	/// `generation_config.json`, directly inside the directory.
 	dir: PathBuf,
 }
 

@@ -1,10 +1,10 @@
-//! `galton-eval status`: a subnet's commit-reveal settings, competitions, models and this
-//! key's pending commits.
+//! `galton-eval status`: a subnet's commit-reveal and claim settings, competitions, models and
+//! this key's pending commits and announcements.
 
 use std::io::Write;
 
 use galton_eval::{
-	chain::{SubnetState, ValidatorStanding},
+	chain::{MinerStanding, SubnetState, ValidatorStanding},
 	scoring::format_schedule,
 };
 
@@ -40,6 +40,11 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			rc.reveal_delay,
 			rc.reveal_window,
 			state.version_key
+		)?;
+		writeln!(
+			out,
+			"model claims: commit from {} blocks after the announcement, for {} blocks",
+			state.claim_config.reveal_delay, state.claim_config.reveal_window
 		)?;
 		writeln!(out, "competitions:")?;
 		for (id, c) in &state.competitions {
@@ -86,6 +91,18 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 					commit.committed_at,
 					commit.reveal_from,
 					commit.expires_at
+				)?;
+			}
+			let miner = MinerStanding::read(&chain, opts.netuid, &key.account_id()).await?;
+			for a in miner.announcements {
+				writeln!(
+					out,
+					"  announcement 0x{} for competition {} made at {}, commit in [{}, {})",
+					hex::encode(a.binding.0),
+					a.competition,
+					a.announced_at,
+					a.reveal_from,
+					a.expires_at
 				)?;
 			}
 		}

@@ -13,7 +13,7 @@ use galton_eval::{
 };
 
 use super::{
-	chain_args::{runtime, ChainArgs},
+	chain_args::{journal_path, runtime, ChainArgs},
 	eval_args::EvalArgs,
 };
 
@@ -69,13 +69,8 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let key = opts.chain.keypair()?;
 	let corpus = Corpus::open(&opts.corpus)?;
 	let (device, dtype) = opts.eval.device()?;
-	let journal_path = match &opts.journal {
-		Some(path) => path.clone(),
-		None => dirs::data_dir()
-			.context("no data directory on this system: pass --journal")?
-			.join("galton-eval")
-			.join(format!("{}-{}.redb", key.address(), opts.netuid)),
-	};
+	let journal_path =
+		journal_path(&opts.journal, format!("{}-{}", key.address(), opts.netuid))?;
 	let journal = Journal::open(&journal_path)?;
 	tracing::info!(journal = %journal_path.display(), device = %describe(&device), "validator starting");
 	let metrics = Metrics::default();

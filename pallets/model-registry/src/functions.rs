@@ -5,17 +5,18 @@ use alloc::vec::Vec;
 use frame_support::{ensure, traits::Get, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
 use galton_primitives::{
-	Competition, CompetitionId, NetUid, OnHotkeyDeregistered, Repo, Revision, SubnetsInterface,
+	announcement_binding, ClaimNonce, Competition, CompetitionId, NetUid, OnHotkeyDeregistered,
+	RepoId, RepoRevision, SubnetsInterface,
 };
 use sp_core::H256;
 use sp_runtime::{
-	traits::{Saturating, UniqueSaturatedInto},
+	traits::{Saturating, UniqueSaturatedInto, Zero},
 	DispatchResult, Perbill,
 };
 
 use crate::{
-	CommitInterval, CommitmentOf, Competitions, Config, Error, Event, HashOwner, Models, Pallet,
-	WeightInfo,
+	AnnouncementOf, Announcements, AnnouncementsOf, ClaimConfigOf, ClaimConfigs, CommitInterval,
+	CommitmentOf, Competitions, Config, Error, Event, HashOwner, Models, Pallet, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -25,49 +26,153 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Commit `hotkey`'s model: every check of `commit_model`, then the claim moves to the new
-	/// content hash.
-	pub(crate) fn do_commit_model(
-		hotkey: T::AccountId,
+	/// The checks both phases of a claim share: the subnet exists, `hotkey` is registered on it
+	/// and `competition` is one of its competitions.
+	fn ensure_entrant(
 		netuid: NetUid,
+		hotkey: &T::AccountId,
 		competition: CompetitionId,
-		repo: Vec<u8>,
-		revision: Vec<u8>,
-		content_hash: H256,
 	) -> DispatchResult {
-		ensure!(!repo.is_empty(), Error::<T>::EmptyRepo);
-		let repo = Repo::try_from(repo).map_err(|_| Error::<T>::RepoTooLong)?;
-		ensure!(!revision.is_empty(), Error::<T>::EmptyRevision);
-		let revision = Revision::try_from(revision).map_err(|_| Error::<T>::RevisionTooLong)?;
 		Self::ensure_subnet(netuid)?;
-		ensure!(T::Subnets::uid_of(netuid, &hotkey).is_some(), Error::<T>::NotRegistered);
+		ensure!(T::Subnets::uid_of(netuid, hotkey).is_some(), Error::<T>::NotRegistered);
 		ensure!(
 			Competitions::<T>::get(netuid).contains_key(&competition),
 			Error::<T>::UnknownCompetition
 		);
-		if let Some(owner) = HashOwner::<T>::get(netuid, content_hash) {
-			ensure!(owner == hotkey, Error::<T>::ModelAlreadyClaimed);
-		}
+		Ok(())
+	}
 
+	/// A new claim made at block `claimed_at` must come at least the subnet's commit interval
+	/// after the claim of the hotkey's `current` model.
+	fn ensure_interval(
+		netuid: NetUid,
+		current: &CommitmentOf<T>,
+		claimed_at: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let next_allowed = current.committed_at.saturating_add(CommitInterval::<T>::get(netuid));
+		ensure!(claimed_at >= next_allowed, Error::<T>::CommitTooSoon);
+		Ok(())
+	}
+
+	/// Store `hotkey`'s announcements, removing the entry when none is left.
+	fn put_announcements(netuid: NetUid, hotkey: &T::AccountId, list: AnnouncementsOf<T>) {
+		if list.is_empty() {
+			Announcements::<T>::remove(netuid, hotkey);
+		} else {
+			Announcements::<T>::insert(netuid, hotkey, list);
+		}
+	}
+
+	/// Announce `hotkey`'s model: every check of `announce_model`, then the binding is stored
+	/// with its commit window.
+	pub(crate) fn do_announce_model(
+		hotkey: T::AccountId,
+		netuid: NetUid,
+		competition: CompetitionId,
+		binding: H256,
+	) -> DispatchResult {
+		Self::ensure_entrant(netuid, &hotkey, competition)?;
 		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(current) = Models::<T>::get(netuid, &hotkey) {
+			Self::ensure_interval(netuid, &current, now)?;
+		}
+		let (reveal_from, expires_at) = ClaimConfigs::<T>::get(netuid).window_for(now);
+		let mut list = Announcements::<T>::get(netuid, &hotkey);
+		list.retain(|announcement| !announcement.expired(&now));
+		ensure!(
+			!list.iter().any(|announcement| announcement.binding == binding),
+			Error::<T>::DuplicateAnnouncement
+		);
+		let announcement =
+			AnnouncementOf::<T> { binding, competition, announced_at: now, reveal_from, expires_at };
+		list.try_push(announcement).map_err(|_| Error::<T>::TooManyAnnouncements)?;
+		Self::put_announcements(netuid, &hotkey, list);
+		Self::deposit_event(Event::ModelAnnounced {
+			netuid,
+			hotkey,
+			competition,
+			binding,
+			reveal_from,
+			expires_at,
+		});
+		Ok(())
+	}
+
+	/// Commit `hotkey`'s model: every check of `commit_model`, then the claim moves to the new
+	/// content hash, dated from its announcement.
+	pub(crate) fn do_commit_model(
+		hotkey: T::AccountId,
+		netuid: NetUid,
+		competition: CompetitionId,
+		repo: &[u8],
+		revision: &[u8],
+		content_hash: H256,
+		nonce: ClaimNonce,
+	) -> DispatchResult {
+		let repo = RepoId::parse(repo).map_err(Error::<T>::from)?.into_inner();
+		let revision = RepoRevision::parse(revision).map_err(Error::<T>::from)?.into_inner();
+		Self::ensure_entrant(netuid, &hotkey, competition)?;
+
+		let binding = announcement_binding(&hotkey, &content_hash, &nonce);
+		let mut announcements = Announcements::<T>::get(netuid, &hotkey);
+		let position = announcements
+			.iter()
+			.position(|announcement| announcement.binding == binding)
+			.ok_or(Error::<T>::UnknownAnnouncement)?;
+		let announcement = announcements.remove(position);
+		ensure!(announcement.competition == competition, Error::<T>::CompetitionMismatch);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now >= announcement.reveal_from, Error::<T>::ClaimTooEarly);
+		ensure!(!announcement.expired(&now), Error::<T>::AnnouncementExpired);
+		let claimed_at = announcement.announced_at;
+
 		let previous = Models::<T>::get(netuid, &hotkey);
 		if let Some(previous) = &previous {
 			ensure!(previous.content_hash != content_hash, Error::<T>::ModelUnchanged);
-			let next_allowed =
-				previous.committed_at.saturating_add(CommitInterval::<T>::get(netuid));
-			ensure!(now >= next_allowed, Error::<T>::CommitTooSoon);
+			Self::ensure_interval(netuid, previous, claimed_at)?;
+		}
+		// The earliest announcement of a content hash wins; on a tie the holder keeps it.
+		let displaced = match HashOwner::<T>::get(netuid, content_hash) {
+			Some(holder) => {
+				let held_since = Models::<T>::get(netuid, &holder).map(|m| m.committed_at);
+				ensure!(
+					held_since.is_some_and(|since| claimed_at < since),
+					Error::<T>::ModelAlreadyClaimed
+				);
+				Some(holder)
+			}
+			None => None,
+		};
+
+		if let Some(holder) = displaced {
+			Models::<T>::remove(netuid, &holder);
+			Self::deposit_event(Event::ClaimTaken {
+				netuid,
+				content_hash,
+				from: holder,
+				to: hotkey.clone(),
+			});
+		}
+		if let Some(previous) = &previous {
 			HashOwner::<T>::remove(netuid, previous.content_hash);
 		}
 		HashOwner::<T>::insert(netuid, content_hash, &hotkey);
-		let commitment =
-			CommitmentOf::<T> { competition, repo, revision, content_hash, committed_at: now };
+		let commitment = CommitmentOf::<T> {
+			competition,
+			repo,
+			revision,
+			content_hash,
+			committed_at: claimed_at,
+		};
 		Models::<T>::insert(netuid, &hotkey, commitment);
+		Self::put_announcements(netuid, &hotkey, announcements);
 		Self::deposit_event(Event::ModelCommitted {
 			netuid,
 			hotkey,
 			competition,
 			content_hash,
 			released: previous.map(|previous| previous.content_hash),
+			announced_at: claimed_at,
 		});
 		Ok(())
 	}
@@ -113,6 +218,39 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Check a claim config against the chain's bounds.
+	pub(crate) fn check_claim_config(config: &ClaimConfigOf<T>) -> DispatchResult {
+		ensure!(!config.reveal_delay.is_zero(), Error::<T>::ZeroClaimDelay);
+		ensure!(config.reveal_delay <= T::MaxClaimDelay::get(), Error::<T>::ClaimDelayTooLong);
+		ensure!(!config.reveal_window.is_zero(), Error::<T>::ZeroClaimWindow);
+		ensure!(config.reveal_window <= T::MaxClaimWindow::get(), Error::<T>::ClaimWindowTooLong);
+		Ok(())
+	}
+
+	/// Set the claim config of `netuid` after every check of `set_claim_config`.
+	pub(crate) fn do_set_claim_config(netuid: NetUid, config: ClaimConfigOf<T>) -> DispatchResult {
+		Self::ensure_subnet(netuid)?;
+		Self::check_claim_config(&config)?;
+		ClaimConfigs::<T>::insert(netuid, config);
+		Self::deposit_event(Event::ClaimConfigSet { netuid, config });
+		Ok(())
+	}
+
+	/// The announcements of `hotkey` on `netuid` whose window has not closed, oldest first
+	/// (served by the runtime API).
+	pub fn announcements(netuid: NetUid, hotkey: &T::AccountId) -> Vec<AnnouncementOf<T>> {
+		let now = frame_system::Pallet::<T>::block_number();
+		Announcements::<T>::get(netuid, hotkey)
+			.into_iter()
+			.filter(|announcement| !announcement.expired(&now))
+			.collect()
+	}
+
+	/// The claim config of `netuid` (served by the runtime API).
+	pub fn claim_config(netuid: NetUid) -> ClaimConfigOf<T> {
+		ClaimConfigs::<T>::get(netuid)
+	}
+
 	/// The epsilon `hotkey`'s model on `netuid` has now; `None` without a model or when its
 	/// competition is gone (served by the runtime API).
 	pub fn effective_epsilon(netuid: NetUid, hotkey: &T::AccountId) -> Option<Perbill> {
@@ -147,7 +285,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Check the pallet's invariants: the claims and the commitments mirror each other (each
 	/// content hash has at most one owner, and it is the hotkey whose current model has that
-	/// hash); every subnet's reward shares add up to at most 100% and its schedules are valid.
+	/// hash); every subnet's reward shares add up to at most 100% and its schedules are valid;
+	/// every announcement's window follows its block, no hotkey holds one binding twice, and no
+	/// empty announcement list is stored.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (netuid, hash, owner) in HashOwner::<T>::iter() {
@@ -166,13 +306,26 @@ impl<T: Config> Pallet<T> {
 			ensure!(total <= u64::from(Perbill::one().deconstruct()), "reward shares above 100%");
 			ensure!(competitions.values().all(|c| c.epsilon.validate().is_ok()), "bad schedule");
 		}
+		for (_, _, list) in Announcements::<T>::iter() {
+			ensure!(!list.is_empty(), "an empty announcement list is stored");
+			for (i, a) in list.iter().enumerate() {
+				ensure!(a.announced_at < a.reveal_from, "a claim window opens with its announcement");
+				ensure!(a.reveal_from < a.expires_at, "an empty claim window");
+				ensure!(
+					list.iter().skip(i + 1).all(|b| b.binding != a.binding),
+					"a binding announced twice"
+				);
+			}
+		}
 		Ok(())
 	}
 }
 
-/// A deregistered hotkey loses its model and releases its claim.
+/// A deregistered hotkey loses its model, releases its claim and drops its announcements, so a
+/// hotkey registered again later (on a reused uid) starts with nothing.
 impl<T: Config> OnHotkeyDeregistered<T::AccountId> for Pallet<T> {
 	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &T::AccountId) {
+		Announcements::<T>::remove(netuid, hotkey);
 		if let Some(model) = Models::<T>::take(netuid, hotkey) {
 			HashOwner::<T>::remove(netuid, model.content_hash);
 			Self::deposit_event(Event::ModelRemoved {

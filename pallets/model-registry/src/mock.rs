@@ -2,7 +2,7 @@
 
 use crate as pallet_model_registry;
 use frame_support::{derive_impl, parameter_types};
-use galton_primitives::{Competition, EpsilonSchedule, Metric};
+use galton_primitives::{ClaimConfig, Competition, EpsilonSchedule, Metric};
 use sp_runtime::{BuildStorage, Perbill};
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -25,6 +25,11 @@ parameter_types! {
 	pub const MaxNeurons: u32 = 8;
 	pub const MaxCompetitions: u32 = 3;
 	pub const MaxCommitInterval: u64 = 1_000;
+	pub const MaxAnnouncements: u32 = 3;
+	pub const MaxClaimDelay: u64 = 100;
+	pub const MaxClaimWindow: u64 = 200;
+	/// Commits open two blocks after the announcement and stay open five blocks.
+	pub const DefaultClaimConfig: ClaimConfig<u64> = ClaimConfig { reveal_delay: 2, reveal_window: 5 };
 }
 
 impl pallet_subnets::Config for Test {
@@ -41,6 +46,10 @@ impl pallet_model_registry::Config for Test {
 	type ConfigOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
 	type MaxCompetitions = MaxCompetitions;
 	type MaxCommitInterval = MaxCommitInterval;
+	type MaxAnnouncements = MaxAnnouncements;
+	type MaxClaimDelay = MaxClaimDelay;
+	type MaxClaimWindow = MaxClaimWindow;
+	type DefaultClaimConfig = DefaultClaimConfig;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;
@@ -89,6 +98,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		model_registry: pallet_model_registry::GenesisConfig {
 			competitions: vec![(1, 0, linear_competition()), (2, 0, fixed)],
 			commit_intervals: vec![],
+			claim_configs: vec![],
 		},
 	}
 	.build_storage()

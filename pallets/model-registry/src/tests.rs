@@ -1,12 +1,23 @@
 //! Tests for the model registry pallet.
 
-use crate::{mock::*, CommitInterval, Competitions, Error, Event, HashOwner, Models};
+use crate::{
+	mock::*, Announcements, ClaimConfigs, CommitInterval, Competitions, Error, Event, HashOwner,
+	Models,
+};
 use frame_support::{assert_noop, assert_ok};
-use galton_primitives::{Competition, EpsilonSchedule, MAX_REPO_LEN, MAX_REVISION_LEN};
+use galton_primitives::{
+	announcement_binding, Announcement, ClaimConfig, ClaimNonce, Competition, EpsilonSchedule,
+	MAX_REPO_LEN, MAX_REVISION_LEN,
+};
 use sp_core::H256;
 use sp_runtime::{DispatchError, DispatchResult, Perbill};
 
 mod claims;
+
+/// The mock's claim delay: a commit opens this many blocks after its announcement.
+const DELAY: u64 = 2;
+/// The mock's claim window.
+const WINDOW: u64 = 5;
 
 fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
@@ -16,9 +27,42 @@ fn hash(n: u8) -> H256 {
 	H256::repeat_byte(n)
 }
 
-/// Commit content `n` as `who` on subnet 1, competition 0.
-fn commit(who: u64, n: u8) -> DispatchResult {
-	ModelRegistry::commit_model(signed(who), 1, 0, b"org/model".to_vec(), b"main".to_vec(), hash(n))
+fn nonce(n: u8) -> ClaimNonce {
+	[n.wrapping_add(100); 32]
+}
+
+fn now() -> u64 {
+	System::block_number()
+}
+
+/// `who`'s binding of content `n` with nonce `nonce(n)`.
+fn binding(who: u64, n: u8) -> H256 {
+	announcement_binding(&who, &hash(n), &nonce(n))
+}
+
+/// Announce content `n` as `who` on subnet 1, competition 0.
+fn announce(who: u64, n: u8) -> DispatchResult {
+	ModelRegistry::announce_model(signed(who), 1, 0, binding(who, n))
+}
+
+/// Commit content `n` (announced before) as `who` on subnet 1, competition 0.
+fn reveal(who: u64, n: u8) -> DispatchResult {
+	ModelRegistry::commit_model(
+		signed(who),
+		1,
+		0,
+		b"org/model".to_vec(),
+		b"main".to_vec(),
+		hash(n),
+		nonce(n),
+	)
+}
+
+/// Both phases: announce content `n` as `who`, wait for the window, commit it.
+fn claim(who: u64, n: u8) -> DispatchResult {
+	announce(who, n)?;
+	run_to_block(now() + DELAY);
+	reveal(who, n)
 }
 
 fn with_schedule(epsilon: EpsilonSchedule) -> Competition {
@@ -26,15 +70,82 @@ fn with_schedule(epsilon: EpsilonSchedule) -> Competition {
 }
 
 #[test]
+fn announce_model_stores_the_binding_and_its_window() {
+	build_and_execute(|| {
+		assert_ok!(announce(MINER_A, 1));
+		let expected = Announcement {
+			binding: binding(MINER_A, 1),
+			competition: 0,
+			announced_at: 1,
+			reveal_from: 1 + DELAY,
+			expires_at: 1 + DELAY + WINDOW,
+		};
+		assert_eq!(Announcements::<Test>::get(1, MINER_A).to_vec(), vec![expected]);
+		assert_eq!(ModelRegistry::announcements(1, &MINER_A), vec![expected]);
+		System::assert_last_event(
+			Event::ModelAnnounced {
+				netuid: 1,
+				hotkey: MINER_A,
+				competition: 0,
+				binding: binding(MINER_A, 1),
+				reveal_from: 3,
+				expires_at: 8,
+			}
+			.into(),
+		);
+		// Nothing about the model is stored before the commit.
+		assert_eq!(HashOwner::<Test>::get(1, hash(1)), None);
+		assert!(Models::<Test>::get(1, MINER_A).is_none());
+		// The runtime API leaves expired announcements out.
+		run_to_block(8);
+		assert!(ModelRegistry::announcements(1, &MINER_A).is_empty());
+	});
+}
+
+#[test]
+fn announce_model_fails_on_bad_input() {
+	build_and_execute(|| {
+		let try_announce = |origin, netuid, competition| {
+			ModelRegistry::announce_model(origin, netuid, competition, binding(MINER_A, 1))
+		};
+		assert_noop!(try_announce(RuntimeOrigin::none(), 1, 0), DispatchError::BadOrigin);
+		assert_noop!(try_announce(signed(MINER_A), 9, 0), Error::<Test>::UnknownSubnet);
+		assert_noop!(try_announce(signed(99), 1, 0), Error::<Test>::NotRegistered);
+		assert_noop!(try_announce(signed(MINER_A), 1, 7), Error::<Test>::UnknownCompetition);
+		assert_ok!(try_announce(signed(MINER_A), 1, 0));
+		assert_noop!(try_announce(signed(MINER_A), 1, 0), Error::<Test>::DuplicateAnnouncement);
+	});
+}
+
+#[test]
+fn a_hotkey_holds_a_bounded_number_of_announcements_and_expired_ones_are_pruned() {
+	build_and_execute(|| {
+		for n in 1..=3 {
+			assert_ok!(announce(MINER_A, n));
+		}
+		assert_noop!(announce(MINER_A, 4), Error::<Test>::TooManyAnnouncements);
+		// Once the first three expire, announcing again prunes them.
+		run_to_block(1 + DELAY + WINDOW);
+		assert_ok!(announce(MINER_A, 4));
+		assert_eq!(Announcements::<Test>::get(1, MINER_A).len(), 1);
+	});
+}
+
+#[test]
 fn commit_model_works() {
 	build_and_execute(|| {
-		assert_ok!(commit(MINER_A, 1));
+		assert_ok!(announce(MINER_A, 1));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(MINER_A, 1));
 		let model = Models::<Test>::get(1, MINER_A).expect("committed");
 		assert_eq!(model.content_hash, hash(1));
+		// The model's age counts from the announcement, not the commit.
 		assert_eq!(model.committed_at, 1);
 		assert_eq!(model.repo.to_vec(), b"org/model".to_vec());
 		assert_eq!(model.revision.to_vec(), b"main".to_vec());
 		assert_eq!(HashOwner::<Test>::get(1, hash(1)), Some(MINER_A));
+		// The announcement is used up, and its storage entry is gone.
+		assert!(!Announcements::<Test>::contains_key(1, MINER_A));
 		System::assert_last_event(
 			Event::ModelCommitted {
 				netuid: 1,
@@ -42,6 +153,7 @@ fn commit_model_works() {
 				competition: 0,
 				content_hash: hash(1),
 				released: None,
+				announced_at: 1,
 			}
 			.into(),
 		);
@@ -51,6 +163,8 @@ fn commit_model_works() {
 #[test]
 fn commit_model_fails_on_bad_input() {
 	build_and_execute(|| {
+		assert_ok!(announce(MINER_A, 1));
+		run_to_block(1 + DELAY);
 		let try_commit = |origin, netuid, competition, repo: &[u8], revision: &[u8]| {
 			ModelRegistry::commit_model(
 				origin,
@@ -59,49 +173,161 @@ fn commit_model_fails_on_bad_input() {
 				repo.to_vec(),
 				revision.to_vec(),
 				hash(1),
+				nonce(1),
 			)
 		};
 		let long_repo = vec![b'a'; MAX_REPO_LEN as usize + 1];
 		let long_revision = vec![b'a'; MAX_REVISION_LEN as usize + 1];
 		let a = || signed(MINER_A);
-		assert_noop!(try_commit(RuntimeOrigin::none(), 1, 0, b"r", b"v"), DispatchError::BadOrigin);
-		assert_noop!(try_commit(a(), 1, 0, b"", b"v"), Error::<Test>::EmptyRepo);
-		assert_noop!(try_commit(a(), 1, 0, &long_repo, b"v"), Error::<Test>::RepoTooLong);
-		assert_noop!(try_commit(a(), 1, 0, b"r", b""), Error::<Test>::EmptyRevision);
-		assert_noop!(try_commit(a(), 1, 0, b"r", &long_revision), Error::<Test>::RevisionTooLong);
-		assert_noop!(try_commit(a(), 9, 0, b"r", b"v"), Error::<Test>::UnknownSubnet);
-		assert_noop!(try_commit(signed(99), 1, 0, b"r", b"v"), Error::<Test>::NotRegistered);
-		assert_noop!(try_commit(a(), 1, 7, b"r", b"v"), Error::<Test>::UnknownCompetition);
+		let (repo, main) = (&b"org/r"[..], &b"main"[..]);
+		assert_noop!(try_commit(RuntimeOrigin::none(), 1, 0, repo, main), DispatchError::BadOrigin);
+		assert_noop!(try_commit(a(), 1, 0, b"", main), Error::<Test>::EmptyRepo);
+		assert_noop!(try_commit(a(), 1, 0, &long_repo, main), Error::<Test>::RepoTooLong);
+		for bad in [&b"noslash"[..], b"../etc", b"org/na me", b"org/", b"a/b/c"] {
+			assert_noop!(try_commit(a(), 1, 0, bad, main), Error::<Test>::MalformedRepo);
+		}
+		assert_noop!(try_commit(a(), 1, 0, repo, b""), Error::<Test>::EmptyRevision);
+		assert_noop!(try_commit(a(), 1, 0, repo, &long_revision), Error::<Test>::RevisionTooLong);
+		for bad in [&b"../x"[..], b".hidden", b"a b", b"x.lock", b"a//b"] {
+			assert_noop!(try_commit(a(), 1, 0, repo, bad), Error::<Test>::MalformedRevision);
+		}
+		assert_noop!(try_commit(a(), 9, 0, repo, main), Error::<Test>::UnknownSubnet);
+		assert_noop!(try_commit(signed(99), 1, 0, repo, main), Error::<Test>::NotRegistered);
+		assert_noop!(try_commit(a(), 1, 7, repo, main), Error::<Test>::UnknownCompetition);
+		// A second competition exists, but the announcement named competition 0.
+		let second =
+			Competition { reward_share: Perbill::from_percent(10), ..linear_competition() };
+		assert_ok!(ModelRegistry::set_competition(RuntimeOrigin::root(), 1, 1, second));
+		assert_noop!(try_commit(a(), 1, 1, repo, main), Error::<Test>::CompetitionMismatch);
 		// The longest allowed values pass.
-		let repo = vec![b'a'; MAX_REPO_LEN as usize];
-		let revision = vec![b'a'; MAX_REVISION_LEN as usize];
+		let repo = [&vec![b'o'; 31][..], b"/", &vec![b'n'; 96][..]].concat();
+		let revision = vec![b'v'; MAX_REVISION_LEN as usize];
 		assert_ok!(try_commit(a(), 1, 0, &repo, &revision));
 	});
 }
 
 #[test]
-fn a_second_hotkey_cannot_claim_the_same_content() {
+fn a_commit_must_open_its_own_announcement() {
 	build_and_execute(|| {
-		assert_ok!(commit(MINER_A, 1));
-		assert_noop!(commit(MINER_B, 1), Error::<Test>::ModelAlreadyClaimed);
+		assert_ok!(announce(MINER_A, 1));
+		run_to_block(1 + DELAY);
+		let commit = |who, content: u8, nonce: ClaimNonce| {
+			ModelRegistry::commit_model(
+				signed(who),
+				1,
+				0,
+				b"org/model".to_vec(),
+				b"main".to_vec(),
+				hash(content),
+				nonce,
+			)
+		};
+		// Never announced.
+		assert_noop!(commit(MINER_A, 2, nonce(2)), Error::<Test>::UnknownAnnouncement);
+		// The right content with the wrong nonce.
+		assert_noop!(commit(MINER_A, 1, nonce(9)), Error::<Test>::UnknownAnnouncement);
+		// A copier who learnt A's content hash and even A's nonce cannot open A's binding: the
+		// hotkey is inside it.
+		assert_noop!(commit(MINER_B, 1, nonce(1)), Error::<Test>::UnknownAnnouncement);
+		assert_ok!(commit(MINER_A, 1, nonce(1)));
+	});
+}
+
+#[test]
+fn a_commit_is_accepted_only_inside_its_window() {
+	build_and_execute(|| {
+		assert_ok!(announce(MINER_A, 1));
+		assert_noop!(reveal(MINER_A, 1), Error::<Test>::ClaimTooEarly);
+		run_to_block(1 + DELAY - 1);
+		assert_noop!(reveal(MINER_A, 1), Error::<Test>::ClaimTooEarly);
+		run_to_block(1 + DELAY + WINDOW);
+		assert_noop!(reveal(MINER_A, 1), Error::<Test>::AnnouncementExpired);
+
+		// The last block of a window is inside it.
+		assert_ok!(announce(MINER_A, 2));
+		run_to_block(now() + DELAY + WINDOW - 1);
+		assert_ok!(reveal(MINER_A, 2));
+	});
+}
+
+#[test]
+fn a_later_announcement_of_the_same_content_is_refused() {
+	build_and_execute(|| {
+		assert_ok!(announce(MINER_A, 1));
+		// The copier saw the model (on the hub, say) and announces it one block later.
+		run_to_block(2);
+		let copier_binding = announcement_binding(&MINER_B, &hash(1), &nonce(7));
+		assert_ok!(ModelRegistry::announce_model(signed(MINER_B), 1, 0, copier_binding));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(MINER_A, 1));
+		run_to_block(2 + DELAY);
+		let copy = ModelRegistry::commit_model(
+			signed(MINER_B),
+			1,
+			0,
+			b"copier/model".to_vec(),
+			b"main".to_vec(),
+			hash(1),
+			nonce(7),
+		);
+		assert_noop!(copy, Error::<Test>::ModelAlreadyClaimed);
 		// Claims are per subnet: the same content may enter another subnet.
+		let other = announcement_binding(&MINER_A, &hash(1), &nonce(8));
+		assert_ok!(ModelRegistry::announce_model(signed(MINER_A), 2, 0, other));
+		run_to_block(now() + DELAY);
 		assert_ok!(ModelRegistry::commit_model(
 			signed(MINER_A),
 			2,
 			0,
 			b"org/model".to_vec(),
 			b"main".to_vec(),
-			hash(1)
+			hash(1),
+			nonce(8)
 		));
+	});
+}
+
+#[test]
+fn on_equal_announcement_blocks_the_first_to_commit_keeps_the_claim() {
+	build_and_execute(|| {
+		assert_ok!(announce(MINER_A, 1));
+		assert_ok!(announce(MINER_B, 1));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(MINER_B, 1));
+		assert_noop!(reveal(MINER_A, 1), Error::<Test>::ModelAlreadyClaimed);
+	});
+}
+
+#[test]
+fn an_earlier_announcement_takes_the_claim_from_a_later_one() {
+	build_and_execute(|| {
+		// A announces first but commits late; the copier B announces later and commits as
+		// soon as its window opens.
+		assert_ok!(announce(MINER_A, 1));
+		run_to_block(2);
+		assert_ok!(announce(MINER_B, 1));
+		run_to_block(2 + DELAY);
+		assert_ok!(reveal(MINER_B, 1));
+		assert_eq!(HashOwner::<Test>::get(1, hash(1)), Some(MINER_B));
+
+		run_to_block(1 + DELAY + WINDOW - 1);
+		assert_ok!(reveal(MINER_A, 1));
+		assert_eq!(HashOwner::<Test>::get(1, hash(1)), Some(MINER_A));
+		assert_eq!(Models::<Test>::get(1, MINER_A).map(|m| m.committed_at), Some(1));
+		assert!(Models::<Test>::get(1, MINER_B).is_none(), "the copier's model is removed");
+		System::assert_has_event(
+			Event::ClaimTaken { netuid: 1, content_hash: hash(1), from: MINER_B, to: MINER_A }
+				.into(),
+		);
 	});
 }
 
 #[test]
 fn replacing_a_model_releases_the_old_claim() {
 	build_and_execute(|| {
-		assert_ok!(commit(MINER_A, 1));
+		assert_ok!(claim(MINER_A, 1));
 		run_to_block(5);
-		assert_ok!(commit(MINER_A, 2));
+		assert_ok!(claim(MINER_A, 2));
 		assert_eq!(HashOwner::<Test>::get(1, hash(1)), None);
 		assert_eq!(HashOwner::<Test>::get(1, hash(2)), Some(MINER_A));
 		assert_eq!(Models::<Test>::get(1, MINER_A).map(|m| m.committed_at), Some(5));
@@ -112,48 +338,119 @@ fn replacing_a_model_releases_the_old_claim() {
 				competition: 0,
 				content_hash: hash(2),
 				released: Some(hash(1)),
+				announced_at: 5,
 			}
 			.into(),
 		);
-		assert_ok!(commit(MINER_B, 1));
+		assert_ok!(claim(MINER_B, 1));
 	});
 }
 
 #[test]
 fn recommitting_the_same_content_is_refused() {
 	build_and_execute(|| {
-		assert_ok!(commit(MINER_A, 1));
-		assert_noop!(commit(MINER_A, 1), Error::<Test>::ModelUnchanged);
+		assert_ok!(claim(MINER_A, 1));
+		let again = announcement_binding(&MINER_A, &hash(1), &nonce(9));
+		assert_ok!(ModelRegistry::announce_model(signed(MINER_A), 1, 0, again));
+		run_to_block(now() + DELAY);
+		let recommit = ModelRegistry::commit_model(
+			signed(MINER_A),
+			1,
+			0,
+			b"org/model".to_vec(),
+			b"main".to_vec(),
+			hash(1),
+			nonce(9),
+		);
+		assert_noop!(recommit, Error::<Test>::ModelUnchanged);
 	});
 }
 
 #[test]
-fn recommits_are_rate_limited() {
+fn claims_are_rate_limited() {
 	build_and_execute(|| {
 		assert_ok!(ModelRegistry::set_commit_interval(signed(OWNER), 1, 10));
-		assert_ok!(commit(MINER_A, 1));
+		assert_ok!(claim(MINER_A, 1)); // announced at 1
 		run_to_block(10);
-		assert_noop!(commit(MINER_A, 2), Error::<Test>::CommitTooSoon);
-		// Another hotkey's first commit is not limited.
-		assert_ok!(commit(MINER_B, 3));
+		assert_noop!(announce(MINER_A, 2), Error::<Test>::CommitTooSoon);
+		// Another hotkey's first claim is not limited.
+		assert_ok!(announce(MINER_B, 3));
 		run_to_block(11);
-		assert_ok!(commit(MINER_A, 2));
+		assert_ok!(claim(MINER_A, 2));
 	});
 }
 
 #[test]
-fn deregistering_removes_the_model_and_its_claim() {
+fn an_announcement_older_than_the_current_model_cannot_replace_it() {
 	build_and_execute(|| {
-		assert_ok!(commit(MINER_A, 1));
+		assert_ok!(announce(MINER_A, 1)); // block 1
+		run_to_block(2);
+		assert_ok!(announce(MINER_A, 2)); // block 2
+		run_to_block(2 + DELAY);
+		assert_ok!(reveal(MINER_A, 2));
+		assert_noop!(reveal(MINER_A, 1), Error::<Test>::CommitTooSoon);
+	});
+}
+
+#[test]
+fn deregistering_removes_the_model_its_claim_and_announcements() {
+	build_and_execute(|| {
+		assert_ok!(claim(MINER_A, 1));
+		assert_ok!(announce(MINER_A, 2));
 		assert_ok!(Subnets::deregister(signed(MINER_A), 1, MINER_A));
 		assert!(Models::<Test>::get(1, MINER_A).is_none());
 		assert_eq!(HashOwner::<Test>::get(1, hash(1)), None);
+		assert!(!Announcements::<Test>::contains_key(1, MINER_A));
 		System::assert_has_event(
 			Event::ModelRemoved { netuid: 1, hotkey: MINER_A, content_hash: hash(1) }.into(),
 		);
-		assert_ok!(commit(MINER_B, 1));
+		assert_ok!(claim(MINER_B, 1));
+		// Registered again (on a reused uid), the hotkey starts with nothing to commit.
+		assert_ok!(Subnets::register(signed(MINER_A), 1));
+		run_to_block(now() + DELAY);
+		assert_noop!(reveal(MINER_A, 2), Error::<Test>::UnknownAnnouncement);
 		// A hotkey without a model deregisters quietly.
 		assert_ok!(Subnets::deregister(signed(MINER_C), 1, MINER_C));
+	});
+}
+
+#[test]
+fn set_claim_config_works_and_keeps_pending_windows() {
+	build_and_execute(|| {
+		assert_eq!(ModelRegistry::claim_config(1), ClaimConfig { reveal_delay: 2, reveal_window: 5 });
+		assert_ok!(announce(MINER_A, 1));
+		let config = ClaimConfig { reveal_delay: 50, reveal_window: 100 };
+		assert_ok!(ModelRegistry::set_claim_config(signed(OWNER), 1, config));
+		assert_eq!(ClaimConfigs::<Test>::get(1), config);
+		assert_eq!(ModelRegistry::claim_config(1), config);
+		System::assert_last_event(Event::ClaimConfigSet { netuid: 1, config }.into());
+		// The announcement made before keeps its window.
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(MINER_A, 1));
+		// New announcements get the new one.
+		assert_ok!(announce(MINER_B, 2));
+		assert_eq!(ModelRegistry::announcements(1, &MINER_B)[0].reveal_from, now() + 50);
+	});
+}
+
+#[test]
+fn set_claim_config_fails_on_bad_input() {
+	build_and_execute(|| {
+		let set = |origin, netuid, reveal_delay, reveal_window| {
+			ModelRegistry::set_claim_config(
+				origin,
+				netuid,
+				ClaimConfig { reveal_delay, reveal_window },
+			)
+		};
+		let root = RuntimeOrigin::root;
+		assert_noop!(set(signed(MINER_A), 1, 1, 1), DispatchError::BadOrigin);
+		assert_noop!(set(root(), 9, 1, 1), Error::<Test>::UnknownSubnet);
+		assert_noop!(set(root(), 1, 0, 1), Error::<Test>::ZeroClaimDelay);
+		assert_noop!(set(root(), 1, 101, 1), Error::<Test>::ClaimDelayTooLong);
+		assert_noop!(set(root(), 1, 1, 0), Error::<Test>::ZeroClaimWindow);
+		assert_noop!(set(root(), 1, 1, 201), Error::<Test>::ClaimWindowTooLong);
+		assert_ok!(set(root(), 1, 100, 200));
 	});
 }
 
@@ -225,7 +522,7 @@ fn set_competition_fails_on_bad_input() {
 #[test]
 fn remove_competition_works_and_checks_input() {
 	build_and_execute(|| {
-		assert_ok!(commit(MINER_A, 1));
+		assert_ok!(claim(MINER_A, 1));
 		assert_noop!(
 			ModelRegistry::remove_competition(signed(MINER_A), 1, 0),
 			DispatchError::BadOrigin
@@ -243,7 +540,7 @@ fn remove_competition_works_and_checks_input() {
 		// The model stays, but has no epsilon and cannot be re-entered in the removed competition.
 		assert_eq!(ModelRegistry::effective_epsilon(1, &MINER_A), None);
 		assert_eq!(ModelRegistry::models(1)[0].2, Perbill::zero());
-		assert_noop!(commit(MINER_B, 2), Error::<Test>::UnknownCompetition);
+		assert_noop!(announce(MINER_B, 2), Error::<Test>::UnknownCompetition);
 	});
 }
 
@@ -285,17 +582,24 @@ fn epsilon_one_day_and_one_week_after_commit() {
 			1,
 			Competition { reward_share: Perbill::from_percent(40), ..exponential }
 		));
-		assert_ok!(commit(MINER_A, 1));
+		// Both announce at block 1; their ages count from there.
+		assert_ok!(announce(MINER_A, 1));
+		let b = announcement_binding(&MINER_B, &hash(2), &nonce(2));
+		assert_ok!(ModelRegistry::announce_model(signed(MINER_B), 1, 1, b));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(MINER_A, 1));
 		assert_ok!(ModelRegistry::commit_model(
 			signed(MINER_B),
 			1,
 			1,
 			b"org/b".to_vec(),
 			b"main".to_vec(),
-			hash(2)
+			hash(2),
+			nonce(2)
 		));
 		let parts = |who| ModelRegistry::effective_epsilon(1, &who).map(|e| e.deconstruct());
-		assert_eq!(parts(MINER_A), Some(5_000_000));
+		// Two blocks old at the commit: 0.5% - 0.49% x 2 / 14400, floored on parts.
+		assert_eq!(parts(MINER_A), Some(4_999_320));
 		assert_eq!(parts(MINER_B), Some(4_000_000));
 		run_to_block(1 + 7_200);
 		assert_eq!(parts(MINER_A), Some(2_550_000)); // 0.255%
@@ -312,7 +616,7 @@ fn runtime_api_queries_report_storage() {
 	build_and_execute(|| {
 		assert_eq!(ModelRegistry::competitions(1), vec![(0, linear_competition())]);
 		assert!(ModelRegistry::models(1).is_empty());
-		assert_ok!(commit(MINER_A, 1));
+		assert_ok!(claim(MINER_A, 1));
 		run_to_block(1 + 14_400);
 		let models = ModelRegistry::models(1);
 		assert_eq!(models.len(), 1);

@@ -8,7 +8,10 @@ use alloc::vec::Vec;
 use codec::Codec;
 use sp_runtime::Perbill;
 
-use crate::{Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit, RevealConfig};
+use crate::{
+	Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
+	RevealConfig,
+};
 
 sp_api::decl_runtime_apis! {
 	/// The commit-reveal state of a subnet.
@@ -29,5 +32,10 @@ sp_api::decl_runtime_apis! {
 		fn models(netuid: NetUid) -> Vec<(AccountId, ModelCommitment<BlockNumber>, Perbill)>;
 		/// The competitions of `netuid`, by id.
 		fn competitions(netuid: NetUid) -> Vec<(CompetitionId, Competition)>;
+		/// The announcements of `hotkey` on `netuid` still waiting for their commit, oldest
+		/// first (expired ones are left out).
+		fn announcements(netuid: NetUid, hotkey: AccountId) -> Vec<Announcement<BlockNumber>>;
+		/// When models announced on `netuid` now may be committed.
+		fn claim_config(netuid: NetUid) -> ClaimConfig<BlockNumber>;
 	}
 }

@@ -8,6 +8,9 @@
 //! - [`weights::check_weights`]: the validation every weight vector goes through;
 //! - [`EpsilonSchedule::epsilon_at`]: the advantage an older model keeps, by age;
 //! - [`ModelCommitment`], [`Competition`] and the runtime APIs in [`api`];
+//! - [`announcement_binding`], [`ClaimConfig`] and [`Announcement`]: two-phase model claims
+//!   that a copier watching the transaction pool cannot take;
+//! - [`RepoId`] and [`RepoRevision`]: the one parser for where a model lives;
 //! - [`traits`]: the interfaces a host chain implements. Pallets never depend on each other,
 //!   they meet through these traits, which is also what a subtensor fork implements.
 
@@ -16,13 +19,16 @@
 extern crate alloc;
 
 pub mod api;
+mod claim;
 mod commit_reveal;
 pub mod epsilon;
 mod hash;
 mod model;
+mod repo;
 pub mod traits;
 pub mod weights;
 
+pub use claim::{announcement_binding, Announcement, ClaimConfig, ClaimNonce};
 pub use commit_reveal::{PendingCommit, RevealConfig};
 pub use epsilon::{EpsilonSchedule, ScheduleError};
 pub use hash::commit_hash;
@@ -30,6 +36,7 @@ pub use model::{
 	Competition, CompetitionId, Metric, ModelCommitment, Repo, Revision, MAX_REPO_LEN,
 	MAX_REVISION_LEN,
 };
+pub use repo::{RepoError, RepoId, RepoRevision, RevisionError, MAX_REPO_PART_LEN};
 #[cfg(feature = "runtime-benchmarks")]
 pub use traits::BenchmarkHelper;
 pub use traits::{CommitRevealStatus, OnHotkeyDeregistered, PlainWeightsCall, SubnetsInterface};

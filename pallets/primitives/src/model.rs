@@ -34,7 +34,8 @@ pub struct ModelCommitment<BlockNumber> {
 	pub revision: Revision,
 	/// The content hash of the model's files (see the evaluator's `hash` command).
 	pub content_hash: H256,
-	/// The block the commitment was made in; the model's age counts from here.
+	/// The block of the model's announcement (phase 1 of its claim): the model's age and its
+	/// place in the first-claim order count from here, not from the later commit.
 	pub committed_at: BlockNumber,
 }
 

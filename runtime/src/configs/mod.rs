@@ -145,11 +145,24 @@ impl pallet_commit_reveal::Config for Runtime {
 	type BenchmarkHelper = Subnets;
 }
 
+parameter_types! {
+	/// Model commits open ten blocks after the announcement (the announcement is final by
+	/// then on every Galton chain) and stay open an hour.
+	pub const DefaultClaimConfig: galton_primitives::ClaimConfig<crate::BlockNumber> =
+		galton_primitives::ClaimConfig { reveal_delay: 10, reveal_window: 60 * MINUTES };
+}
+
 impl pallet_model_registry::Config for Runtime {
 	type Subnets = Subnets;
 	type ConfigOrigin = SubnetOwnerOrRoot;
 	type MaxCompetitions = ConstU32<8>;
 	type MaxCommitInterval = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
+	type MaxAnnouncements = ConstU32<4>;
+	/// A day of one-second blocks.
+	type MaxClaimDelay = ConstU32<{ 24 * 60 * MINUTES }>;
+	/// A week of one-second blocks.
+	type MaxClaimWindow = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
+	type DefaultClaimConfig = DefaultClaimConfig;
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;

@@ -1,7 +1,8 @@
-//! A property test: random sequences of commits, replacements, deregistrations, registrations
-//! and block advances. After every step, each content hash has at most one owner, that owner is
-//! the hotkey whose current commitment holds it, and the pallet agrees with a reference model
-//! of the first-claim rule on every outcome.
+//! A property test: random sequences of announcements, commits, deregistrations,
+//! registrations and block advances, run against the pallet and against a reference model of
+//! the two-phase first-claim rule written from the specification. After every step both agree
+//! on the outcome, on who holds which content since when, and on each hotkey's announcements;
+//! each content hash has at most one owner, the hotkey whose current commitment holds it.
 
 use super::*;
 use proptest::prelude::*;
@@ -9,9 +10,12 @@ use std::collections::BTreeMap;
 
 /// The hotkeys the sequences act as.
 const ACTORS: [u64; 3] = [MINER_A, MINER_B, MINER_C];
+/// The mock's `MaxAnnouncements`.
+const MAX_ANNOUNCEMENTS: usize = 3;
 
 #[derive(Clone, Debug)]
 enum Op {
+	Announce { actor: usize, content: u8 },
 	Commit { actor: usize, content: u8 },
 	Deregister { actor: usize },
 	Register { actor: usize },
@@ -20,38 +24,104 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
 	prop_oneof![
-		6 => (0..3usize, 0..4u8).prop_map(|(actor, content)| Op::Commit { actor, content }),
+		4 => (0..3usize, 0..4u8).prop_map(|(actor, content)| Op::Announce { actor, content }),
+		4 => (0..3usize, 0..4u8).prop_map(|(actor, content)| Op::Commit { actor, content }),
 		1 => (0..3usize).prop_map(|actor| Op::Deregister { actor }),
 		1 => (0..3usize).prop_map(|actor| Op::Register { actor }),
-		2 => (1..4u64).prop_map(|blocks| Op::Advance { blocks }),
+		3 => (1..4u64).prop_map(|blocks| Op::Advance { blocks }),
 	]
 }
 
-/// The reference model: who is registered, who holds which content and since when.
+/// One announcement in the reference model: the content, and the block it was made in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Announced {
+	content: u8,
+	at: u64,
+}
+
+impl Announced {
+	fn opens(&self) -> u64 {
+		self.at + DELAY
+	}
+	fn expires(&self) -> u64 {
+		self.at + DELAY + WINDOW
+	}
+}
+
+/// The reference model: who is registered, who announced what, who holds which content since
+/// which announcement block.
 struct Model {
 	now: u64,
 	interval: u64,
 	registered: [bool; 3],
+	announced: BTreeMap<usize, Vec<Announced>>,
 	held: BTreeMap<usize, (u8, u64)>,
 }
 
 impl Model {
+	fn too_soon(&self, actor: usize, claimed_at: u64) -> bool {
+		self.held.get(&actor).is_some_and(|(_, since)| claimed_at < since + self.interval)
+	}
+
+	fn announce(&mut self, actor: usize, content: u8) -> Result<(), Error<Test>> {
+		if !self.registered[actor] {
+			return Err(Error::NotRegistered);
+		}
+		if self.too_soon(actor, self.now) {
+			return Err(Error::CommitTooSoon);
+		}
+		let mut list = self.announced.get(&actor).cloned().unwrap_or_default();
+		list.retain(|a| self.now < a.expires());
+		if list.iter().any(|a| a.content == content) {
+			return Err(Error::DuplicateAnnouncement);
+		}
+		if list.len() == MAX_ANNOUNCEMENTS {
+			return Err(Error::TooManyAnnouncements);
+		}
+		list.push(Announced { content, at: self.now });
+		self.announced.insert(actor, list);
+		Ok(())
+	}
+
 	fn commit(&mut self, actor: usize, content: u8) -> Result<(), Error<Test>> {
 		if !self.registered[actor] {
 			return Err(Error::NotRegistered);
 		}
-		if self.held.iter().any(|(other, (held, _))| *other != actor && *held == content) {
-			return Err(Error::ModelAlreadyClaimed);
+		let list = self.announced.get(&actor).cloned().unwrap_or_default();
+		let position =
+			list.iter().position(|a| a.content == content).ok_or(Error::UnknownAnnouncement)?;
+		let announcement = list[position];
+		if self.now < announcement.opens() {
+			return Err(Error::ClaimTooEarly);
 		}
-		if let Some((held, since)) = self.held.get(&actor) {
-			if *held == content {
-				return Err(Error::ModelUnchanged);
-			}
-			if self.now < since + self.interval {
-				return Err(Error::CommitTooSoon);
-			}
+		if self.now >= announcement.expires() {
+			return Err(Error::AnnouncementExpired);
 		}
-		self.held.insert(actor, (content, self.now));
+		if self.held.get(&actor).is_some_and(|(held, _)| *held == content) {
+			return Err(Error::ModelUnchanged);
+		}
+		if self.too_soon(actor, announcement.at) {
+			return Err(Error::CommitTooSoon);
+		}
+		let holder = self
+			.held
+			.iter()
+			.find(|(other, (held, _))| **other != actor && *held == content)
+			.map(|(other, (_, since))| (*other, *since));
+		if let Some((other, since)) = holder {
+			if announcement.at >= since {
+				return Err(Error::ModelAlreadyClaimed);
+			}
+			self.held.remove(&other);
+		}
+		let mut list = list;
+		list.remove(position);
+		if list.is_empty() {
+			self.announced.remove(&actor);
+		} else {
+			self.announced.insert(actor, list);
+		}
+		self.held.insert(actor, (content, announcement.at));
 		Ok(())
 	}
 
@@ -61,6 +131,7 @@ impl Model {
 		}
 		self.registered[actor] = false;
 		self.held.remove(&actor);
+		self.announced.remove(&actor);
 		Ok(())
 	}
 
@@ -74,13 +145,24 @@ impl Model {
 }
 
 fn run(ops: &[Op], interval: u64) -> Result<(), TestCaseError> {
-	let mut model = Model { now: 1, interval, registered: [true; 3], held: BTreeMap::new() };
+	let mut model = Model {
+		now: 1,
+		interval,
+		registered: [true; 3],
+		announced: BTreeMap::new(),
+		held: BTreeMap::new(),
+	};
 	new_test_ext().execute_with(|| {
 		assert_ok!(ModelRegistry::set_commit_interval(RuntimeOrigin::root(), 1, interval));
 		for op in ops {
 			match *op {
+				Op::Announce { actor, content } => {
+					let got = announce(ACTORS[actor], content);
+					let expected = model.announce(actor, content).map_err(DispatchError::from);
+					prop_assert_eq!(got, expected, "{:?}", op);
+				}
 				Op::Commit { actor, content } => {
-					let got = commit(ACTORS[actor], content);
+					let got = reveal(ACTORS[actor], content);
 					let expected = model.commit(actor, content).map_err(DispatchError::from);
 					prop_assert_eq!(got, expected, "{:?}", op);
 				}
@@ -116,6 +198,16 @@ fn run(ops: &[Op], interval: u64) -> Result<(), TestCaseError> {
 				let stored = Models::<Test>::get(1, who).map(|m| (m.content_hash, m.committed_at));
 				let expected = model.held.get(&actor).map(|(c, since)| (hash(*c), *since));
 				prop_assert_eq!(stored, expected, "model of {} after {:?}", who, op);
+				let stored: Vec<(H256, u64)> = Announcements::<Test>::get(1, who)
+					.iter()
+					.map(|a| (a.binding, a.announced_at))
+					.collect();
+				let expected: Vec<(H256, u64)> = model
+					.announced
+					.get(&actor)
+					.map(|list| list.iter().map(|a| (binding(who, a.content), a.at)).collect())
+					.unwrap_or_default();
+				prop_assert_eq!(stored, expected, "announcements of {} after {:?}", who, op);
 			}
 			ModelRegistry::do_try_state().expect("invariants hold");
 		}
@@ -127,8 +219,8 @@ proptest! {
 	#![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
 	#[test]
-	fn each_content_hash_has_one_owner(
-		ops in prop::collection::vec(op(), 1..50),
+	fn claims_agree_with_the_reference_model(
+		ops in prop::collection::vec(op(), 1..60),
 		interval in 0..4u64,
 	) {
 		run(&ops, interval)?;
