@@ -149,11 +149,8 @@ pub async fn claim_model(
 	let who = key.account_id();
 	let netuid = request.netuid;
 	let hash = request.content_hash;
-	let already_claimed = |holder| ClaimError::AlreadyClaimed {
-		netuid,
-		content_hash: hex::encode(hash),
-		holder,
-	};
+	let already_claimed =
+		|holder| ClaimError::AlreadyClaimed { netuid, content_hash: hex::encode(hash), holder };
 
 	let mut entry = match journal.claim(netuid, &who.0, &hash)? {
 		Some(entry) if entry.competition != request.competition => {

@@ -66,7 +66,9 @@ impl FromStr for ModelSpec {
 		let source = match location.strip_prefix(HUB_PREFIX) {
 			Some(hub) => {
 				let (repo, revision) = hub.split_once(':').unwrap_or((hub, DEFAULT_REVISION));
-				let bad = |reason: String| format!("{s:?}: a hub model is hf:ORG/NAME[:REVISION]; {reason}");
+				let bad = |reason: String| {
+					format!("{s:?}: a hub model is hf:ORG/NAME[:REVISION]; {reason}")
+				};
 				let repo = repo.parse::<RepoId>().map_err(|e| bad(e.to_string()))?;
 				let revision = revision.parse::<RepoRevision>().map_err(|e| bad(e.to_string()))?;
 				ModelSource::Hub { repo, revision }
@@ -190,15 +192,9 @@ mod tests {
 		assert_eq!(spec("models/a").expect("valid").commit_block, 0);
 		assert_eq!(
 			spec("hf:org/name:abc123@7").expect("valid"),
-			ModelSpec {
-				source: hub("org/name", "abc123"),
-				commit_block: 7
-			}
+			ModelSpec { source: hub("org/name", "abc123"), commit_block: 7 }
 		);
-		assert_eq!(
-			spec("hf:org/name").expect("valid").source,
-			hub("org/name", "main")
-		);
+		assert_eq!(spec("hf:org/name").expect("valid").source, hub("org/name", "main"));
 	}
 
 	#[test]

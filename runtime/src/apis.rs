@@ -6,8 +6,8 @@ use frame_support::{
 	weights::Weight,
 };
 use galton_primitives::{
-	api as galton_api, Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
-	RevealConfig,
+	api as galton_api, Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment,
+	NetUid, PendingCommit, RevealConfig,
 };
 use polkadot_sdk::{
 	sp_inherents::{CheckInherentsResult, InherentData},

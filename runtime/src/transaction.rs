@@ -9,8 +9,8 @@ use polkadot_sdk::{
 };
 
 use crate::{
-	Address, Balance, Hash, Nonce, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
-	VERSION,
+	Address, Balance, Hash, Nonce, Runtime, RuntimeCall, SignedPayload, TxExtension,
+	UncheckedExtrinsic, VERSION,
 };
 
 /// The transaction extensions of an immortal transaction with `nonce` and `tip`.

@@ -265,10 +265,8 @@ fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 				if *content_hash == second && *f == from && *t == to)
 	});
 	assert_eq!(holder(&chain, second), Some(Bob.to_account_id()));
-	let copier_model = pallet_model_registry::Models::<Runtime>::hashed_key_for(
-		NETUID,
-		Charlie.to_account_id(),
-	);
+	let copier_model =
+		pallet_model_registry::Models::<Runtime>::hashed_key_for(NETUID, Charlie.to_account_id());
 	let stored: Option<galton_primitives::ModelCommitment<u32>> =
 		chain.storage(&copier_model, None).expect("storage");
 	assert_eq!(stored, None, "the copier's model is removed");

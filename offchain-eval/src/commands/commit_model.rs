@@ -69,7 +69,8 @@ fn describe(event: ClaimEvent) -> String {
 pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let key = opts.chain.keypair()?;
 	let hash = content_hash(&opts.model_dir)?;
-	let journal = Journal::open(&journal_path(&opts.journal, format!("claims-{}", key.address()))?)?;
+	let journal =
+		Journal::open(&journal_path(&opts.journal, format!("claims-{}", key.address()))?)?;
 	let request = ClaimRequest {
 		netuid: opts.netuid,
 		competition: opts.competition,

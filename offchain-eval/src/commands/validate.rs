@@ -69,8 +69,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let key = opts.chain.keypair()?;
 	let corpus = Corpus::open(&opts.corpus)?;
 	let (device, dtype) = opts.eval.device()?;
-	let journal_path =
-		journal_path(&opts.journal, format!("{}-{}", key.address(), opts.netuid))?;
+	let journal_path = journal_path(&opts.journal, format!("{}-{}", key.address(), opts.netuid))?;
 	let journal = Journal::open(&journal_path)?;
 	tracing::info!(journal = %journal_path.display(), device = %describe(&device), "validator starting");
 	let metrics = Metrics::default();

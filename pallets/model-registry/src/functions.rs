@@ -83,8 +83,13 @@ impl<T: Config> Pallet<T> {
 			!list.iter().any(|announcement| announcement.binding == binding),
 			Error::<T>::DuplicateAnnouncement
 		);
-		let announcement =
-			AnnouncementOf::<T> { binding, competition, announced_at: now, reveal_from, expires_at };
+		let announcement = AnnouncementOf::<T> {
+			binding,
+			competition,
+			announced_at: now,
+			reveal_from,
+			expires_at,
+		};
 		list.try_push(announcement).map_err(|_| Error::<T>::TooManyAnnouncements)?;
 		Self::put_announcements(netuid, &hotkey, list);
 		Self::deposit_event(Event::ModelAnnounced {
@@ -309,7 +314,10 @@ impl<T: Config> Pallet<T> {
 		for (_, _, list) in Announcements::<T>::iter() {
 			ensure!(!list.is_empty(), "an empty announcement list is stored");
 			for (i, a) in list.iter().enumerate() {
-				ensure!(a.announced_at < a.reveal_from, "a claim window opens with its announcement");
+				ensure!(
+					a.announced_at < a.reveal_from,
+					"a claim window opens with its announcement"
+				);
 				ensure!(a.reveal_from < a.expires_at, "an empty claim window");
 				ensure!(
 					list.iter().skip(i + 1).all(|b| b.binding != a.binding),

@@ -466,7 +466,15 @@ pub mod pallet {
 			nonce: ClaimNonce,
 		) -> DispatchResult {
 			let hotkey = ensure_signed(origin)?;
-			Self::do_commit_model(hotkey, netuid, competition, &repo, &revision, content_hash, nonce)
+			Self::do_commit_model(
+				hotkey,
+				netuid,
+				competition,
+				&repo,
+				&revision,
+				content_hash,
+				nonce,
+			)
 		}
 
 		/// Create or change a competition of a subnet.

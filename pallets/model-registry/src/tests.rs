@@ -417,7 +417,10 @@ fn deregistering_removes_the_model_its_claim_and_announcements() {
 #[test]
 fn set_claim_config_works_and_keeps_pending_windows() {
 	build_and_execute(|| {
-		assert_eq!(ModelRegistry::claim_config(1), ClaimConfig { reveal_delay: 2, reveal_window: 5 });
+		assert_eq!(
+			ModelRegistry::claim_config(1),
+			ClaimConfig { reveal_delay: 2, reveal_window: 5 }
+		);
 		assert_ok!(announce(MINER_A, 1));
 		let config = ClaimConfig { reveal_delay: 50, reveal_window: 100 };
 		assert_ok!(ModelRegistry::set_claim_config(signed(OWNER), 1, config));

@@ -61,7 +61,16 @@ impl<BlockNumber: Copy + Saturating> ClaimConfig<BlockNumber> {
 /// A miner's announcement waiting for its commit. Its window is fixed when it is made, so a
 /// later config change never moves it.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct Announcement<BlockNumber> {
 	/// The binding ([`announcement_binding`]).
@@ -105,7 +114,10 @@ mod tests {
 	fn every_input_changes_the_binding() {
 		let who = AccountId32::new([1u8; 32]);
 		let base = announcement_binding(&who, &H256::zero(), &[0; 32]);
-		assert_ne!(base, announcement_binding(&AccountId32::new([2u8; 32]), &H256::zero(), &[0; 32]));
+		assert_ne!(
+			base,
+			announcement_binding(&AccountId32::new([2u8; 32]), &H256::zero(), &[0; 32])
+		);
 		assert_ne!(base, announcement_binding(&who, &H256::repeat_byte(1), &[0; 32]));
 		assert_ne!(base, announcement_binding(&who, &H256::zero(), &[1; 32]));
 	}

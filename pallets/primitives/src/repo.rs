@@ -184,21 +184,21 @@ fn name_byte(b: &u8) -> bool {
 /// One side of `org/name`.
 fn repo_part(part: &[u8]) -> bool {
 	let edge = |b: Option<&u8>| matches!(b, Some(b'-') | Some(b'.'));
-	!part.is_empty() &&
-		part.len() <= MAX_REPO_PART_LEN &&
-		part.iter().all(name_byte) &&
-		!edge(part.first()) &&
-		!edge(part.last()) &&
-		!part.windows(2).any(|w| w == b"--" || w == b"..")
+	!part.is_empty()
+		&& part.len() <= MAX_REPO_PART_LEN
+		&& part.iter().all(name_byte)
+		&& !edge(part.first())
+		&& !edge(part.last())
+		&& !part.windows(2).any(|w| w == b"--" || w == b"..")
 }
 
 /// One `/`-separated part of a branch or tag name.
 fn ref_part(part: &[u8]) -> bool {
-	!part.is_empty() &&
-		part.iter().all(name_byte) &&
-		!matches!(part.first(), Some(b'.') | Some(b'-')) &&
-		!part.ends_with(b".lock") &&
-		!part.windows(2).any(|w| w == b"..")
+	!part.is_empty()
+		&& part.iter().all(name_byte)
+		&& !matches!(part.first(), Some(b'.') | Some(b'-'))
+		&& !part.ends_with(b".lock")
+		&& !part.windows(2).any(|w| w == b"..")
 }
 
 #[cfg(test)]
