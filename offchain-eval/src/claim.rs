@@ -233,21 +233,29 @@ pub async fn claim_model(
 			subxt::utils::H256(hash),
 			entry.nonce,
 		);
-		return match chain.submit(&call, key).await {
+		let refused = match chain.submit(&call, key).await {
 			Ok(done) => {
 				journal.remove_claim(netuid, &who.0, &hash)?;
-				Ok(ClaimOutcome::Committed { block: Some(done.block_number), announced_at })
+				return Ok(ClaimOutcome::Committed {
+					block: Some(done.block_number),
+					announced_at,
+				});
 			}
-			Err(e)
-				if is_registry_error(&e, |e| {
-					matches!(e, runtime::model_registry::Error::ModelAlreadyClaimed)
-				}) =>
-			{
-				journal.remove_claim(netuid, &who.0, &hash)?;
-				let holder = hash_owner(chain, netuid, hash).await?;
-				Err(holder.map_or(ClaimError::Chain(e), already_claimed))
-			}
-			Err(e) => Err(e.into()),
+			Err(e) => e,
 		};
+		// The window closed while the commit waited in the pool: announce again.
+		if is_registry_error(&refused, |e| {
+			matches!(e, runtime::model_registry::Error::AnnouncementExpired)
+		}) {
+			continue;
+		}
+		if is_registry_error(&refused, |e| {
+			matches!(e, runtime::model_registry::Error::ModelAlreadyClaimed)
+		}) {
+			journal.remove_claim(netuid, &who.0, &hash)?;
+			let holder = hash_owner(chain, netuid, hash).await?;
+			return Err(holder.map_or(ClaimError::Chain(refused), already_claimed));
+		}
+		return Err(refused.into());
 	}
 }

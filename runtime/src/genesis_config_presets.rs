@@ -2,9 +2,7 @@
 
 use alloc::{vec, vec::Vec};
 use galton_primitives::{ClaimConfig, Competition, EpsilonSchedule, Metric, RevealConfig};
-use polkadot_sdk::{
-	frame_support::traits::Get, sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring, *,
-};
+use polkadot_sdk::{sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring, *};
 use sp_runtime::Perbill;
 
 use crate::{

@@ -84,16 +84,15 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	}
 	tokio_runtime()?.block_on(async {
 		let chain = opts.chain.connect().await?;
-		let mut lines = Vec::new();
+		// Each step is printed as it happens: the miner waits for "phase 1 final" to publish.
+		let mut printed = Ok(());
 		let outcome = claim_model(&chain, &key, &journal, &request, |event| {
-			let line = describe(event);
-			tracing::info!("{line}");
-			lines.push(line);
+			if printed.is_ok() {
+				printed = writeln!(out, "{}", describe(event)).and_then(|()| out.flush());
+			}
 		})
 		.await;
-		for line in lines {
-			writeln!(out, "{line}")?;
-		}
+		printed?;
 		match outcome? {
 			ClaimOutcome::Announced { reveal_from, expires_at, .. } => writeln!(
 				out,
