@@ -214,7 +214,7 @@ fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 
 	// Bob announces; the pool and the chain see only a binding.
 	let hash = H256::repeat_byte(0x42);
-	let first = announce(&chain, Bob, hash, bob_nonce, 0);
+	let first = announce(chain, Bob, hash, bob_nonce, 0);
 	chain.wait_for_block(first.reveal_from, FEW_BLOCKS);
 	// Bob's commit enters the pool; the copier sees the hash there and races it with a higher
 	// tip and the same model, but has no announcement.
@@ -223,7 +223,7 @@ fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 	chain
 		.submit_with_tip(Charlie, commit_model_call(hash, charlie_nonce), high_tip)
 		.expect("the copier's commit enters the pool");
-	wait_for_event(&chain, "the copier's commit to fail", start, |e| {
+	wait_for_event(chain, "the copier's commit to fail", start, |e| {
 		failed_with(e, pallet_model_registry::Error::UnknownAnnouncement)
 	});
 	chain.wait_for("Bob's claim", FEW_BLOCKS, |chain| {
@@ -231,23 +231,23 @@ fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 	});
 	// Announcing now is too late: Bob's announcement is older.
 	let start = chain.best_number().expect("best block");
-	let copier = announce(&chain, Charlie, hash, charlie_nonce, high_tip);
+	let copier = announce(chain, Charlie, hash, charlie_nonce, high_tip);
 	chain.wait_for_block(copier.reveal_from, FEW_BLOCKS);
 	chain
 		.submit_with_tip(Charlie, commit_model_call(hash, charlie_nonce), high_tip)
 		.expect("the copier's second try enters the pool");
-	wait_for_event(&chain, "the late claim to fail", start, |e| {
+	wait_for_event(chain, "the late claim to fail", start, |e| {
 		failed_with(e, pallet_model_registry::Error::ModelAlreadyClaimed)
 	});
-	assert_eq!(holder(&chain, hash), Some(Bob.to_account_id()));
+	assert_eq!(holder(chain, hash), Some(Bob.to_account_id()));
 
 	// Bob published a second model too early; the copier announces it after Bob and commits it
 	// first. Bob's commit, inside its window, takes the claim back. (The dev subnet's commit
 	// interval is 10 blocks between two claims of one hotkey.)
 	chain.wait_for_block(first.announced_at + 10, FEW_BLOCKS);
 	let second = H256::repeat_byte(0x43);
-	let bob = announce(&chain, Bob, second, bob_nonce, 0);
-	let copier = announce(&chain, Charlie, second, charlie_nonce, high_tip);
+	let bob = announce(chain, Bob, second, bob_nonce, 0);
+	let copier = announce(chain, Charlie, second, charlie_nonce, high_tip);
 	assert!(copier.announced_at > bob.announced_at);
 	chain.wait_for_block(copier.reveal_from, FEW_BLOCKS);
 	chain
@@ -259,12 +259,12 @@ fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 	let start = chain.best_number().expect("best block");
 	chain.submit(Bob, commit_model_call(second, bob_nonce)).expect("Bob's commit");
 	let (from, to) = (Charlie.to_account_id(), Bob.to_account_id());
-	wait_for_event(&chain, "Bob to take the claim back", start, |e| {
+	wait_for_event(chain, "Bob to take the claim back", start, |e| {
 		matches!(e,
 			RuntimeEvent::ModelRegistry(pallet_model_registry::Event::ClaimTaken { content_hash, from: f, to: t, .. })
 				if *content_hash == second && *f == from && *t == to)
 	});
-	assert_eq!(holder(&chain, second), Some(Bob.to_account_id()));
+	assert_eq!(holder(chain, second), Some(Bob.to_account_id()));
 	let copier_model =
 		pallet_model_registry::Models::<Runtime>::hashed_key_for(NETUID, Charlie.to_account_id());
 	let stored: Option<galton_primitives::ModelCommitment<u32>> =
