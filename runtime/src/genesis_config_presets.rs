@@ -66,7 +66,7 @@ fn galton_genesis(
 /// once), within 100 blocks.
 pub fn development_config_genesis() -> serde_json::Value {
 	galton_genesis(
-		RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20 },
+		RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20, commit_interval: None },
 		ClaimConfig { reveal_delay: 2, reveal_window: 100 },
 	)
 }
@@ -75,7 +75,12 @@ pub fn development_config_genesis() -> serde_json::Value {
 /// the runtime's default claim config.
 pub fn local_config_genesis() -> serde_json::Value {
 	galton_genesis(
-		RevealConfig { enabled: true, reveal_delay: 3_600, reveal_window: 3_600 },
+		RevealConfig {
+			enabled: true,
+			reveal_delay: 3_600,
+			reveal_window: 3_600,
+			commit_interval: None,
+		},
 		crate::configs::DefaultClaimConfig::get(),
 	)
 }

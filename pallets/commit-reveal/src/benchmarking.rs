@@ -7,18 +7,31 @@ use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOriginWithArg, Get};
 use frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin};
-use galton_primitives::{commit_hash, BenchmarkHelper, NetUid, Uid};
+use galton_primitives::{commit_hash, BenchmarkHelper, NetUid, OnHotkeyDeregistered, Uid};
 use sp_runtime::traits::One;
 
-/// Run commit-reveal on `netuid` with a one-block delay and the longest window.
+/// Run commit-reveal on `netuid` with a one-block delay, the longest window, and a commit
+/// allowed every block.
 fn enable<T: Config>(netuid: NetUid) {
 	T::BenchmarkHelper::create_subnet(netuid);
 	let config = RevealConfig {
 		enabled: true,
 		reveal_delay: BlockNumberFor::<T>::one(),
 		reveal_window: T::MaxRevealWindow::get(),
+		commit_interval: Some(BlockNumberFor::<T>::one()),
 	};
 	RevealConfigs::<T>::insert(netuid, config);
+}
+
+/// Move to the next block, where the rate limit lets each validator commit again.
+fn next_block<T: Config>() {
+	System::<T>::set_block_number(System::<T>::block_number() + One::one());
+}
+
+/// Commit `hash` for `who` on `netuid` in the next block.
+fn commit_next_block<T: Config>(who: &T::AccountId, netuid: NetUid, hash: sp_core::H256) {
+	next_block::<T>();
+	Pallet::<T>::do_commit(who, netuid, hash).expect("a valid commit");
 }
 
 /// A validator with a permit on `netuid`, the caller unless `index > 0`.
@@ -40,6 +53,11 @@ fn reveal_of<T: Config>(who: &T::AccountId, netuid: NetUid, count: u32, salt: u1
 	let uids: Vec<Uid> = core::iter::once(own).chain(others).take(count as usize).collect();
 	let values = uids.iter().map(|uid| uid.wrapping_add(1)).collect();
 	Reveal { uids, values, salt: vec![salt; T::MaxSaltLen::get() as usize], version_key: 0 }
+}
+
+/// `reveal` with a salt of `MaxSaltLen` words of `salt`.
+fn salted(reveal: &Reveal, salt: u32) -> Reveal {
+	Reveal { salt: vec![salt as u16; reveal.salt.len()], ..reveal.clone() }
 }
 
 fn hash_of<T: Config>(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> sp_core::H256 {
@@ -77,9 +95,10 @@ mod benchmarks {
 		let who = validator::<T>(1, 0);
 		for salt in 1..T::MaxPendingCommits::get() {
 			let hash = hash_of::<T>(&who, 1, &reveal_of::<T>(&who, 1, 0, salt as u16));
-			Pallet::<T>::do_commit(&who, 1, hash).expect("room for pending commits");
+			commit_next_block::<T>(&who, 1, hash);
 		}
 		let hash = hash_of::<T>(&who, 1, &reveal_of::<T>(&who, 1, 0, 0));
+		next_block::<T>();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), 1, hash);
@@ -93,11 +112,11 @@ mod benchmarks {
 		let who = validator::<T>(NETUID, 0);
 		let reveal = reveal_of::<T>(&who, NETUID, u, 0);
 		for salt in 1..T::MaxPendingCommits::get() {
-			let other = Reveal { salt: vec![salt as u16], ..reveal.clone() };
-			Pallet::<T>::do_commit(&who, NETUID, hash_of::<T>(&who, NETUID, &other)).expect("room");
+			let other = salted(&reveal, salt);
+			commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &other));
 		}
-		Pallet::<T>::do_commit(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal)).expect("room");
-		System::<T>::set_block_number(System::<T>::block_number() + One::one());
+		commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal));
+		next_block::<T>();
 		let Reveal { uids, values, salt, version_key } = reveal;
 
 		#[extrinsic_call]
@@ -128,12 +147,11 @@ mod benchmarks {
 		enable::<T>(NETUID);
 		let who = validator::<T>(NETUID, 0);
 		let base = reveal_of::<T>(&who, NETUID, u, 0);
-		let reveals: Vec<Reveal> =
-			(0..n).map(|salt| Reveal { salt: vec![salt as u16], ..base.clone() }).collect();
+		let reveals: Vec<Reveal> = (0..n).map(|salt| salted(&base, salt)).collect();
 		for reveal in &reveals {
-			Pallet::<T>::do_commit(&who, NETUID, hash_of::<T>(&who, NETUID, reveal)).expect("room");
+			commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, reveal));
 		}
-		System::<T>::set_block_number(System::<T>::block_number() + One::one());
+		next_block::<T>();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), NETUID, reveals);
@@ -150,6 +168,7 @@ mod benchmarks {
 			enabled: true,
 			reveal_delay: T::MaxRevealDelay::get(),
 			reveal_window: T::MaxRevealWindow::get(),
+			commit_interval: Some(T::MaxCommitInterval::get()),
 		};
 
 		#[extrinsic_call]
@@ -159,25 +178,47 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The idle-time reclaim visiting `e` commit lists, each full of expired commits, and
+	/// storing its cursor.
 	#[benchmark]
-	fn reclaim_expired(e: Linear<0, { T::MaxExpiriesPerBlock::get() }>) {
+	fn reclaim_expired(e: Linear<0, { T::MaxReclaimPerBlock::get() }>) {
 		enable::<T>(NETUID);
-		let hash = sp_core::H256::repeat_byte(7);
-		let mut reclaim_at = System::<T>::block_number();
-		for index in 0..e {
-			let who = validator::<T>(NETUID, index + 1);
-			Pallet::<T>::do_commit(&who, NETUID, hash).expect("one commit each");
-			let commit = PendingCommits::<T>::get(NETUID, &who)[0];
-			reclaim_at = commit.expires_at + T::ExpiredRetention::get();
+		let validators: Vec<T::AccountId> =
+			(0..e).map(|index| validator::<T>(NETUID, index + 1)).collect();
+		for salt in 0..T::MaxPendingCommits::get() {
+			next_block::<T>();
+			for who in &validators {
+				let hash = sp_core::H256::repeat_byte(salt as u8);
+				Pallet::<T>::do_commit(who, NETUID, hash).expect("room for pending commits");
+			}
 		}
-		System::<T>::set_block_number(reclaim_at);
+		let expiry = System::<T>::block_number() + T::MaxRevealWindow::get() + One::one();
+		let now = expiry + T::ExpiredRetention::get() + One::one();
+		System::<T>::set_block_number(now);
 
 		#[block]
 		{
-			Pallet::<T>::reclaim_due(reclaim_at);
+			Pallet::<T>::reclaim_expired(now, e);
 		}
 
 		assert_eq!(PendingCommits::<T>::iter_prefix(NETUID).count(), 0);
+	}
+
+	#[benchmark]
+	fn on_hotkey_deregistered() {
+		enable::<T>(NETUID);
+		let who = validator::<T>(NETUID, 0);
+		for salt in 0..T::MaxPendingCommits::get() {
+			commit_next_block::<T>(&who, NETUID, sp_core::H256::repeat_byte(salt as u8));
+		}
+
+		#[block]
+		{
+			<Pallet<T> as OnHotkeyDeregistered<T::AccountId>>::on_hotkey_deregistered(NETUID, &who);
+		}
+
+		assert!(!PendingCommits::<T>::contains_key(NETUID, &who));
+		assert!(!LastCommit::<T>::contains_key(NETUID, &who));
 	}
 
 	#[benchmark]

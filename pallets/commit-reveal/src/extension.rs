@@ -33,7 +33,7 @@ pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX
 /// when they enter the pool and again when a block includes them:
 ///
 /// - `commit_weights` and `batch_commit_weights`: every check of the call (subnet, commit-reveal
-///   on, registration, validator permit, no duplicate, pending limit, reclaim queue);
+///   on, registration, validator permit, rate limit, no duplicate, pending limit);
 /// - `reveal_weights` and `batch_reveal_weights`: a matching commit inside its window, and
 ///   weights the host chain accepts;
 /// - the host's plain weight-setting call ([`Config::PlainWeightsCall`]) while the subnet runs
@@ -41,8 +41,11 @@ pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX
 ///
 /// A refused transaction fails with `InvalidTransaction::Custom(index)`, where `index` is the
 /// position of the [`Error`] variant in this pallet's error enum, as the chain's metadata lists
-/// it (see [`invalid`]). A valid commit or reveal gets [`COMMIT_REVEAL_PRIORITY`] and a
-/// `provides` tag of its (subnet, signer, hash), so a duplicate cannot enter the pool.
+/// it (see [`invalid`]). A valid commit or reveal gets [`COMMIT_REVEAL_PRIORITY`] and
+/// `provides` tags that keep spam out of the pool: a commit's tag is its (subnet, signer), so
+/// a validator has at most one commit per subnet waiting in the pool (the rate limit would
+/// refuse a second one in the block anyway); a reveal's tag is its (subnet, signer, hash), so a
+/// duplicate reveal cannot enter twice.
 ///
 /// Calls wrapped in other calls (`utility::batch`, `sudo`) are checked by the dispatch only.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
@@ -77,20 +80,33 @@ pub fn invalid<T: Config>(error: Error<T>) -> TransactionValidityError {
 	InvalidTransaction::Custom(index).into()
 }
 
-/// What a valid commit or reveal of `who` on `netuid` with `hash` tells the pool.
-fn valid_for<AccountId: Encode>(
-	kind: &'static [u8],
-	items: impl Iterator<Item = (NetUid, H256)>,
-	who: &AccountId,
-) -> ValidTransaction {
+/// What a valid commit or reveal tells the pool: one `provides` tag per item.
+fn valid_with<Tag: Encode>(tags: impl Iterator<Item = Tag>) -> ValidTransaction {
 	let mut validity = ValidTransaction::with_tag_prefix("CommitReveal")
 		.priority(COMMIT_REVEAL_PRIORITY)
 		.longevity(64)
 		.propagate(true);
-	for (netuid, hash) in items {
-		validity = validity.and_provides((kind, netuid, who, hash));
+	for tag in tags {
+		validity = validity.and_provides(tag);
 	}
 	validity.into()
+}
+
+/// The pool tags of commits by `who`: one per subnet, whatever the hash.
+fn commit_tags<'a, AccountId: Encode>(
+	netuids: impl Iterator<Item = NetUid> + 'a,
+	who: &'a AccountId,
+) -> impl Iterator<Item = impl Encode + 'a> + 'a {
+	netuids.map(move |netuid| (b"commit", netuid, who))
+}
+
+/// The pool tags of reveals by `who` on `netuid`: one per revealed hash.
+fn reveal_tags<'a, AccountId: Encode>(
+	netuid: NetUid,
+	hashes: impl Iterator<Item = H256> + 'a,
+	who: &'a AccountId,
+) -> impl Iterator<Item = impl Encode + 'a> + 'a {
+	hashes.map(move |hash| (b"reveal", netuid, who, hash))
 }
 
 impl<T: Config + Send + Sync> CheckCommitReveal<T> {
@@ -112,14 +128,14 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 		let validity = match call {
 			Call::commit_weights { netuid, commit_hash } => {
 				Pallet::<T>::check_commit(who, *netuid, *commit_hash).map_err(invalid)?;
-				valid_for(b"commit", [(*netuid, *commit_hash)].into_iter(), who)
+				valid_with(commit_tags(core::iter::once(*netuid), who))
 			}
 			Call::batch_commit_weights { commits } => {
 				Self::check_batch_size(commits.len())?;
 				for (netuid, hash) in commits {
 					Pallet::<T>::check_commit(who, *netuid, *hash).map_err(invalid)?;
 				}
-				valid_for(b"commit", commits.iter().copied(), who)
+				valid_with(commit_tags(commits.iter().map(|(netuid, _)| *netuid), who))
 			}
 			Call::reveal_weights { netuid, uids, values, salt, version_key } => {
 				let reveal = Reveal {
@@ -129,7 +145,7 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 					version_key: *version_key,
 				};
 				let hash = Self::check_one_reveal(who, *netuid, &reveal)?;
-				valid_for(b"reveal", [(*netuid, hash)].into_iter(), who)
+				valid_with(reveal_tags(*netuid, core::iter::once(hash), who))
 			}
 			Call::batch_reveal_weights { netuid, reveals } => {
 				Self::check_batch_size(reveals.len())?;
@@ -137,7 +153,7 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 					.iter()
 					.map(|reveal| Self::check_one_reveal(who, *netuid, reveal))
 					.collect::<Result<alloc::vec::Vec<_>, _>>()?;
-				valid_for(b"reveal", hashes.into_iter().map(|hash| (*netuid, hash)), who)
+				valid_with(reveal_tags(*netuid, hashes.into_iter(), who))
 			}
 			_ => return Ok(None),
 		};

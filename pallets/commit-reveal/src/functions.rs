@@ -1,15 +1,20 @@
 //! The pallet's logic behind its calls and hook, and the queries the runtime API serves.
 
 use alloc::vec::Vec;
-use frame_support::{ensure, traits::Get};
+use frame_support::{ensure, traits::Get, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
-use galton_primitives::{commit_hash, CommitRevealStatus, NetUid, SubnetsInterface, Uid};
+use galton_primitives::{
+	commit_hash, CommitRevealStatus, NetUid, OnHotkeyDeregistered, SubnetsInterface, Uid,
+};
 use sp_core::H256;
-use sp_runtime::{traits::Saturating, DispatchResult};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	DispatchResult,
+};
 
 use crate::{
-	CommitsOf, Config, Error, Event, ExpiryQueue, Pallet, PendingCommit, PendingCommits, Reveal,
-	RevealConfig, RevealConfigs,
+	CommitsOf, Config, CursorOf, Error, Event, LastCommit, Pallet, PendingCommit, PendingCommits,
+	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -20,26 +25,26 @@ impl<T: Config> Pallet<T> {
 		netuid: NetUid,
 		hash: H256,
 	) -> Result<RevealConfig<BlockNumberFor<T>>, Error<T>> {
-		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
 		let config = RevealConfigs::<T>::get(netuid);
-		ensure!(config.enabled, Error::<T>::CommitRevealDisabled);
+		// Only an enabled config is ever stored for an existing subnet, so the subnet is looked
+		// up on the failure path alone: a commit reads one item less.
+		if !config.enabled {
+			ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
+			return Err(Error::<T>::CommitRevealDisabled);
+		}
 		let uid = T::Subnets::uid_of(netuid, who).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(T::Subnets::has_validator_permit(netuid, uid), Error::<T>::NoValidatorPermit);
 
 		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(last) = LastCommit::<T>::get(netuid, who) {
+			ensure!(now >= config.next_commit_from(last), Error::<T>::CommitRateLimited);
+		}
 		let commits = PendingCommits::<T>::get(netuid, who);
 		let mut live = commits.iter().filter(|commit| commit.expires_at > now);
 		ensure!(!live.clone().any(|commit| commit.hash == hash), Error::<T>::DuplicateCommit);
 		ensure!(
 			(live.by_ref().count() as u32) < T::MaxPendingCommits::get(),
 			Error::<T>::TooManyPendingCommits
-		);
-		let (_, expires_at) = config.window_for(now);
-		let queue = ExpiryQueue::<T>::get(Self::reclaim_block(expires_at));
-		let entry = (netuid, who.clone());
-		ensure!(
-			queue.contains(&entry) || (queue.len() as u32) < T::MaxExpiriesPerBlock::get(),
-			Error::<T>::ExpiryQueueFull
 		);
 		Ok(config)
 	}
@@ -50,7 +55,7 @@ impl<T: Config> Pallet<T> {
 		let config = Self::check_commit(who, netuid, hash)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let (reveal_from, expires_at) = config.window_for(now);
-		Self::queue_reclaim(netuid, who, Self::reclaim_block(expires_at))?;
+		LastCommit::<T>::insert(netuid, who, now);
 		let mut commits = PendingCommits::<T>::get(netuid, who);
 		Self::drop_expired(netuid, who, &mut commits, now);
 		commits
@@ -80,9 +85,11 @@ impl<T: Config> Pallet<T> {
 			reveal.uids.len() <= max_uids && reveal.values.len() <= max_uids,
 			Error::<T>::TooManyUids
 		);
+		ensure!(reveal.salt.len() >= T::MinSaltLen::get() as usize, Error::<T>::SaltTooShort);
 		ensure!(reveal.salt.len() <= T::MaxSaltLen::get() as usize, Error::<T>::SaltTooLong);
 		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
 		let uid = T::Subnets::uid_of(netuid, who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(T::Subnets::has_validator_permit(netuid, uid), Error::<T>::NoValidatorPermit);
 
 		let commits = PendingCommits::<T>::get(netuid, who);
 		ensure!(!commits.is_empty(), Error::<T>::NoPendingCommits);
@@ -118,25 +125,49 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The block that reclaims a commit expiring at `expires_at`.
-	fn reclaim_block(expires_at: BlockNumberFor<T>) -> BlockNumberFor<T> {
-		expires_at.saturating_add(T::ExpiredRetention::get())
+	/// How many commit lists the idle-time reclaim may visit with `remaining` weight: as many as
+	/// the benchmarked worst case fits, at most `MaxReclaimPerBlock`.
+	pub(crate) fn reclaim_budget(remaining: Weight) -> u32 {
+		let base = T::WeightInfo::reclaim_expired(0);
+		let per_list = T::WeightInfo::reclaim_expired(1).saturating_sub(base);
+		let Some(spare) = remaining.checked_sub(&base) else { return 0 };
+		let fits = spare.checked_div_per_component(&per_list).unwrap_or(u64::MAX);
+		fits.min(u64::from(T::MaxReclaimPerBlock::get())) as u32
 	}
 
-	/// Reclaim the commits due at block `now`; returns how many validators' lists were visited.
-	pub(crate) fn reclaim_due(now: BlockNumberFor<T>) -> u32 {
+	/// Reclaim expired commits in the block's spare weight; returns the weight used.
+	pub(crate) fn reclaim_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+		let budget = Self::reclaim_budget(remaining);
+		if budget == 0 {
+			return Weight::zero();
+		}
+		let visited = Self::reclaim_expired(now, budget);
+		T::WeightInfo::reclaim_expired(visited)
+	}
+
+	/// Visit up to `budget` commit lists from the cursor on, deleting the commits whose
+	/// retention ended by block `now`; returns how many lists were visited.
+	pub(crate) fn reclaim_expired(now: BlockNumberFor<T>, budget: u32) -> u32 {
 		let cutoff = now.saturating_sub(T::ExpiredRetention::get());
-		let due = ExpiryQueue::<T>::take(now);
-		for (netuid, who) in &due {
-			let mut commits = PendingCommits::<T>::get(netuid, who);
-			if Self::drop_expired(*netuid, who, &mut commits, cutoff) > 0 {
-				Self::store_commits(*netuid, who, commits);
+		let mut lists = match ReclaimCursor::<T>::take() {
+			Some(cursor) => PendingCommits::<T>::iter_from(cursor.into_inner()),
+			None => PendingCommits::<T>::iter(),
+		};
+		let mut visited = 0;
+		while visited < budget {
+			let Some((netuid, who, mut commits)) = lists.next() else {
+				// The walk is complete; the next one starts from the first list.
+				return visited;
+			};
+			visited += 1;
+			if Self::drop_expired(netuid, &who, &mut commits, cutoff) > 0 {
+				Self::store_commits(netuid, &who, commits);
 			}
 		}
-		if !due.is_empty() {
-			log::debug!(target: crate::LOG_TARGET, "visited {} expired commit lists", due.len());
+		if let Ok(cursor) = CursorOf::try_from(lists.last_raw_key().to_vec()) {
+			ReclaimCursor::<T>::put(cursor);
 		}
-		due.len() as u32
+		visited
 	}
 
 	/// Fail unless a batch of `len` items is non-empty and at most `MaxBatchSize`.
@@ -148,9 +179,14 @@ impl<T: Config> Pallet<T> {
 
 	/// Fail unless `config` lies inside the runtime's bounds.
 	pub(crate) fn ensure_valid_config(config: &RevealConfig<BlockNumberFor<T>>) -> DispatchResult {
+		ensure!(!config.reveal_delay.is_zero(), Error::<T>::RevealDelayZero);
 		ensure!(config.reveal_delay <= T::MaxRevealDelay::get(), Error::<T>::RevealDelayTooLong);
-		ensure!(config.reveal_window > 0u32.into(), Error::<T>::RevealWindowZero);
+		ensure!(!config.reveal_window.is_zero(), Error::<T>::RevealWindowZero);
 		ensure!(config.reveal_window <= T::MaxRevealWindow::get(), Error::<T>::RevealWindowTooLong);
+		if let Some(interval) = config.commit_interval {
+			ensure!(!interval.is_zero(), Error::<T>::CommitIntervalZero);
+			ensure!(interval <= T::MaxCommitInterval::get(), Error::<T>::CommitIntervalTooLong);
+		}
 		Ok(())
 	}
 
@@ -165,17 +201,6 @@ impl<T: Config> Pallet<T> {
 	/// The reveal config of `netuid` (served by the runtime API).
 	pub fn reveal_config(netuid: NetUid) -> RevealConfig<BlockNumberFor<T>> {
 		RevealConfigs::<T>::get(netuid)
-	}
-
-	/// Note that the commits of `who` on `netuid` are due for reclaim at block `at`.
-	fn queue_reclaim(netuid: NetUid, who: &T::AccountId, at: BlockNumberFor<T>) -> DispatchResult {
-		ExpiryQueue::<T>::try_mutate(at, |queue| {
-			let entry = (netuid, who.clone());
-			if queue.contains(&entry) {
-				return Ok(());
-			}
-			queue.try_push(entry).map_err(|_| Error::<T>::ExpiryQueueFull.into())
-		})
 	}
 
 	/// Delete the commits that expired at or before `cutoff`, with a `CommitExpired` event each;
@@ -210,29 +235,25 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Check the pallet's invariants at the end of block `now`: every pending commit has a valid
-	/// window, is queued for reclaim at `expires_at + ExpiredRetention`, which lies in the future;
-	/// no validator holds the same hash twice or an empty list; the queue holds no past block.
+	/// Check the pallet's invariants at the end of block `now`: every pending commit has a
+	/// valid window that opens after its commit, which lies in the past, no later than the
+	/// validator's last commit; no validator holds the same hash twice or an empty list.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 		for (netuid, who, commits) in PendingCommits::<T>::iter() {
 			ensure!(!commits.is_empty(), "an empty commit list is stored");
+			let last = LastCommit::<T>::get(netuid, &who).ok_or("a commit without its block")?;
 			for (index, commit) in commits.iter().enumerate() {
-				ensure!(commit.committed_at <= commit.reveal_from, "window opens before commit");
+				ensure!(commit.committed_at <= now, "a commit from the future");
+				ensure!(commit.committed_at <= last, "a commit after the last commit");
+				ensure!(commit.committed_at < commit.reveal_from, "window opens at the commit");
 				ensure!(commit.reveal_from < commit.expires_at, "empty reveal window");
-				let reclaim_at = Self::reclaim_block(commit.expires_at);
-				ensure!(reclaim_at > now, "a commit outlived its reclaim block");
-				ensure!(
-					ExpiryQueue::<T>::get(reclaim_at).contains(&(netuid, who.clone())),
-					"a commit is not queued for reclaim"
-				);
 				ensure!(
 					commits.iter().skip(index + 1).all(|other| other.hash != commit.hash),
 					"a hash is pending twice"
 				);
 			}
 		}
-		ensure!(ExpiryQueue::<T>::iter_keys().all(|at| at > now), "a past block is queued");
 		Ok(())
 	}
 }
@@ -240,5 +261,18 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> CommitRevealStatus for Pallet<T> {
 	fn commit_reveal_enabled(netuid: NetUid) -> bool {
 		RevealConfigs::<T>::get(netuid).enabled
+	}
+}
+
+/// A deregistered hotkey's commits and rate-limit entry go with it: a later holder of the
+/// hotkey's uid starts clean, and the storage stays bounded by the registered neurons.
+impl<T: Config> OnHotkeyDeregistered<T::AccountId> for Pallet<T> {
+	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &T::AccountId) {
+		PendingCommits::<T>::remove(netuid, hotkey);
+		LastCommit::<T>::remove(netuid, hotkey);
+	}
+
+	fn weight() -> Weight {
+		T::WeightInfo::on_hotkey_deregistered()
 	}
 }

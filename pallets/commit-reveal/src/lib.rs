@@ -25,11 +25,22 @@
 //! [`Error::CommitExpired`]. The window is fixed when the commit is made, so a config change
 //! never strands a pending commit.
 //!
-//! Each (subnet, validator) holds at most [`Config::MaxPendingCommits`] unexpired commits.
+//! ## Limits against spam
+//!
+//! Commits and reveals are free, so each validator's share is bounded: at most one commit per
+//! [`RevealConfig::min_commit_interval`] blocks on a subnet ([`Error::CommitRateLimited`]), one
+//! commit per (subnet, validator) in the transaction pool at a time, and at most
+//! [`Config::MaxPendingCommits`] unexpired commits. A salt has at least [`Config::MinSaltLen`]
+//! words, so a commit cannot be opened by guessing.
+//!
+//! ## Reclaiming expired commits
+//!
 //! An expired commit stays [`Config::ExpiredRetention`] blocks, so that a late reveal is told
-//! why it failed, then the pallet's `on_initialize` reclaims it: each commit is queued under
-//! the block it is due for reclaim ([`ExpiryQueue`]), at most [`Config::MaxExpiriesPerBlock`]
-//! a block, which bounds the hook's work.
+//! why it failed; after that the pallet's `on_idle` reclaims it, walking every validator's
+//! commit list from a stored cursor ([`ReclaimCursor`]) with the block's spare weight, at most
+//! [`Config::MaxReclaimPerBlock`] lists a block. No queue is shared between subnets, so nothing
+//! one subnet does can refuse another subnet's commits; a commit of a deregistered hotkey goes
+//! when the host chain says so ([`galton_primitives::OnHotkeyDeregistered`]).
 //!
 //! ## Pallet API
 //!
@@ -74,11 +85,9 @@ pub mod pallet {
 	pub type CommitsOf<T> =
 		BoundedVec<PendingCommit<BlockNumberFor<T>>, <T as Config>::MaxPendingCommits>;
 
-	/// The (subnet, validator) pairs whose commits are due for reclaim at one block.
-	pub type ExpiriesOf<T> = BoundedVec<
-		(NetUid, <T as frame_system::Config>::AccountId),
-		<T as Config>::MaxExpiriesPerBlock,
-	>;
+	/// The longest raw storage key the reclaim cursor keeps; a longer one (an unusually long
+	/// account id) restarts the walk from the first list.
+	pub type CursorOf = BoundedVec<u8, ConstU32<256>>;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -108,21 +117,30 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRevealWindow: Get<BlockNumberFor<Self>>;
 
+		/// The longest `commit_interval` (rate limit between a validator's commits) a subnet may
+		/// set.
+		#[pallet::constant]
+		type MaxCommitInterval: Get<BlockNumberFor<Self>>;
+
 		/// How many blocks an expired commit is kept, so that a late reveal fails with
 		/// [`Error::CommitExpired`] rather than [`Error::NoMatchingCommit`].
 		#[pallet::constant]
 		type ExpiredRetention: Get<BlockNumberFor<Self>>;
 
-		/// The most commits that can be due for reclaim at one block; bounds the hook's work.
-		/// Must be at least one.
+		/// The most commit lists the idle-time reclaim visits in one block (it also stops when
+		/// the block's spare weight runs out). Must be at least one.
 		#[pallet::constant]
-		type MaxExpiriesPerBlock: Get<u32>;
+		type MaxReclaimPerBlock: Get<u32>;
 
 		/// The most uids (and values) one reveal carries.
 		#[pallet::constant]
 		type MaxUids: Get<u32>;
 
-		/// The most `u16` words a salt may have.
+		/// The fewest `u16` words a salt may have (eight words: 128 bits, beyond guessing).
+		#[pallet::constant]
+		type MinSaltLen: Get<u32>;
+
+		/// The most `u16` words a salt may have. At least `MinSaltLen`.
 		#[pallet::constant]
 		type MaxSaltLen: Get<u32>;
 
@@ -160,10 +178,22 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// The (subnet, validator) pairs to reclaim expired commits of, by the block that does it.
+	/// The block of each validator's latest commit on each subnet: the rate limit counts from
+	/// here. Removed when the hotkey is deregistered.
 	#[pallet::storage]
-	pub type ExpiryQueue<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, ExpiriesOf<T>, ValueQuery>;
+	pub type LastCommit<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		BlockNumberFor<T>,
+	>;
+
+	/// Where the idle-time reclaim stopped: the raw key of the last commit list it visited.
+	/// `None` when the next walk starts from the first list.
+	#[pallet::storage]
+	pub type ReclaimCursor<T> = StorageValue<_, CursorOf>;
 
 	/// Reveal configs to set at genesis.
 	#[pallet::genesis_config]
@@ -248,8 +278,9 @@ pub mod pallet {
 		TooManyPendingCommits,
 		/// This hash is already pending for the validator: use a fresh salt for each commit.
 		DuplicateCommit,
-		/// Too many commits are due for reclaim at the same block: commit again next block.
-		ExpiryQueueFull,
+		/// The validator committed on this subnet less than the subnet's commit interval ago:
+		/// wait for the interval to pass.
+		CommitRateLimited,
 		/// The validator has no pending commit on this subnet: commit before revealing.
 		NoPendingCommits,
 		/// No pending commit matches the hash of these uids, values, salt and version key:
@@ -263,6 +294,8 @@ pub mod pallet {
 		TooManyUids,
 		/// The salt is longer than `MaxSaltLen` words.
 		SaltTooLong,
+		/// The salt is shorter than `MinSaltLen` words: use a fresh random salt of that length.
+		SaltTooShort,
 		/// A batch call carries no items.
 		EmptyBatch,
 		/// A batch call carries more than `MaxBatchSize` items: split it.
@@ -277,12 +310,19 @@ pub mod pallet {
 		UnknownUid,
 		/// The version key is below the subnet's minimum; update the validator software.
 		OutdatedVersionKey,
+		/// `reveal_delay` must be at least one block: a reveal in the commit's own block hides
+		/// nothing.
+		RevealDelayZero,
 		/// `reveal_delay` is longer than the chain allows (`MaxRevealDelay`).
 		RevealDelayTooLong,
 		/// `reveal_window` must be at least one block.
 		RevealWindowZero,
 		/// `reveal_window` is longer than the chain allows (`MaxRevealWindow`).
 		RevealWindowTooLong,
+		/// `commit_interval`, when set, must be at least one block.
+		CommitIntervalZero,
+		/// `commit_interval` is longer than the chain allows (`MaxCommitInterval`).
+		CommitIntervalTooLong,
 		/// The subnet runs commit-reveal, so plain weight setting is refused: commit a hash with
 		/// `commit_weights`, then reveal. (Raised by the [`CheckCommitReveal`] extension.)
 		UseCommitReveal,
@@ -302,15 +342,16 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Reclaim the commits due at this block (at most `MaxExpiriesPerBlock` validators).
-		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let due = Self::reclaim_due(now);
-			T::WeightInfo::reclaim_expired(due)
+		/// Reclaim expired commits with the block's spare weight (at most `MaxReclaimPerBlock`
+		/// commit lists).
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::reclaim_idle(now, remaining)
 		}
 
 		fn integrity_test() {
 			assert!(T::MaxPendingCommits::get() > 0, "MaxPendingCommits must be at least one");
-			assert!(T::MaxExpiriesPerBlock::get() > 0, "MaxExpiriesPerBlock must be at least one");
+			assert!(T::MaxReclaimPerBlock::get() > 0, "MaxReclaimPerBlock must be at least one");
+			assert!(T::MinSaltLen::get() <= T::MaxSaltLen::get(), "MinSaltLen exceeds MaxSaltLen");
 			assert!(T::MaxBatchSize::get() > 0, "MaxBatchSize must be at least one");
 			assert!(!T::MaxRevealWindow::get().is_zero(), "MaxRevealWindow must be at least one");
 		}
@@ -332,8 +373,8 @@ pub mod pallet {
 		/// - `commit_hash`: [`galton_primitives::commit_hash`] of the weights to reveal.
 		///
 		/// Fails with [`Error::UnknownSubnet`], [`Error::CommitRevealDisabled`],
-		/// [`Error::NotRegistered`], [`Error::NoValidatorPermit`], [`Error::DuplicateCommit`],
-		/// [`Error::TooManyPendingCommits`] or [`Error::ExpiryQueueFull`].
+		/// [`Error::NotRegistered`], [`Error::NoValidatorPermit`], [`Error::CommitRateLimited`],
+		/// [`Error::DuplicateCommit`] or [`Error::TooManyPendingCommits`].
 		///
 		/// Emits `WeightsCommitted`, and `CommitExpired` for each expired commit it makes room by
 		/// deleting.
@@ -351,15 +392,17 @@ pub mod pallet {
 
 		/// Reveal the weights of a pending commit; the host chain stores them.
 		///
-		/// The origin must be signed by the hotkey that committed, still registered.
+		/// The origin must be signed by the hotkey that committed, still registered and still
+		/// holding its validator permit.
 		///
 		/// - `netuid`: the subnet.
 		/// - `uids`, `values`: the weights, one value per uid (at most `MaxUids`).
-		/// - `salt`: the salt the hash was made with (at most `MaxSaltLen` words).
+		/// - `salt`: the salt the hash was made with (`MinSaltLen` to `MaxSaltLen` words).
 		/// - `version_key`: the version key the hash was made with.
 		///
-		/// Fails with [`Error::TooManyUids`], [`Error::SaltTooLong`], [`Error::UnknownSubnet`],
-		/// [`Error::NotRegistered`], [`Error::NoPendingCommits`], [`Error::NoMatchingCommit`],
+		/// Fails with [`Error::TooManyUids`], [`Error::SaltTooShort`], [`Error::SaltTooLong`],
+		/// [`Error::UnknownSubnet`], [`Error::NotRegistered`], [`Error::NoValidatorPermit`],
+		/// [`Error::NoPendingCommits`], [`Error::NoMatchingCommit`],
 		/// [`Error::RevealTooEarly`], [`Error::CommitExpired`] or a weights error
 		/// ([`Error::LengthMismatch`], [`Error::TooManyWeights`], [`Error::DuplicateUid`],
 		/// [`Error::UnknownUid`], [`Error::OutdatedVersionKey`]).
@@ -440,10 +483,13 @@ pub mod pallet {
 		/// commits keep the windows they were made with.
 		///
 		/// - `netuid`: the subnet.
-		/// - `config`: whether commit-reveal is on, the reveal delay and the reveal window.
+		/// - `config`: whether commit-reveal is on, the reveal delay, the reveal window and the
+		///   commit interval.
 		///
-		/// Fails with [`Error::UnknownSubnet`], [`Error::RevealDelayTooLong`],
-		/// [`Error::RevealWindowZero`] or [`Error::RevealWindowTooLong`].
+		/// Fails with [`Error::UnknownSubnet`], [`Error::RevealDelayZero`],
+		/// [`Error::RevealDelayTooLong`], [`Error::RevealWindowZero`],
+		/// [`Error::RevealWindowTooLong`], [`Error::CommitIntervalZero`] or
+		/// [`Error::CommitIntervalTooLong`].
 		///
 		/// Emits `RevealConfigSet`.
 		#[pallet::call_index(4)]

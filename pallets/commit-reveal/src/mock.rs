@@ -2,7 +2,8 @@
 
 use crate as pallet_commit_reveal;
 use crate::RevealConfig;
-use frame_support::{derive_impl, parameter_types};
+use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::Weight};
+use frame_system::RunToBlockHooks;
 use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -26,16 +27,18 @@ parameter_types! {
 	pub const MaxPendingCommits: u32 = 3;
 	pub const MaxRevealDelay: u64 = 100;
 	pub const MaxRevealWindow: u64 = 50;
+	pub const MaxCommitInterval: u64 = 50;
 	pub const ExpiredRetention: u64 = 5;
-	pub const MaxExpiriesPerBlock: u32 = 4;
+	pub const MaxReclaimPerBlock: u32 = 4;
 	pub const MaxUids: u32 = 8;
-	pub const MaxSaltLen: u32 = 8;
+	pub const MinSaltLen: u32 = 8;
+	pub const MaxSaltLen: u32 = 12;
 	pub const MaxBatchSize: u32 = 4;
 }
 
 impl pallet_subnets::Config for Test {
 	type CommitReveal = CommitReveal;
-	type OnDeregister = ();
+	type OnDeregister = CommitReveal;
 	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
 	type MaxSubnets = MaxSubnets;
 	type MaxNeurons = MaxNeurons;
@@ -49,9 +52,11 @@ impl pallet_commit_reveal::Config for Test {
 	type MaxPendingCommits = MaxPendingCommits;
 	type MaxRevealDelay = MaxRevealDelay;
 	type MaxRevealWindow = MaxRevealWindow;
+	type MaxCommitInterval = MaxCommitInterval;
 	type ExpiredRetention = ExpiredRetention;
-	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
+	type MaxReclaimPerBlock = MaxReclaimPerBlock;
 	type MaxUids = MaxUids;
+	type MinSaltLen = MinSaltLen;
 	type MaxSaltLen = MaxSaltLen;
 	type MaxBatchSize = MaxBatchSize;
 	type WeightInfo = ();
@@ -73,7 +78,9 @@ pub const DELAY: u64 = 10;
 pub const WINDOW: u64 = 5;
 
 /// Genesis: subnets 1 and 2 with the neurons above; subnet 1 runs commit-reveal with
-/// [`DELAY`] and [`WINDOW`]; subnet 2 does not. The chain starts at block 1.
+/// [`DELAY`] and [`WINDOW`] and lets a validator commit every block (the default rate limit,
+/// one commit per reveal delay, has tests of its own); subnet 2 does not. The chain starts at
+/// block 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
@@ -86,7 +93,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		commit_reveal: pallet_commit_reveal::GenesisConfig {
 			reveal_configs: vec![(
 				1,
-				RevealConfig { enabled: true, reveal_delay: DELAY, reveal_window: WINDOW },
+				RevealConfig {
+					enabled: true,
+					reveal_delay: DELAY,
+					reveal_window: WINDOW,
+					commit_interval: Some(1),
+				},
 			)],
 		},
 	}
@@ -110,7 +122,11 @@ pub fn check_invariants() {
 	CommitReveal::do_try_state(System::block_number()).expect("commit-reveal invariants hold");
 }
 
-/// Advance to block `n`, running every pallet's `on_finalize` and `on_initialize` hooks.
+/// Advance to block `n`, running every pallet's `on_finalize` and `on_initialize` hooks, and
+/// commit-reveal's `on_idle` with a whole block of spare weight.
 pub fn run_to_block(n: u64) {
-	System::run_to_block::<AllPalletsWithSystem>(n);
+	let idle = RunToBlockHooks::default().after_initialize(|block| {
+		CommitReveal::on_idle(block, Weight::MAX);
+	});
+	System::run_to_block_with::<AllPalletsWithSystem>(n, idle);
 }

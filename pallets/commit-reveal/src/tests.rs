@@ -1,8 +1,8 @@
 //! Tests for the commit-reveal pallet.
 
 use crate::{
-	mock::*, Error, Event, ExpiryQueue, PendingCommit, PendingCommits, Reveal, RevealConfig,
-	RevealConfigs,
+	mock::*, Error, Event, LastCommit, PendingCommit, PendingCommits, ReclaimCursor, Reveal,
+	RevealConfig, RevealConfigs,
 };
 use frame_support::{assert_noop, assert_ok};
 use galton_primitives::{commit_hash, CommitRevealStatus};
@@ -21,9 +21,10 @@ fn signed(who: u64) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
 }
 
-/// A reveal of [`UIDS`]/[`VALUES`] with a one-word `salt`.
+/// A reveal of [`UIDS`]/[`VALUES`] with a salt of `MinSaltLen` words of `salt`.
 fn standard(salt: u16) -> Reveal {
-	Reveal { uids: UIDS.to_vec(), values: VALUES.to_vec(), salt: vec![salt], version_key: 0 }
+	let salt = vec![salt; MinSaltLen::get() as usize];
+	Reveal { uids: UIDS.to_vec(), values: VALUES.to_vec(), salt, version_key: 0 }
 }
 
 fn hash_of(who: u64, netuid: u16, reveal: &Reveal) -> H256 {
@@ -47,8 +48,14 @@ fn stored_weights(netuid: u16, uid: u16) -> Vec<(u16, u16)> {
 	pallet_subnets::Weights::<Test>::get(netuid, uid).map(|w| w.into_inner()).unwrap_or_default()
 }
 
+/// A reveal config that lets a validator commit every block, as the mock genesis does.
 fn config(enabled: bool, reveal_delay: u64, reveal_window: u64) -> RevealConfig<u64> {
-	RevealConfig { enabled, reveal_delay, reveal_window }
+	RevealConfig { enabled, reveal_delay, reveal_window, commit_interval: Some(1) }
+}
+
+/// Subnet 1's genesis config with the commit interval `commit_interval`.
+fn with_interval(commit_interval: Option<u64>) -> RevealConfig<u64> {
+	RevealConfig { commit_interval, ..config(true, DELAY, WINDOW) }
 }
 
 #[test]
@@ -63,8 +70,7 @@ fn commit_works() {
 			expires_at: 1 + DELAY + WINDOW,
 		};
 		assert_eq!(PendingCommits::<Test>::get(1, VALIDATOR).into_inner(), vec![expected]);
-		let reclaim_at = 1 + DELAY + WINDOW + ExpiredRetention::get();
-		assert_eq!(ExpiryQueue::<Test>::get(reclaim_at).into_inner(), vec![(1, VALIDATOR)]);
+		assert_eq!(LastCommit::<Test>::get(1, VALIDATOR), Some(1));
 		System::assert_last_event(
 			Event::WeightsCommitted {
 				netuid: 1,
@@ -92,6 +98,8 @@ fn commit_fails_on_bad_input() {
 		assert_noop!(try_commit(99, 1), Error::<Test>::NotRegistered);
 		assert_noop!(try_commit(MINER, 1), Error::<Test>::NoValidatorPermit);
 		assert_ok!(try_commit(VALIDATOR, 1));
+		assert_noop!(try_commit(VALIDATOR, 1), Error::<Test>::CommitRateLimited);
+		run_to_block(2);
 		assert_noop!(try_commit(VALIDATOR, 1), Error::<Test>::DuplicateCommit);
 	});
 }
@@ -100,12 +108,14 @@ fn commit_fails_on_bad_input() {
 fn commit_beyond_max_pending_is_refused_until_one_expires() {
 	build_and_execute(|| {
 		for salt in 0..3 {
+			run_to_block(1 + u64::from(salt));
 			assert_ok!(commit(VALIDATOR, 1, &standard(salt)));
 		}
+		run_to_block(4);
 		assert_noop!(commit(VALIDATOR, 1, &standard(3)), Error::<Test>::TooManyPendingCommits);
 
-		// Once the first three expire (block 16) there is room again; committing deletes them.
-		run_to_block(1 + DELAY + WINDOW);
+		// Once the three expire (blocks 16 to 18) there is room again; committing deletes them.
+		run_to_block(3 + DELAY + WINDOW);
 		assert_ok!(commit(VALIDATOR, 1, &standard(3)));
 		assert_eq!(PendingCommits::<Test>::get(1, VALIDATOR).len(), 1);
 		System::assert_has_event(
@@ -120,22 +130,69 @@ fn commit_beyond_max_pending_is_refused_until_one_expires() {
 }
 
 #[test]
-fn commit_fails_when_the_expiry_queue_is_full() {
+fn the_rate_limit_defaults_to_one_commit_per_reveal_delay() {
 	build_and_execute(|| {
-		for hotkey in [20, 21, 22] {
-			assert_ok!(Subnets::register(signed(hotkey), 1));
-			let uid = pallet_subnets::Uids::<Test>::get(1, hotkey).expect("just registered");
-			assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, uid, true));
-		}
-		for who in [VALIDATOR, VALIDATOR_2, 20, 21] {
-			assert_ok!(commit(who, 1, &standard(0)));
-		}
-		assert_noop!(commit(22, 1, &standard(0)), Error::<Test>::ExpiryQueueFull);
-		// The same validator committing again in the same block needs no new queue entry.
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 1, with_interval(None)));
 		assert_ok!(commit(VALIDATOR, 1, &standard(1)));
-		// Next block, the commits fall due one block later: room again.
-		run_to_block(2);
-		assert_ok!(commit(22, 1, &standard(0)));
+		run_to_block(DELAY);
+		assert_noop!(commit(VALIDATOR, 1, &standard(2)), Error::<Test>::CommitRateLimited);
+		run_to_block(1 + DELAY);
+		assert_ok!(commit(VALIDATOR, 1, &standard(2)));
+		// Each validator has a limit of its own.
+		assert_ok!(commit(VALIDATOR_2, 1, &standard(2)));
+	});
+}
+
+#[test]
+fn a_reveal_does_not_reset_the_rate_limit() {
+	build_and_execute(|| {
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 1, with_interval(Some(20))));
+		let weights = standard(1);
+		assert_ok!(commit(VALIDATOR, 1, &weights));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(VALIDATOR, 1, &weights));
+		assert!(!PendingCommits::<Test>::contains_key(1, VALIDATOR));
+		assert_noop!(commit(VALIDATOR, 1, &standard(2)), Error::<Test>::CommitRateLimited);
+		run_to_block(21);
+		assert_ok!(commit(VALIDATOR, 1, &standard(2)));
+	});
+}
+
+#[test]
+fn a_batch_cannot_commit_twice_on_one_subnet() {
+	build_and_execute(|| {
+		let (first, second) = (H256::repeat_byte(1), H256::repeat_byte(2));
+		assert_noop!(
+			CommitReveal::batch_commit_weights(signed(VALIDATOR), vec![(1, first), (1, second)]),
+			Error::<Test>::CommitRateLimited
+		);
+	});
+}
+
+#[test]
+fn commits_on_other_subnets_never_crowd_out_a_validator() {
+	build_and_execute(|| {
+		// Subnet 2's owner runs commit-reveal there and fills it with validators that all
+		// commit in the same block, every block.
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 2, config(true, 1, 1)));
+		let crowd = [30, 31, 32, 33, 34];
+		for hotkey in crowd {
+			assert_ok!(Subnets::register(signed(hotkey), 2));
+			let uid = pallet_subnets::Uids::<Test>::get(2, hotkey).expect("just registered");
+			assert_ok!(Subnets::set_validator_permit(signed(OWNER), 2, uid, true));
+		}
+		for block in 1..4u16 {
+			run_to_block(block.into());
+			for hotkey in crowd {
+				assert_ok!(CommitReveal::commit_weights(
+					signed(hotkey),
+					2,
+					H256::repeat_byte(block as u8)
+				));
+			}
+			// Subnet 1's validator commits whatever subnet 2 does.
+			assert_ok!(commit(VALIDATOR, 1, &standard(block)));
+		}
 	});
 }
 
@@ -166,17 +223,18 @@ fn reveal_works_and_hands_weights_to_the_host() {
 fn reveal_window_bounds_are_exact() {
 	build_and_execute(|| {
 		let (first, last, late) = (standard(1), standard(2), standard(3));
-		for weights in [&first, &last, &late] {
+		// Committed at blocks 1, 2 and 3: the windows are [11, 16), [12, 17) and [13, 18).
+		for (block, weights) in [(1, &first), (2, &last), (3, &late)] {
+			run_to_block(block);
 			assert_ok!(commit(VALIDATOR, 1, weights));
 		}
-		// Committed at block 1: the window is [11, 16).
 		run_to_block(1 + DELAY - 1);
 		assert_noop!(reveal(VALIDATOR, 1, &first), Error::<Test>::RevealTooEarly);
 		run_to_block(1 + DELAY);
 		assert_ok!(reveal(VALIDATOR, 1, &first));
-		run_to_block(1 + DELAY + WINDOW - 1);
+		run_to_block(2 + DELAY + WINDOW - 1);
 		assert_ok!(reveal(VALIDATOR, 1, &last));
-		run_to_block(1 + DELAY + WINDOW);
+		run_to_block(3 + DELAY + WINDOW);
 		assert_noop!(reveal(VALIDATOR, 1, &late), Error::<Test>::CommitExpired);
 	});
 }
@@ -190,8 +248,10 @@ fn reveal_fails_on_bad_input() {
 
 		let too_many = Reveal { uids: (0..9).collect(), values: vec![1; 9], ..good.clone() };
 		assert_noop!(reveal(VALIDATOR, 1, &too_many), Error::<Test>::TooManyUids);
-		let long_salt = Reveal { salt: vec![0; 9], ..good.clone() };
+		let long_salt = Reveal { salt: vec![0; 13], ..good.clone() };
 		assert_noop!(reveal(VALIDATOR, 1, &long_salt), Error::<Test>::SaltTooLong);
+		let short_salt = Reveal { salt: vec![1; 7], ..good.clone() };
+		assert_noop!(reveal(VALIDATOR, 1, &short_salt), Error::<Test>::SaltTooShort);
 		assert_noop!(reveal(VALIDATOR, 9, &good), Error::<Test>::UnknownSubnet);
 		assert_noop!(reveal(99, 1, &good), Error::<Test>::NotRegistered);
 		assert_noop!(reveal(VALIDATOR_2, 1, &good), Error::<Test>::NoPendingCommits);
@@ -199,6 +259,9 @@ fn reveal_fails_on_bad_input() {
 		// The hash binds the hotkey and the subnet: a copy of another's reveal does not match.
 		assert_ok!(commit(VALIDATOR_2, 1, &standard(9)));
 		assert_noop!(reveal(VALIDATOR_2, 1, &good), Error::<Test>::NoMatchingCommit);
+		// A validator whose permit went since its commit no longer sets weights.
+		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, 0, false));
+		assert_noop!(reveal(VALIDATOR, 1, &good), Error::<Test>::NoValidatorPermit);
 		assert_noop!(
 			CommitReveal::reveal_weights(RuntimeOrigin::none(), 1, vec![], vec![], vec![], 0),
 			DispatchError::BadOrigin
@@ -227,9 +290,10 @@ fn reveal_of_invalid_weights_fails_with_the_weights_error() {
 		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 5));
 		for (index, (weights, _)) in cases.iter().enumerate() {
 			let who = if index < 3 { VALIDATOR } else { VALIDATOR_2 };
+			run_to_block(1 + index as u64);
 			assert_ok!(commit(who, 1, weights));
 		}
-		run_to_block(1 + DELAY);
+		run_to_block(5 + DELAY);
 		for (index, (weights, error)) in cases.into_iter().enumerate() {
 			let who = if index < 3 { VALIDATOR } else { VALIDATOR_2 };
 			assert_noop!(reveal(who, 1, &weights), error);
@@ -287,7 +351,7 @@ fn disabling_commit_reveal_keeps_pending_commits_revealable() {
 	build_and_execute(|| {
 		let weights = standard(1);
 		assert_ok!(commit(VALIDATOR, 1, &weights));
-		assert_ok!(CommitReveal::set_reveal_config(RuntimeOrigin::root(), 1, config(false, 0, 1)));
+		assert_ok!(CommitReveal::set_reveal_config(RuntimeOrigin::root(), 1, config(false, 1, 1)));
 		run_to_block(1 + DELAY);
 		assert_ok!(reveal(VALIDATOR, 1, &weights));
 	});
@@ -307,7 +371,6 @@ fn expired_commits_are_reclaimed_by_the_chain() {
 		// Reclaimed by the hook without any action of the validator.
 		run_to_block(reclaim_at);
 		assert!(!PendingCommits::<Test>::contains_key(1, VALIDATOR));
-		assert!(!ExpiryQueue::<Test>::contains_key(reclaim_at));
 		System::assert_has_event(
 			Event::CommitExpired { netuid: 1, who: VALIDATOR, commit_hash: hash }.into(),
 		);
@@ -321,6 +384,7 @@ fn reclaim_keeps_commits_that_have_not_expired() {
 		assert_ok!(commit(VALIDATOR, 1, &standard(1)));
 		// A longer window for the second commit: it outlives the first one's reclaim.
 		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 1, config(true, DELAY, 40)));
+		run_to_block(2);
 		assert_ok!(commit(VALIDATOR, 1, &standard(2)));
 		run_to_block(1 + DELAY + WINDOW + ExpiredRetention::get());
 		let left = PendingCommits::<Test>::get(1, VALIDATOR);
@@ -331,18 +395,73 @@ fn reclaim_keeps_commits_that_have_not_expired() {
 }
 
 #[test]
-fn hook_weight_grows_with_the_reclaimed_lists() {
+fn idle_reclaim_fits_the_spare_weight_and_resumes_from_its_cursor() {
 	use crate::WeightInfo;
-	use frame_support::traits::Hooks;
+	use frame_support::{traits::Hooks, weights::Weight};
 	build_and_execute(|| {
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 2, config(true, DELAY, WINDOW)));
 		assert_ok!(commit(VALIDATOR, 1, &standard(1)));
 		assert_ok!(commit(VALIDATOR_2, 1, &standard(1)));
+		assert_ok!(CommitReveal::commit_weights(signed(VALIDATOR), 2, H256::repeat_byte(1)));
+		// Straight to the block where all three lists are due, with no hook run on the way.
 		let reclaim_at = 1 + DELAY + WINDOW + ExpiredRetention::get();
-		run_to_block(reclaim_at - 1);
 		System::set_block_number(reclaim_at);
-		let weight = CommitReveal::on_initialize(reclaim_at);
-		assert_eq!(weight, <() as WeightInfo>::reclaim_expired(2));
-		assert_ne!(weight, <() as WeightInfo>::reclaim_expired(0));
+		let lists = || PendingCommits::<Test>::iter().count();
+
+		// Too little spare weight for one list: nothing is done, nothing is charged.
+		let scarce = <() as WeightInfo>::reclaim_expired(1) - Weight::from_parts(1, 0);
+		assert_eq!(CommitReveal::on_idle(reclaim_at, scarce), Weight::zero());
+		assert_eq!(lists(), 3);
+
+		// Room for two lists: two go, and the cursor marks where the walk stopped.
+		let two = <() as WeightInfo>::reclaim_expired(2);
+		assert_eq!(CommitReveal::on_idle(reclaim_at, two), two);
+		assert_eq!(lists(), 1);
+		assert!(ReclaimCursor::<Test>::exists());
+
+		// The next block's walk goes on from the cursor, reaches the end and clears it.
+		assert_eq!(CommitReveal::on_idle(reclaim_at, Weight::MAX), <() as WeightInfo>::reclaim_expired(1));
+		assert_eq!(lists(), 0);
+		assert!(!ReclaimCursor::<Test>::exists());
+	});
+}
+
+#[test]
+fn idle_reclaim_visits_at_most_max_reclaim_per_block_lists() {
+	use frame_support::{traits::Hooks, weights::Weight};
+	build_and_execute(|| {
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 2, config(true, DELAY, WINDOW)));
+		for hotkey in [30, 31, 32, 33] {
+			assert_ok!(Subnets::register(signed(hotkey), 2));
+			let uid = pallet_subnets::Uids::<Test>::get(2, hotkey).expect("just registered");
+			assert_ok!(Subnets::set_validator_permit(signed(OWNER), 2, uid, true));
+			assert_ok!(CommitReveal::commit_weights(signed(hotkey), 2, H256::repeat_byte(1)));
+		}
+		assert_ok!(commit(VALIDATOR, 1, &standard(1)));
+		let reclaim_at = 1 + DELAY + WINDOW + ExpiredRetention::get();
+		System::set_block_number(reclaim_at);
+		CommitReveal::on_idle(reclaim_at, Weight::MAX);
+		assert_eq!(PendingCommits::<Test>::iter().count(), 5 - MaxReclaimPerBlock::get() as usize);
+	});
+}
+
+#[test]
+fn a_deregistered_hotkey_leaves_no_commits_behind() {
+	build_and_execute(|| {
+		let weights = standard(1);
+		assert_ok!(commit(VALIDATOR_2, 1, &weights));
+		assert_ok!(Subnets::deregister(signed(OWNER), 1, VALIDATOR_2));
+		assert!(!PendingCommits::<Test>::contains_key(1, VALIDATOR_2));
+		assert!(!LastCommit::<Test>::contains_key(1, VALIDATOR_2));
+
+		// Registered again (on a new uid, with a new permit), the hotkey cannot reveal what it
+		// committed before: the old commit is gone, not waiting to be revealed.
+		assert_ok!(Subnets::register(signed(VALIDATOR_2), 1));
+		let uid = pallet_subnets::Uids::<Test>::get(1, VALIDATOR_2).expect("just registered");
+		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, uid, true));
+		run_to_block(1 + DELAY);
+		assert_noop!(reveal(VALIDATOR_2, 1, &weights), Error::<Test>::NoPendingCommits);
+		assert_ok!(commit(VALIDATOR_2, 1, &weights));
 	});
 }
 
@@ -391,8 +510,9 @@ fn batch_reveal_works_and_keeps_the_last_weights() {
 		let first = standard(1);
 		let second = Reveal { uids: vec![0], values: vec![9], ..standard(2) };
 		assert_ok!(commit(VALIDATOR, 1, &first));
+		run_to_block(2);
 		assert_ok!(commit(VALIDATOR, 1, &second));
-		run_to_block(1 + DELAY);
+		run_to_block(2 + DELAY);
 		assert_ok!(CommitReveal::batch_reveal_weights(signed(VALIDATOR), 1, vec![first, second]));
 		assert!(!PendingCommits::<Test>::contains_key(1, VALIDATOR));
 		assert_eq!(stored_weights(1, 0), vec![(0, 9)]);
@@ -404,8 +524,9 @@ fn batch_reveal_is_all_or_nothing() {
 	build_and_execute(|| {
 		let good = standard(1);
 		assert_ok!(commit(VALIDATOR, 1, &good));
+		run_to_block(2);
 		assert_ok!(commit(VALIDATOR, 1, &standard(3)));
-		run_to_block(1 + DELAY);
+		run_to_block(2 + DELAY);
 		// The first item would succeed alone; the second matches nothing, so neither lands.
 		assert_noop!(
 			CommitReveal::batch_reveal_weights(
@@ -438,7 +559,10 @@ fn set_reveal_config_works_for_owner_and_root() {
 		System::assert_last_event(
 			Event::RevealConfigSet { netuid: 2, config: config(true, 4, 3) }.into(),
 		);
-		let bounds = config(false, MaxRevealDelay::get(), MaxRevealWindow::get());
+		let bounds = RevealConfig {
+			commit_interval: Some(MaxCommitInterval::get()),
+			..config(false, MaxRevealDelay::get(), MaxRevealWindow::get())
+		};
 		assert_ok!(CommitReveal::set_reveal_config(RuntimeOrigin::root(), 2, bounds));
 		assert_eq!(RevealConfigs::<Test>::get(2), bounds);
 	});
@@ -452,6 +576,9 @@ fn set_reveal_config_fails_on_bad_input() {
 		assert_noop!(set(signed(VALIDATOR), 1, valid), DispatchError::BadOrigin);
 		assert_noop!(set(RuntimeOrigin::none(), 1, valid), DispatchError::BadOrigin);
 		assert_noop!(set(RuntimeOrigin::root(), 9, valid), Error::<Test>::UnknownSubnet);
+		assert_noop!(set(signed(OWNER), 1, config(true, 0, 1)), Error::<Test>::RevealDelayZero);
+		// Even switched off: the config would apply as it stands once switched on.
+		assert_noop!(set(signed(OWNER), 1, config(false, 0, 1)), Error::<Test>::RevealDelayZero);
 		assert_noop!(
 			set(signed(OWNER), 1, config(true, 101, 1)),
 			Error::<Test>::RevealDelayTooLong
@@ -461,6 +588,9 @@ fn set_reveal_config_fails_on_bad_input() {
 			set(signed(OWNER), 1, config(true, 1, 51)),
 			Error::<Test>::RevealWindowTooLong
 		);
+		let interval = |blocks| RevealConfig { commit_interval: Some(blocks), ..valid };
+		assert_noop!(set(signed(OWNER), 1, interval(0)), Error::<Test>::CommitIntervalZero);
+		assert_noop!(set(signed(OWNER), 1, interval(51)), Error::<Test>::CommitIntervalTooLong);
 	});
 }
 

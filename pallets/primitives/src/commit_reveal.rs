@@ -28,6 +28,9 @@ pub struct RevealConfig<BlockNumber> {
 	pub reveal_delay: BlockNumber,
 	/// How many blocks the reveal stays open once it opens. At least one.
 	pub reveal_window: BlockNumber,
+	/// The fewest blocks between two commits of one validator on the subnet; `None` means
+	/// `reveal_delay`, one commit per reveal delay.
+	pub commit_interval: Option<BlockNumber>,
 }
 
 impl<BlockNumber: Copy + Saturating> RevealConfig<BlockNumber> {
@@ -35,6 +38,16 @@ impl<BlockNumber: Copy + Saturating> RevealConfig<BlockNumber> {
 	pub fn window_for(&self, committed_at: BlockNumber) -> (BlockNumber, BlockNumber) {
 		let from = committed_at.saturating_add(self.reveal_delay);
 		(from, from.saturating_add(self.reveal_window))
+	}
+
+	/// The fewest blocks between two commits of one validator.
+	pub fn min_commit_interval(&self) -> BlockNumber {
+		self.commit_interval.unwrap_or(self.reveal_delay)
+	}
+
+	/// The first block a validator whose last commit was at `last_commit` may commit again.
+	pub fn next_commit_from(&self, last_commit: BlockNumber) -> BlockNumber {
+		last_commit.saturating_add(self.min_commit_interval())
 	}
 }
 

@@ -120,7 +120,8 @@ pub type SubnetOwnerOrRoot = pallet_subnets::EnsureSubnetOwnerOrRoot<Runtime>;
 
 impl pallet_subnets::Config for Runtime {
 	type CommitReveal = CommitReveal;
-	type OnDeregister = ModelRegistry;
+	/// A deregistered hotkey's model claim and pending weight commits go with it.
+	type OnDeregister = (ModelRegistry, CommitReveal);
 	type OwnerOrigin = SubnetOwnerOrRoot;
 	type MaxSubnets = ConstU16<64>;
 	type MaxNeurons = ConstU32<4096>;
@@ -135,9 +136,12 @@ impl pallet_commit_reveal::Config for Runtime {
 	/// A week of one-second blocks.
 	type MaxRevealDelay = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
 	type MaxRevealWindow = ConstU32<{ 7 * 24 * 60 * MINUTES }>;
+	/// A day of one-second blocks between two commits of one validator, at most.
+	type MaxCommitInterval = ConstU32<{ 24 * 60 * MINUTES }>;
 	type ExpiredRetention = ConstU32<100>;
-	type MaxExpiriesPerBlock = ConstU32<256>;
+	type MaxReclaimPerBlock = ConstU32<256>;
 	type MaxUids = ConstU32<4096>;
+	type MinSaltLen = ConstU32<8>;
 	type MaxSaltLen = ConstU32<32>;
 	type MaxBatchSize = ConstU32<16>;
 	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;

@@ -66,8 +66,14 @@ fn doomed_commits_are_refused_with_the_pallet_error() {
 			Err(invalid(Error::<Test>::CommitRevealDisabled))
 		);
 		for salt in 0..3 {
+			run_to_block(1 + u64::from(salt));
 			assert_ok!(commit(VALIDATOR, 1, &standard(salt)));
 		}
+		assert_eq!(
+			validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(9))),
+			Err(invalid(Error::<Test>::CommitRateLimited))
+		);
+		run_to_block(4);
 		assert_eq!(
 			validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(9))),
 			Err(invalid(Error::<Test>::TooManyPendingCommits))
@@ -80,13 +86,33 @@ fn doomed_commits_are_refused_with_the_pallet_error() {
 }
 
 #[test]
+fn a_validator_has_one_commit_per_subnet_in_the_pool() {
+	build_and_execute(|| {
+		// Two commits with different hashes: both pass the checks in the pool, but they
+		// provide the same tag, so the pool keeps one and a hotkey cannot flood it.
+		let first = validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(1))).expect("ok");
+		let second = validate(Some(VALIDATOR), commit_call(VALIDATOR, &standard(2))).expect("ok");
+		assert_eq!(first.provides, second.provides);
+		// Other validators, and other subnets of the same one, have tags of their own.
+		let other =
+			validate(Some(VALIDATOR_2), commit_call(VALIDATOR_2, &standard(1))).expect("ok");
+		assert_ne!(first.provides, other.provides);
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 2, config(true, 1, 1)));
+		let on_2 = Call::commit_weights { netuid: 2, commit_hash: H256::zero() };
+		assert_ne!(validate(Some(VALIDATOR), on_2).expect("ok").provides, first.provides);
+	});
+}
+
+#[test]
 fn error_codes_follow_the_error_enum() {
 	use sp_runtime::transaction_validity::InvalidTransaction;
-	// `UnknownSubnet` is the first error, `CommitExpired` the eleventh.
+	// `UnknownSubnet` is the first error, `CommitRateLimited` the seventh, `CommitExpired` the
+	// eleventh.
 	assert_eq!(invalid::<Test>(Error::UnknownSubnet), InvalidTransaction::Custom(0).into());
+	assert_eq!(invalid::<Test>(Error::CommitRateLimited), InvalidTransaction::Custom(6).into());
 	assert_eq!(invalid::<Test>(Error::CommitExpired), InvalidTransaction::Custom(10).into());
 	// The README lists these codes; `UseCommitReveal` is the last one.
-	assert_eq!(invalid::<Test>(Error::UseCommitReveal), InvalidTransaction::Custom(23).into());
+	assert_eq!(invalid::<Test>(Error::UseCommitReveal), InvalidTransaction::Custom(27).into());
 }
 
 #[test]

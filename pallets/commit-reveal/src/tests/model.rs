@@ -14,7 +14,7 @@ const ACTORS: [u64; 3] = [VALIDATOR, VALIDATOR_2, MINER];
 enum Op {
 	Commit { actor: usize, salt: u16 },
 	Reveal { actor: usize, salt: u16 },
-	SetConfig { enabled: bool, delay: u64, window: u64 },
+	SetConfig { enabled: bool, delay: u64, window: u64, interval: Option<u64> },
 	Advance { blocks: u64 },
 }
 
@@ -22,8 +22,9 @@ fn op() -> impl Strategy<Value = Op> {
 	prop_oneof![
 		4 => (0..3usize, 0..5u16).prop_map(|(actor, salt)| Op::Commit { actor, salt }),
 		4 => (0..3usize, 0..5u16).prop_map(|(actor, salt)| Op::Reveal { actor, salt }),
-		1 => (any::<bool>(), 0..12u64, 0..8u64)
-			.prop_map(|(enabled, delay, window)| Op::SetConfig { enabled, delay, window }),
+		1 => (any::<bool>(), 0..12u64, 0..8u64, prop::option::of(0..4u64)).prop_map(
+			|(enabled, delay, window, interval)| Op::SetConfig { enabled, delay, window, interval }
+		),
 		3 => (1..8u64).prop_map(|blocks| Op::Advance { blocks }),
 	]
 }
@@ -41,11 +42,18 @@ struct Model {
 	now: u64,
 	config: RevealConfig<u64>,
 	pending: BTreeMap<u64, Vec<ModelCommit>>,
+	/// The block of each validator's last commit.
+	last_commit: BTreeMap<u64, u64>,
 }
 
 impl Model {
 	fn new() -> Self {
-		Model { now: 1, config: config(true, DELAY, WINDOW), pending: BTreeMap::new() }
+		Model {
+			now: 1,
+			config: config(true, DELAY, WINDOW),
+			pending: BTreeMap::new(),
+			last_commit: BTreeMap::new(),
+		}
 	}
 
 	fn commit(&mut self, who: u64, salt: u16) -> Result<(), Error<Test>> {
@@ -56,6 +64,10 @@ impl Model {
 			return Err(Error::NoValidatorPermit);
 		}
 		let now = self.now;
+		let interval = self.config.commit_interval.unwrap_or(self.config.reveal_delay);
+		if self.last_commit.get(&who).is_some_and(|last| now < last + interval) {
+			return Err(Error::CommitRateLimited);
+		}
 		let list = self.pending.entry(who).or_default();
 		let live: Vec<_> = list.iter().filter(|c| c.until > now).collect();
 		if live.iter().any(|c| c.salt == salt) {
@@ -67,6 +79,7 @@ impl Model {
 		list.retain(|c| c.until > now);
 		let from = now + self.config.reveal_delay;
 		list.push(ModelCommit { salt, from, until: from + self.config.reveal_window });
+		self.last_commit.insert(who, now);
 		Ok(())
 	}
 
@@ -87,8 +100,14 @@ impl Model {
 	}
 
 	fn set_config(&mut self, config: RevealConfig<u64>) -> Result<(), Error<Test>> {
+		if config.reveal_delay == 0 {
+			return Err(Error::RevealDelayZero);
+		}
 		if config.reveal_window == 0 {
 			return Err(Error::RevealWindowZero);
+		}
+		if config.commit_interval == Some(0) {
+			return Err(Error::CommitIntervalZero);
 		}
 		self.config = config;
 		Ok(())
@@ -115,7 +134,8 @@ impl Model {
 
 /// The weights a sequence reveals for `salt`: distinct per salt, valid on subnet 1.
 fn weights(salt: u16) -> Reveal {
-	Reveal { uids: vec![0, 1], values: vec![salt, 1], salt: vec![salt], version_key: 0 }
+	let salt_words = vec![salt; MinSaltLen::get() as usize];
+	Reveal { uids: vec![0, 1], values: vec![salt, 1], salt: salt_words, version_key: 0 }
 }
 
 fn outcome(result: DispatchResult) -> Result<(), DispatchError> {
@@ -141,8 +161,8 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 					let got = outcome(reveal(who, 1, &weights(salt)));
 					prop_assert_eq!(got, expect(model.reveal(who, salt)), "{:?}", op);
 				}
-				Op::SetConfig { enabled, delay, window } => {
-					let new = config(enabled, delay, window);
+				Op::SetConfig { enabled, delay, window, interval } => {
+					let new = RevealConfig { commit_interval: interval, ..config(enabled, delay, window) };
 					let got =
 						outcome(CommitReveal::set_reveal_config(RuntimeOrigin::root(), 1, new));
 					prop_assert_eq!(got, expect(model.set_config(new)), "{:?}", op);
@@ -159,9 +179,6 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 					.collect();
 				prop_assert!(stored.len() as u32 <= MaxPendingCommits::get());
 				prop_assert_eq!(stored, model.expected(who), "pending of {} after {:?}", who, op);
-			}
-			for (_, queue) in ExpiryQueue::<Test>::iter() {
-				prop_assert!(queue.len() as u32 <= MaxExpiriesPerBlock::get());
 			}
 			check_invariants();
 		}
