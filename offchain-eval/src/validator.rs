@@ -22,7 +22,9 @@ use galton_primitives::{commit_hash, NetUid, RepoId, RepoRevision, Uid};
 use serde::Serialize;
 
 use crate::{
-	chain::{runtime, Chain, ChainError, Keypair, ModelEntry, SubnetState, ValidatorStanding},
+	chain::{
+		runtime, Chain, ChainError, Finalized, Keypair, ModelEntry, SubnetState, ValidatorStanding,
+	},
 	corpus::Corpus,
 	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
 	hash::content_hash,
@@ -279,12 +281,14 @@ impl Validator {
 				}
 				Err(e) if e.is_transient() => return Err(e.into()),
 				Err(e) => {
-					let text = e.to_string();
-					if text.contains("RevealTooEarly") {
+					if matches!(
+						e.commit_reveal_error(),
+						Some(runtime::commit_reveal::Error::RevealTooEarly)
+					) {
 						tokio::time::sleep(self.config.poll).await;
 						continue;
 					}
-					tracing::warn!(%hash, error = %text, "reveal refused; the commit is dropped");
+					tracing::warn!(%hash, error = %e, "reveal refused; the commit is dropped");
 					self.journal.remove(netuid, &entry.hash)?;
 					return Ok(None);
 				}
@@ -360,12 +364,47 @@ impl Validator {
 		self.metrics.pending_commits.inc();
 		let call =
 			runtime::tx().commit_reveal().commit_weights(state.netuid, subxt::utils::H256(hash.0));
-		let done = self.chain.submit(&call, &self.key).await?;
+		let done = self.submit_commit(&call, state).await?;
 		tracing::info!(hash = %hex::encode(hash.0), block = done.block_number, "weights committed");
 		self.metrics.last_commit_block.set(i64::from(done.block_number));
 		let reveal = self.settle(entry).await?;
 		self.metrics.pending_commits.set(self.journal.pending(state.netuid)?.len() as i64);
 		Ok((done.block_number, reveal))
+	}
+
+	/// Submit a commit, waiting out refusals that pass with time: the subnet's rate limit and a
+	/// full list of pending commits both clear within a reveal delay, a window and a commit
+	/// interval, so the commit is retried each block for that long before it fails.
+	async fn submit_commit(
+		&self,
+		call: &impl subxt::transactions::Payload,
+		state: &SubnetState,
+	) -> Result<Finalized, ValidatorError> {
+		let config = state.reveal_config;
+		let patience = config
+			.reveal_delay
+			.saturating_add(config.reveal_window)
+			.saturating_add(config.min_commit_interval());
+		let give_up_at = state.block.saturating_add(patience);
+		loop {
+			let error = match self.chain.submit(call, &self.key).await {
+				Ok(done) => return Ok(done),
+				Err(error) => error,
+			};
+			let passes = matches!(
+				error.commit_reveal_error(),
+				Some(
+					runtime::commit_reveal::Error::CommitRateLimited
+						| runtime::commit_reveal::Error::TooManyPendingCommits
+				)
+			);
+			let now = self.chain.finalized_number().await?;
+			if !passes || now >= give_up_at {
+				return Err(error.into());
+			}
+			tracing::info!(%error, now, give_up_at, "commit refused for now; trying again next block");
+			self.chain.wait_for_block(now.saturating_add(1), self.config.poll).await?;
+		}
 	}
 
 	/// Evaluate every competition's models and combine the weights.

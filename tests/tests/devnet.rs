@@ -278,7 +278,10 @@ fn galton_runtime_apis_answer_over_state_call() {
 	let chain = node.chain();
 	let config: RevealConfig<u32> =
 		chain.state_call("CommitRevealApi_reveal_config", NETUID).expect("reveal config");
-	assert_eq!(config, RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20 });
+	assert_eq!(
+		config,
+		RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20, commit_interval: None }
+	);
 	let competitions: Vec<(CompetitionId, Competition)> =
 		chain.state_call("ModelRegistryApi_competitions", NETUID).expect("competitions");
 	assert_eq!(competitions, vec![(0, galton_runtime::genesis_config_presets::demo_competition())]);

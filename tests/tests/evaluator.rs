@@ -368,7 +368,7 @@ fn a_copy_with_a_readme_added_names_the_holder_and_status_shows_the_subnet() {
 	assert!(status.status.success(), "{}", text(&status));
 	let out = String::from_utf8_lossy(&status.stdout);
 	for expected in [
-		"commit-reveal: on, reveal delay 10 blocks, window 20 blocks",
+		"commit-reveal: on, reveal delay 10 blocks, window 20 blocks, one commit per 10 blocks",
 		"model claims: commit from 2 blocks after the announcement, for 100 blocks",
 		"0: linear:0.005,0.0001,14400, reward share 100.0000%",
 		"galton/bob@main",

@@ -14,7 +14,10 @@ use std::time::Duration;
 
 pub use keypair::Keypair;
 pub use state::{hash_owner, MinerStanding, ModelEntry, SubnetState, ValidatorStanding};
-use subxt::{error::TransactionEventsError, transactions::Payload, OnlineClient, PolkadotConfig};
+use subxt::{
+	error::TransactionEventsError, ext::scale_decode::DecodeAsType, transactions::Payload,
+	OnlineClient, PolkadotConfig,
+};
 
 /// Code generated from the runtime metadata. Galton's own types are substituted by the
 /// `galton-primitives` originals, so epsilon math and hashing need no conversion.
@@ -72,8 +75,14 @@ pub enum ChainError {
 		reason: String,
 	},
 	/// The transaction pool refused the transaction before it reached a block.
-	#[error("transaction refused by the node: {0}")]
-	Refused(String),
+	#[error("transaction refused by the node: {message}")]
+	Refused {
+		/// The CommitReveal error the refusal stands for, when the `CheckCommitReveal`
+		/// extension refused it (`Custom error: N`, N the error's index in the metadata).
+		error: Option<Box<runtime::commit_reveal::Error>>,
+		/// What the node said, with the error's name and docs when known.
+		message: String,
+	},
 	/// The transaction was included but its call failed.
 	#[error("transaction failed: {message}")]
 	Dispatch {
@@ -102,6 +111,19 @@ impl ChainError {
 	pub fn runtime_error(&self) -> Option<&runtime::Error> {
 		match self {
 			ChainError::Dispatch { error, .. } => error.as_deref(),
+			_ => None,
+		}
+	}
+
+	/// The CommitReveal error behind this failure, whether the pool refused the transaction
+	/// or its dispatch failed.
+	pub fn commit_reveal_error(&self) -> Option<&runtime::commit_reveal::Error> {
+		match self {
+			ChainError::Refused { error, .. } => error.as_deref(),
+			ChainError::Dispatch { error, .. } => match error.as_deref() {
+				Some(runtime::Error::CommitReveal(error)) => Some(error),
+				_ => None,
+			},
 			_ => None,
 		}
 	}
@@ -249,13 +271,56 @@ fn refusal(metadata: &subxt::Metadata, message: &str) -> ChainError {
 	let named = index.and_then(|i| {
 		let pallet = metadata.pallet_by_name("CommitReveal")?;
 		let variant = pallet.error_variant_by_index(i)?;
-		Some(format!("CommitReveal::{} ({})", variant.name, variant.docs.join(" ")))
+		let error = <runtime::commit_reveal::Error as DecodeAsType>::decode_as_type(
+			&mut &[i][..],
+			pallet.error_ty_id()?,
+			metadata.types(),
+		)
+		.ok()?;
+		Some((error, format!("CommitReveal::{} ({})", variant.name, variant.docs.join(" "))))
 	});
 	match named {
-		Some(name) => ChainError::Refused(format!("{name}; node said: {message}")),
+		Some((error, name)) => ChainError::Refused {
+			error: Some(Box::new(error)),
+			message: format!("{name}; node said: {message}"),
+		},
 		None if message.contains("Invalid Transaction") || message.contains("1010") => {
-			ChainError::Refused(message.to_owned())
+			ChainError::Refused { error: None, message: message.to_owned() }
 		}
 		None => ChainError::Rpc(message.to_owned()),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn metadata() -> subxt::Metadata {
+		subxt::Metadata::decode_from(include_bytes!("../../metadata/galton.scale"))
+			.expect("the committed metadata decodes")
+	}
+
+	#[test]
+	fn a_pool_refusal_is_decoded_into_the_commit_reveal_error() {
+		let refused = refusal(&metadata(), "1010: Invalid Transaction: Custom error: 6");
+		assert!(matches!(
+			refused.commit_reveal_error(),
+			Some(runtime::commit_reveal::Error::CommitRateLimited)
+		));
+		assert!(refused.to_string().contains("CommitReveal::CommitRateLimited"), "{refused}");
+		let last = refusal(&metadata(), "Invalid Transaction: Custom error: 27");
+		assert!(matches!(
+			last.commit_reveal_error(),
+			Some(runtime::commit_reveal::Error::UseCommitReveal)
+		));
+	}
+
+	#[test]
+	fn other_refusals_and_failures_carry_no_pallet_error() {
+		let fees = refusal(&metadata(), "1010: Invalid Transaction: Inability to pay some fees");
+		assert!(matches!(fees, ChainError::Refused { error: None, .. }));
+		let unknown = refusal(&metadata(), "Invalid Transaction: Custom error: 200");
+		assert!(matches!(unknown, ChainError::Refused { error: None, .. }));
+		assert!(matches!(refusal(&metadata(), "connection reset"), ChainError::Rpc(_)));
 	}
 }

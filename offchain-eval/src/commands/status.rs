@@ -35,10 +35,12 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		writeln!(out, "subnet {} at finalized block {}", state.netuid, state.block)?;
 		writeln!(
 			out,
-			"commit-reveal: {}, reveal delay {} blocks, window {} blocks; weights version key {}",
+			"commit-reveal: {}, reveal delay {} blocks, window {} blocks, one commit per {} blocks; \
+			 weights version key {}",
 			if rc.enabled { "on" } else { "off" },
 			rc.reveal_delay,
 			rc.reveal_window,
+			rc.min_commit_interval(),
 			state.version_key
 		)?;
 		writeln!(

@@ -234,5 +234,24 @@ mod benchmarks {
 		}
 	}
 
+	/// The pool's checks of one reveal of `u` uids (`CheckCommitReveal` charges them).
+	#[benchmark]
+	fn check_reveal(u: Linear<0, { max_uids::<T>() }>) {
+		enable::<T>(NETUID);
+		let who = validator::<T>(NETUID, 0);
+		let reveal = reveal_of::<T>(&who, NETUID, u, 0);
+		for salt in 1..T::MaxPendingCommits::get() {
+			let other = salted(&reveal, salt);
+			commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &other));
+		}
+		commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal));
+		next_block::<T>();
+
+		#[block]
+		{
+			Pallet::<T>::check_reveal_in_pool(&who, NETUID, &reveal).expect("a valid reveal");
+		}
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

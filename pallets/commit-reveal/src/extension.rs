@@ -8,7 +8,7 @@ use frame_support::{
 	pallet_prelude::{TransactionSource, Weight},
 	traits::{Get, IsSubType, OriginTrait},
 };
-use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface};
+use galton_primitives::{NetUid, PlainWeightsCall};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::{
@@ -177,10 +177,7 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 		netuid: NetUid,
 		reveal: &Reveal,
 	) -> Result<H256, TransactionValidityError> {
-		let (_, _, _, hash) = Pallet::<T>::check_reveal(who, netuid, reveal).map_err(invalid)?;
-		T::Subnets::check_weights(netuid, &reveal.uids, &reveal.values, reveal.version_key)
-			.map_err(|error| invalid(Error::<T>::from(error)))?;
-		Ok(hash)
+		Pallet::<T>::check_reveal_in_pool(who, netuid, reveal).map_err(invalid)
 	}
 }
 
@@ -195,13 +192,22 @@ where
 	type Val = ();
 	type Pre = ();
 
+	/// What the checks cost: per commit, the commit's checks; per reveal, the reveal's checks,
+	/// which grow with its uids (hashing them and checking them against the host).
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		let items = match call.is_sub_type() {
-			Some(Call::batch_commit_weights { commits }) => commits.len(),
-			Some(Call::batch_reveal_weights { reveals, .. }) => reveals.len(),
-			_ => 1,
-		};
-		T::WeightInfo::check_commit_reveal(items as u32)
+		let reveal_check = |uids: usize| T::WeightInfo::check_reveal(uids as u32);
+		match call.is_sub_type() {
+			Some(Call::batch_commit_weights { commits }) => {
+				T::WeightInfo::check_commit_reveal(commits.len() as u32)
+			}
+			Some(Call::reveal_weights { uids, .. }) => reveal_check(uids.len()),
+			Some(Call::batch_reveal_weights { reveals, .. }) => {
+				reveals.iter().fold(Weight::zero(), |total, reveal| {
+					total.saturating_add(reveal_check(reveal.uids.len()))
+				})
+			}
+			_ => T::WeightInfo::check_commit_reveal(1),
+		}
 	}
 
 	fn validate(

@@ -113,6 +113,18 @@ impl<T: Config> Pallet<T> {
 		Ok((uid, commits, index, hash))
 	}
 
+	/// Every check the transaction pool makes of a reveal: those of [`Self::check_reveal`] and
+	/// the weights' validity on the host chain; returns the reveal's hash.
+	pub(crate) fn check_reveal_in_pool(
+		who: &T::AccountId,
+		netuid: NetUid,
+		reveal: &Reveal,
+	) -> Result<H256, Error<T>> {
+		let (_, _, _, hash) = Self::check_reveal(who, netuid, reveal)?;
+		T::Subnets::check_weights(netuid, &reveal.uids, &reveal.values, reveal.version_key)?;
+		Ok(hash)
+	}
+
 	/// Reveal `reveal` for validator `who` on `netuid`: every check of `reveal_weights`, then the
 	/// weights go to the host chain and the commit is deleted.
 	pub(crate) fn do_reveal(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> DispatchResult {
@@ -167,6 +179,7 @@ impl<T: Config> Pallet<T> {
 		if let Ok(cursor) = CursorOf::try_from(lists.last_raw_key().to_vec()) {
 			ReclaimCursor::<T>::put(cursor);
 		}
+		log::debug!(target: crate::LOG_TARGET, "visited {visited} commit lists; the walk goes on");
 		visited
 	}
 

@@ -420,7 +420,10 @@ fn idle_reclaim_fits_the_spare_weight_and_resumes_from_its_cursor() {
 		assert!(ReclaimCursor::<Test>::exists());
 
 		// The next block's walk goes on from the cursor, reaches the end and clears it.
-		assert_eq!(CommitReveal::on_idle(reclaim_at, Weight::MAX), <() as WeightInfo>::reclaim_expired(1));
+		assert_eq!(
+			CommitReveal::on_idle(reclaim_at, Weight::MAX),
+			<() as WeightInfo>::reclaim_expired(1)
+		);
 		assert_eq!(lists(), 0);
 		assert!(!ReclaimCursor::<Test>::exists());
 	});

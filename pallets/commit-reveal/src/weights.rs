@@ -6,7 +6,7 @@
 //! ESTIMATES until the script runs again: the rate limit, the idle-time reclaim and the
 //! deregistration cleanup changed `commit_weights`, `batch_commit_weights`, `reveal_weights`,
 //! `batch_reveal_weights`, `reclaim_expired` and `check_commit_reveal` and added
-//! `on_hotkey_deregistered`; their storage items are counted by hand from the code (every
+//! `on_hotkey_deregistered` and `check_reveal`; their storage items are counted by hand from the code (every
 //! item's `MaxEncodedLen` bound in the proof) and their times kept from the last run. The
 //! storage comments below are those of the last run.
 //!
@@ -37,6 +37,7 @@ pub trait WeightInfo {
 	fn reclaim_expired(e: u32) -> Weight;
 	fn check_commit_reveal(n: u32) -> Weight;
 	fn on_hotkey_deregistered() -> Weight;
+	fn check_reveal(u: u32) -> Weight;
 }
 
 /// Weights for `pallet_commit_reveal` using the host chain's database weights.
@@ -174,6 +175,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_hotkey_deregistered() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Subnets::SubnetOwner`, `Subnets::Uids`, `Subnets::ValidatorPermits`,
+	/// `CommitReveal::PendingCommits`, `Subnets::WeightsVersionKey`, `Subnets::Occupancy` (r:1 each)
+	fn check_reveal(u: u32) -> Weight {
+		Weight::from_parts(30_000_000, 6_484)
+			.saturating_add(Weight::from_parts(40_327, 0).saturating_mul(u.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+	}
 }
 
 /// For tests: the same figures with RocksDB's database weights.
@@ -225,5 +233,10 @@ impl WeightInfo for () {
 	}
 	fn on_hotkey_deregistered() -> Weight {
 		Weight::from_parts(8_000_000, 0).saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn check_reveal(u: u32) -> Weight {
+		Weight::from_parts(30_000_000, 6_484)
+			.saturating_add(Weight::from_parts(40_327, 0).saturating_mul(u.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}
 }

@@ -246,6 +246,29 @@ fn extension_weight_grows_with_the_batch() {
 }
 
 #[test]
+fn extension_weight_of_a_reveal_grows_with_its_uids() {
+	use sp_runtime::traits::TransactionExtension;
+	let ext = CheckCommitReveal::<Test>::new();
+	let with_uids = |count: u16| Reveal {
+		uids: (0..count).collect(),
+		values: vec![1; usize::from(count)],
+		..standard(1)
+	};
+	let single = |count| RuntimeCall::CommitReveal(reveal_call(&with_uids(count)));
+	assert_eq!(ext.weight(&single(2)), <() as WeightInfo>::check_reveal(2));
+	assert!(ext.weight(&single(1_000)).ref_time() > ext.weight(&single(2)).ref_time());
+	// A batch is charged for each reveal's uids: a spammer cannot hide uids in a batch.
+	let batch = RuntimeCall::CommitReveal(Call::batch_reveal_weights {
+		netuid: 1,
+		reveals: vec![with_uids(3), with_uids(500)],
+	});
+	assert_eq!(
+		ext.weight(&batch),
+		<() as WeightInfo>::check_reveal(3) + <() as WeightInfo>::check_reveal(500)
+	);
+}
+
+#[test]
 fn valid_commits_and_reveals_are_feeless() {
 	build_and_execute(|| {
 		let weights = standard(1);

@@ -84,6 +84,9 @@ impl Model {
 	}
 
 	fn reveal(&mut self, who: u64, salt: u16) -> Result<(), Error<Test>> {
+		if who == MINER {
+			return Err(Error::NoValidatorPermit);
+		}
 		let list = self.pending.entry(who).or_default();
 		if list.is_empty() {
 			return Err(Error::NoPendingCommits);
@@ -162,7 +165,10 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 					prop_assert_eq!(got, expect(model.reveal(who, salt)), "{:?}", op);
 				}
 				Op::SetConfig { enabled, delay, window, interval } => {
-					let new = RevealConfig { commit_interval: interval, ..config(enabled, delay, window) };
+					let new = RevealConfig {
+						commit_interval: interval,
+						..config(enabled, delay, window)
+					};
 					let got =
 						outcome(CommitReveal::set_reveal_config(RuntimeOrigin::root(), 1, new));
 					prop_assert_eq!(got, expect(model.set_config(new)), "{:?}", op);
