@@ -13,11 +13,14 @@ use galton_primitives::{CompetitionId, NetUid, Uid};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 
+use crate::scoring::Neuron;
+
 /// Pending reveals by `netuid (2 bytes, big-endian) || commit hash (32 bytes)`.
 const REVEALS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_reveals");
 
 /// Last weights by `netuid || competition` (2 + 2 bytes, big-endian).
-const PREVIOUS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("previous_weights");
+/// (Keyed by uid and hotkey; the table of earlier versions, by uid alone, is left unread.)
+const PREVIOUS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("previous_weights_by_neuron");
 
 /// Pending model claims by `netuid (2 bytes, big-endian) || hotkey (32) || content hash (32)`.
 const CLAIMS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_claims");
@@ -245,16 +248,25 @@ impl Journal {
 		&self,
 		netuid: NetUid,
 		competition: CompetitionId,
-	) -> Result<Option<BTreeMap<Uid, f64>>, JournalError> {
+	) -> Result<Option<BTreeMap<Neuron, f64>>, JournalError> {
 		let txn = self.db.begin_read().map_err(store_error)?;
 		let table = txn.open_table(PREVIOUS).map_err(store_error)?;
 		let Some(value) = table.get(&previous_key(netuid, competition)[..]).map_err(store_error)?
 		else {
 			return Ok(None);
 		};
-		serde_json::from_slice(value.value())
+		let stored: Vec<(Uid, String, f64)> = serde_json::from_slice(value.value())
+			.map_err(|e| JournalError::Corrupt(e.to_string()))?;
+		stored
+			.into_iter()
+			.map(|(uid, hotkey, weight)| {
+				let mut key = [0u8; 32];
+				hex::decode_to_slice(&hotkey, &mut key)
+					.map_err(|e| JournalError::Corrupt(format!("hotkey {hotkey:?}: {e}")))?;
+				Ok(((uid, key), weight))
+			})
+			.collect::<Result<_, _>>()
 			.map(Some)
-			.map_err(|e| JournalError::Corrupt(e.to_string()))
 	}
 
 	/// Keep a competition's weights of this round.
@@ -262,10 +274,14 @@ impl Journal {
 		&self,
 		netuid: NetUid,
 		competition: CompetitionId,
-		weights: &BTreeMap<Uid, f64>,
+		weights: &BTreeMap<Neuron, f64>,
 	) -> Result<(), JournalError> {
+		let stored: Vec<(Uid, String, f64)> = weights
+			.iter()
+			.map(|((uid, hotkey), weight)| (*uid, hex::encode(hotkey), *weight))
+			.collect();
 		let value =
-			serde_json::to_vec(weights).map_err(|e| JournalError::Corrupt(e.to_string()))?;
+			serde_json::to_vec(&stored).map_err(|e| JournalError::Corrupt(e.to_string()))?;
 		self.write(PREVIOUS, &previous_key(netuid, competition), Some(&value))
 	}
 }
@@ -319,7 +335,7 @@ mod tests {
 		let dir = tempfile::tempdir().expect("temp dir");
 		let journal = Journal::open(&dir.path().join("j.redb")).expect("open");
 		assert_eq!(journal.previous_weights(1, 0).expect("read"), None);
-		let weights: BTreeMap<Uid, f64> = [(1, 0.25), (3, 0.75)].into();
+		let weights: BTreeMap<Neuron, f64> = [((1, [1; 32]), 0.25), ((3, [3; 32]), 0.75)].into();
 		journal.set_previous_weights(1, 0, &weights).expect("write");
 		assert_eq!(journal.previous_weights(1, 0).expect("read"), Some(weights));
 		assert_eq!(journal.previous_weights(1, 1).expect("read"), None);

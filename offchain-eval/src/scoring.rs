@@ -138,19 +138,24 @@ pub fn competition_scores(
 	}
 }
 
-/// `alpha * previous + (1 - alpha) * current` for every uid of `current` (a uid missing from
+/// A neuron as the moving average tracks it: its uid and the hotkey that holds it, so that a
+/// new miner on a reused uid does not inherit the weight its predecessor earned.
+pub type Neuron = (Uid, [u8; 32]);
+
+/// `alpha * previous + (1 - alpha) * current` for every key of `current` (a key missing from
 /// `previous` counts as 0 there); `current` itself when there is no previous round.
-pub fn ema(
-	previous: Option<&BTreeMap<Uid, f64>>,
-	current: &BTreeMap<Uid, f64>,
+pub fn ema<K: Ord + Clone>(
+	previous: Option<&BTreeMap<K, f64>>,
+	current: &BTreeMap<K, f64>,
 	alpha: f64,
-) -> BTreeMap<Uid, f64> {
+) -> BTreeMap<K, f64> {
 	match previous {
 		None => current.clone(),
 		Some(previous) => current
 			.iter()
-			.map(|(uid, w)| {
-				(*uid, alpha * previous.get(uid).copied().unwrap_or(0.0) + (1.0 - alpha) * w)
+			.map(|(key, w)| {
+				let before = previous.get(key).copied().unwrap_or(0.0);
+				(key.clone(), alpha * before + (1.0 - alpha) * w)
 			})
 			.collect(),
 	}
@@ -327,6 +332,18 @@ mod tests {
 		let sharp = softmax(&[0.6, 0.4], &scored, 0.01);
 		assert!(soft[0] < 0.6 && sharp[0] > 0.9999);
 		assert!((soft.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+	}
+
+	#[test]
+	fn a_new_hotkey_on_a_reused_uid_starts_from_zero() {
+		let (old, new): (Neuron, Neuron) = ((1, [1; 32]), (1, [2; 32]));
+		let previous: BTreeMap<Neuron, f64> = [(old, 1.0)].into();
+		// The uid changed hands: the newcomer's average starts from 0, not from 1.0.
+		let newcomer: BTreeMap<Neuron, f64> = [(new, 0.5)].into();
+		assert_eq!(ema(Some(&previous), &newcomer, 0.5), [(new, 0.25)].into());
+		// The same hotkey on the same uid keeps its history.
+		let incumbent: BTreeMap<Neuron, f64> = [(old, 0.5)].into();
+		assert_eq!(ema(Some(&previous), &incumbent, 0.5), [(old, 0.75)].into());
 	}
 
 	#[test]

@@ -455,10 +455,18 @@ impl Validator {
 				self.config.temperature,
 			)
 			.weights;
+			// The average follows (uid, hotkey): a new miner on a reused uid starts from zero.
+			let hotkeys: BTreeMap<Uid, [u8; 32]> =
+				entries.iter().filter_map(|e| Some((e.uid?, e.hotkey.0))).collect();
+			let by_neuron: BTreeMap<scoring::Neuron, f64> = weights
+				.iter()
+				.filter_map(|(uid, w)| Some(((*uid, *hotkeys.get(uid)?), *w)))
+				.collect();
 			let previous = self.journal.previous_weights(state.netuid, *competition_id)?;
-			let smoothed = scoring::ema(previous.as_ref(), &weights, self.config.alpha);
+			let smoothed = scoring::ema(previous.as_ref(), &by_neuron, self.config.alpha);
 			self.journal.set_previous_weights(state.netuid, *competition_id, &smoothed)?;
-			shares.push((competition.reward_share, smoothed));
+			let by_uid = smoothed.iter().map(|((uid, _), w)| (*uid, *w)).collect();
+			shares.push((competition.reward_share, by_uid));
 		}
 		let combined = scoring::to_u16(&scoring::combine(&shares));
 		Ok((scores, combined.into_iter().filter(|(_, w)| *w > 0).collect()))

@@ -27,20 +27,25 @@ const FEW_BLOCKS: Duration = Duration::from_secs(60);
 const UIDS: [u16; 3] = [1, 2, 3];
 const VALUES: [u16; 3] = [65535, 32768, 1];
 
-fn commit_call(salt: u16) -> RuntimeCall {
-	let hash = commit_hash(&Alice.to_account_id(), NETUID, &UIDS, &VALUES, &[salt], 0);
+/// The salt of Alice's commit number `n`: eight words, the chain's minimum.
+fn salt(n: u16) -> Vec<u16> {
+	vec![n; 8]
+}
+
+fn commit_call(n: u16) -> RuntimeCall {
+	let hash = commit_hash(&Alice.to_account_id(), NETUID, &UIDS, &VALUES, &salt(n), 0);
 	RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights {
 		netuid: NETUID,
 		commit_hash: hash,
 	})
 }
 
-fn reveal_call(salt: u16) -> RuntimeCall {
+fn reveal_call(n: u16) -> RuntimeCall {
 	RuntimeCall::CommitReveal(pallet_commit_reveal::Call::reveal_weights {
 		netuid: NETUID,
 		uids: UIDS.to_vec(),
 		values: VALUES.to_vec(),
-		salt: vec![salt],
+		salt: salt(n),
 		version_key: 0,
 	})
 }
@@ -130,13 +135,24 @@ fn an_early_reveal_is_refused_at_submission() {
 	chain.wait_for("the commit to land", FEW_BLOCKS, |_| pending_of(&node, Alice).first().copied());
 
 	let refusal = chain.submit(Alice, reveal_call(1)).expect_err("the reveal is too early");
-	let code = pallet_commit_reveal::invalid::<galton_runtime::Runtime>(
-		pallet_commit_reveal::Error::RevealTooEarly,
-	);
-	let expected_code = match code {
-		polkadot_sdk::sp_runtime::transaction_validity::TransactionValidityError::Invalid(
-			polkadot_sdk::sp_runtime::transaction_validity::InvalidTransaction::Custom(code),
-		) => code,
+	assert_refused_with(refusal, pallet_commit_reveal::Error::RevealTooEarly);
+	// Commits are free, so they are rate-limited: one per reveal delay on the dev chain.
+	let refusal = chain.submit(Alice, commit_call(2)).expect_err("a second commit so soon");
+	assert_refused_with(refusal, pallet_commit_reveal::Error::CommitRateLimited);
+	// Nothing landed: the commit is still pending.
+	assert_eq!(pending_of(&node, Alice).len(), 1);
+}
+
+/// Assert that the pool refused a transaction with `error`'s `Custom` code.
+fn assert_refused_with(
+	refusal: RpcError,
+	error: pallet_commit_reveal::Error<galton_runtime::Runtime>,
+) {
+	use polkadot_sdk::sp_runtime::transaction_validity::{
+		InvalidTransaction, TransactionValidityError,
+	};
+	let expected_code = match pallet_commit_reveal::invalid(error) {
+		TransactionValidityError::Invalid(InvalidTransaction::Custom(code)) => code,
 		other => panic!("unexpected mapping {other:?}"),
 	};
 	match refusal {
@@ -147,8 +163,6 @@ fn an_early_reveal_is_refused_at_submission() {
 		}
 		other => panic!("expected an invalid-transaction error, got {other}"),
 	}
-	// Nothing landed: the commit is still pending.
-	assert_eq!(pending_of(&node, Alice).len(), 1);
 }
 
 /// `who`'s open announcements, as the runtime API reports them.
