@@ -5,7 +5,6 @@ use crate::{
 	genesis_config_presets::{development_config_genesis, local_config_genesis, DEMO_NETUID},
 	*,
 };
-use frame_support::traits::OnInitialize;
 use galton_primitives::commit_hash;
 use polkadot_sdk::{
 	frame_system,
@@ -44,8 +43,13 @@ fn validate(xt: UncheckedExtrinsic) -> Result<(), TransactionValidityError> {
 	.map(drop)
 }
 
-fn commit_call(who: Sr25519Keyring, salt: u16) -> RuntimeCall {
-	let hash = commit_hash(&who.to_account_id(), DEMO_NETUID, &[1, 2], &[10, 20], &[salt], 0);
+/// An eight-word salt, the runtime's minimum, made of `n`.
+fn salt(n: u16) -> Vec<u16> {
+	vec![n; 8]
+}
+
+fn commit_call(who: Sr25519Keyring, n: u16) -> RuntimeCall {
+	let hash = commit_hash(&who.to_account_id(), DEMO_NETUID, &[1, 2], &[10, 20], &salt(n), 0);
 	RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights {
 		netuid: DEMO_NETUID,
 		commit_hash: hash,
@@ -136,7 +140,8 @@ fn pool_accepts_a_valid_commit_and_refuses_doomed_ones() {
 fn pool_refuses_an_early_reveal() {
 	externalities(development_config_genesis()).execute_with(|| {
 		let alice = Sr25519Keyring::Alice;
-		let hash = commit_hash(&alice.to_account_id(), DEMO_NETUID, &[1, 2], &[10, 20], &[7], 0);
+		let hash =
+			commit_hash(&alice.to_account_id(), DEMO_NETUID, &[1, 2], &[10, 20], &salt(7), 0);
 		frame_support::assert_ok!(CommitReveal::commit_weights(
 			RuntimeOrigin::signed(alice.to_account_id()),
 			DEMO_NETUID,
@@ -146,7 +151,7 @@ fn pool_refuses_an_early_reveal() {
 			netuid: DEMO_NETUID,
 			uids: vec![1, 2],
 			values: vec![10, 20],
-			salt: vec![7],
+			salt: salt(7),
 			version_key: 0,
 		});
 		let error = validate(signed(alice, reveal.clone()));
@@ -156,7 +161,6 @@ fn pool_refuses_an_early_reveal() {
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(_)))
 		));
 		System::set_block_number(11);
-		CommitReveal::on_initialize(11);
 		assert_eq!(validate(signed(alice, reveal)), Ok(()));
 	});
 }
@@ -173,14 +177,14 @@ fn commits_and_reveals_per_block() {
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
 	let room = normal.max_extrinsic.unwrap_or(Weight::MAX);
-	let per_block = |call: Weight| {
-		let one = call + normal.base_extrinsic + W::check_commit_reveal(1);
+	let per_block = |call: Weight, extension: Weight| {
+		let one = call + normal.base_extrinsic + extension;
 		let by_time = room.ref_time() / one.ref_time().max(1);
 		let by_proof = room.proof_size() / one.proof_size().max(1);
 		by_time.min(by_proof)
 	};
-	let commits = per_block(W::commit_weights());
-	let reveals = per_block(W::reveal_weights(256));
+	let commits = per_block(W::commit_weights(), W::check_commit_reveal(1));
+	let reveals = per_block(W::reveal_weights(256), W::check_reveal(256));
 	println!("commits per block: {commits}, 256-uid reveals per block: {reveals}");
 	let report = [
 		("commit_weights", W::commit_weights()),
@@ -192,6 +196,7 @@ fn commits_and_reveals_per_block() {
 		("batch_reveal_weights(10, 2560)", W::batch_reveal_weights(10, 2560)),
 		("reclaim_expired(256)", W::reclaim_expired(256)),
 		("check_commit_reveal(1)", W::check_commit_reveal(1)),
+		("check_reveal(256)", W::check_reveal(256)),
 		(
 			"commit_model",
 			<pallet_model_registry::weights::SubstrateWeight<Runtime> as
