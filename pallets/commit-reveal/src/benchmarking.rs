@@ -80,6 +80,21 @@ fn commits_on_subnets<T: Config>(who: &T::AccountId, n: u32) -> Vec<(NetUid, sp_
 		.collect()
 }
 
+/// A validator on [`NETUID`] with a full list of pending commits, the last of which is a reveal
+/// of `uids` uids that is open now: the worst case for a reveal and its checks.
+fn revealable<T: Config>(uids: u32) -> (T::AccountId, Reveal) {
+	enable::<T>(NETUID);
+	let who = validator::<T>(NETUID, 0);
+	let reveal = reveal_of::<T>(&who, NETUID, uids, 0);
+	for salt in 1..T::MaxPendingCommits::get() {
+		let other = salted(&reveal, salt);
+		commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &other));
+	}
+	commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal));
+	next_block::<T>();
+	(who, reveal)
+}
+
 /// The most reveals one batch can carry for one validator.
 fn max_batch_reveals<T: Config>() -> u32 {
 	T::MaxPendingCommits::get().min(T::MaxBatchSize::get())
@@ -108,15 +123,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn reveal_weights(u: Linear<0, { max_uids::<T>() }>) {
-		enable::<T>(NETUID);
-		let who = validator::<T>(NETUID, 0);
-		let reveal = reveal_of::<T>(&who, NETUID, u, 0);
-		for salt in 1..T::MaxPendingCommits::get() {
-			let other = salted(&reveal, salt);
-			commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &other));
-		}
-		commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal));
-		next_block::<T>();
+		let (who, reveal) = revealable::<T>(u);
 		let Reveal { uids, values, salt, version_key } = reveal;
 
 		#[extrinsic_call]
@@ -237,15 +244,7 @@ mod benchmarks {
 	/// The pool's checks of one reveal of `u` uids (`CheckCommitReveal` charges them).
 	#[benchmark]
 	fn check_reveal(u: Linear<0, { max_uids::<T>() }>) {
-		enable::<T>(NETUID);
-		let who = validator::<T>(NETUID, 0);
-		let reveal = reveal_of::<T>(&who, NETUID, u, 0);
-		for salt in 1..T::MaxPendingCommits::get() {
-			let other = salted(&reveal, salt);
-			commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &other));
-		}
-		commit_next_block::<T>(&who, NETUID, hash_of::<T>(&who, NETUID, &reveal));
-		next_block::<T>();
+		let (who, reveal) = revealable::<T>(u);
 
 		#[block]
 		{

@@ -87,6 +87,18 @@ fn commit<T: Config>(who: &T::AccountId, n: u8) {
 	.expect("a valid commit");
 }
 
+/// The caller, registered on [`NETUID`] with a model and a full list of announcements.
+fn miner_with_full_announcements<T: Config>() -> T::AccountId {
+	competitions::<T>(1);
+	let who: T::AccountId = whitelisted_caller();
+	T::BenchmarkHelper::register(NETUID, &who, false);
+	claim::<T>(&who, 1);
+	for n in 0..T::MaxAnnouncements::get() as u8 {
+		announce::<T>(&who, 10 + n);
+	}
+	who
+}
+
 /// Both phases of a claim of content `n` by `who`.
 fn claim<T: Config>(who: &T::AccountId, n: u8) {
 	announce::<T>(who, n);
@@ -135,15 +147,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn announce_model() {
-		competitions::<T>(1);
-		let who: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::register(NETUID, &who, false);
 		// Worst case: the hotkey holds a model (the interval is checked) and a full list of
 		// expired announcements to prune.
-		claim::<T>(&who, 1);
-		for n in 0..T::MaxAnnouncements::get() as u8 {
-			announce::<T>(&who, 10 + n);
-		}
+		let who = miner_with_full_announcements::<T>();
 		let past_every_window = System::<T>::block_number() + One::one() + T::MaxClaimWindow::get();
 		System::<T>::set_block_number(past_every_window);
 		let binding = announcement_binding(&who, &content(2), &nonce(2));
@@ -214,13 +220,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn on_hotkey_deregistered() {
-		competitions::<T>(1);
-		let who: T::AccountId = whitelisted_caller();
-		T::BenchmarkHelper::register(NETUID, &who, false);
-		claim::<T>(&who, 1);
-		for n in 0..T::MaxAnnouncements::get() as u8 {
-			announce::<T>(&who, 10 + n);
-		}
+		let who = miner_with_full_announcements::<T>();
 
 		#[block]
 		{
