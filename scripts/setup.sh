@@ -19,7 +19,8 @@ command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 command -v make >/dev/null 2>&1 || missing+=(make)
 # libclang for bindgen, which frame-omni-bencher (benchmarking/run-benchmarks.sh) builds with.
-ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
+# clang-sys wants the unversioned libclang.so that only libclang-dev installs.
+ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || missing+=(libclang-dev)
 if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
