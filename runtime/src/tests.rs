@@ -137,6 +137,32 @@ fn pool_accepts_a_valid_commit_and_refuses_doomed_ones() {
 }
 
 #[test]
+fn a_block_full_of_commits_still_takes_a_transfer() {
+	use polkadot_sdk::frame_support::{dispatch::DispatchClass, weights::Weight};
+	externalities(development_config_genesis()).execute_with(|| {
+		// Commits from many validators have filled half of the block's normal weight.
+		let limits = <Runtime as frame_system::Config>::BlockWeights::get();
+		let max = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
+		let half = Weight::from_parts(max.ref_time() / 2, max.proof_size() / 2);
+		System::register_extra_weight_unchecked(half, DispatchClass::Normal);
+		let alice = Sr25519Keyring::Alice;
+		// The builder skips the next commit; the pool keeps it for the next block.
+		assert_eq!(
+			Executive::apply_extrinsic(signed(alice, commit_call(alice, 1))),
+			Err(InvalidTransaction::ExhaustsResources.into())
+		);
+		assert_eq!(validate(signed(alice, commit_call(alice, 1))), Ok(()));
+		// A paying transfer still fits.
+		let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: Sr25519Keyring::Ferdie.to_account_id().into(),
+			value: UNIT,
+		});
+		let applied = Executive::apply_extrinsic(signed(Sr25519Keyring::Bob, transfer));
+		assert!(matches!(applied, Ok(Ok(()))), "{applied:?}");
+	});
+}
+
+#[test]
 fn pool_refuses_an_early_reveal() {
 	externalities(development_config_genesis()).execute_with(|| {
 		let alice = Sr25519Keyring::Alice;

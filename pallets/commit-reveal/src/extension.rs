@@ -4,7 +4,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::{fmt, marker::PhantomData};
 use frame_support::{
-	dispatch::DispatchInfo,
+	dispatch::{DispatchClass, DispatchInfo},
 	pallet_prelude::{TransactionSource, Weight},
 	traits::{Get, IsSubType, OriginTrait},
 };
@@ -46,6 +46,11 @@ pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX
 /// a validator has at most one commit per subnet waiting in the pool (the rate limit would
 /// refuse a second one in the block anyway); a reveal's tag is its (subnet, signer, hash), so a
 /// duplicate reveal cannot enter twice.
+///
+/// While a block is built, a commit or reveal that would take the block's normal-class weight
+/// past [`Config::MaxBlockShare`] is refused as `ExhaustsResources`: the builder skips it and it
+/// waits in the pool for the next block, so the high priority of commits and reveals never
+/// crowds fee-paying transactions out of a block.
 ///
 /// Calls wrapped in other calls (`utility::batch`, `sudo`) are checked by the dispatch only.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
@@ -171,6 +176,20 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 		Ok(())
 	}
 
+	/// Refuse, as exhausting the block, a transaction of weight `weight` that would take the
+	/// block's normal-class weight past `MaxBlockShare` of its limit.
+	fn ensure_block_share(weight: Weight) -> Result<(), TransactionValidityError> {
+		let limits = T::BlockWeights::get();
+		let max = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
+		let share = T::MaxBlockShare::get();
+		let cap = Weight::from_parts(share * max.ref_time(), share * max.proof_size());
+		let used = frame_system::Pallet::<T>::block_weight().get(DispatchClass::Normal).saturating_add(weight);
+		if used.any_gt(cap) {
+			return Err(InvalidTransaction::ExhaustsResources.into());
+		}
+		Ok(())
+	}
+
 	/// Check one reveal, including the weights' validity on the host chain; return its hash.
 	fn check_one_reveal(
 		who: &T::AccountId,
@@ -195,15 +214,18 @@ where
 	/// What the checks cost: per commit, the commit's checks; per reveal, the reveal's checks,
 	/// which grow with its uids (hashing them and checking them against the host).
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		let reveal_check = |uids: usize| T::WeightInfo::check_reveal(uids as u32);
+		let reveal_check = |uids: &[galton_primitives::Uid]| {
+			T::WeightInfo::check_reveal(uids.len() as u32)
+				.saturating_add(Pallet::<T>::held_since_weight(uids))
+		};
 		match call.is_sub_type() {
 			Some(Call::batch_commit_weights { commits }) => {
 				T::WeightInfo::check_commit_reveal(commits.len() as u32)
 			}
-			Some(Call::reveal_weights { uids, .. }) => reveal_check(uids.len()),
+			Some(Call::reveal_weights { uids, .. }) => reveal_check(uids),
 			Some(Call::batch_reveal_weights { reveals, .. }) => {
 				reveals.iter().fold(Weight::zero(), |total, reveal| {
-					total.saturating_add(reveal_check(reveal.uids.len()))
+					total.saturating_add(reveal_check(&reveal.uids))
 				})
 			}
 			_ => T::WeightInfo::check_commit_reveal(1),
@@ -214,16 +236,22 @@ where
 		&self,
 		origin: <T::RuntimeCall as Dispatchable>::RuntimeOrigin,
 		call: &T::RuntimeCall,
-		_info: &DispatchInfoOf<T::RuntimeCall>,
+		info: &DispatchInfoOf<T::RuntimeCall>,
 		_len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Implication,
-		_source: TransactionSource,
+		source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
 		let Some(who) = origin.as_system_origin_signer() else {
 			return Ok((ValidTransaction::default(), (), origin));
 		};
-		let validity = Self::check(who, call)?.unwrap_or_default();
+		let Some(validity) = Self::check(who, call)? else {
+			return Ok((ValidTransaction::default(), (), origin));
+		};
+		// The pool holds any number of valid commits; a block takes its share of them.
+		if source == TransactionSource::InBlock {
+			Self::ensure_block_share(info.total_weight())?;
+		}
 		Ok((validity, (), origin))
 	}
 

@@ -55,11 +55,18 @@ impl<T: Config> Pallet<T> {
 		let config = Self::check_commit(who, netuid, hash)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let (reveal_from, expires_at) = config.window_for(now);
+		let min_version_key = T::Subnets::weights_version_key(netuid);
 		LastCommit::<T>::insert(netuid, who, now);
 		let mut commits = PendingCommits::<T>::get(netuid, who);
 		Self::drop_expired(netuid, who, &mut commits, now);
 		commits
-			.try_push(PendingCommit { hash, committed_at: now, reveal_from, expires_at })
+			.try_push(PendingCommit {
+				hash,
+				committed_at: now,
+				reveal_from,
+				expires_at,
+				min_version_key,
+			})
 			.map_err(|_| Error::<T>::TooManyPendingCommits)?;
 		PendingCommits::<T>::insert(netuid, who, commits);
 		Self::deposit_event(Event::WeightsCommitted {
@@ -73,7 +80,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Run every check of `reveal_weights` except the weights' own validity, without writing
-	/// anything; on success, return the validator's uid, its commits, the position of the
+	/// anything; on success, return the validator's uid, its commits and the position of the
 	/// matching one, and the hash.
 	pub(crate) fn check_reveal(
 		who: &T::AccountId,
@@ -85,6 +92,7 @@ impl<T: Config> Pallet<T> {
 			reveal.uids.len() <= max_uids && reveal.values.len() <= max_uids,
 			Error::<T>::TooManyUids
 		);
+		ensure!(reveal.uids.len() == reveal.values.len(), Error::<T>::LengthMismatch);
 		ensure!(reveal.salt.len() >= T::MinSaltLen::get() as usize, Error::<T>::SaltTooShort);
 		ensure!(reveal.salt.len() <= T::MaxSaltLen::get() as usize, Error::<T>::SaltTooLong);
 		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
@@ -101,40 +109,74 @@ impl<T: Config> Pallet<T> {
 			&reveal.salt,
 			reveal.version_key,
 		);
-		let (index, commit) = commits
+		let index = commits
 			.iter()
-			.enumerate()
-			.find(|(_, commit)| commit.hash == hash)
-			.map(|(index, commit)| (index, *commit))
+			.position(|commit| commit.hash == hash)
 			.ok_or(Error::<T>::NoMatchingCommit)?;
+		let commit = commits.get(index).ok_or(Error::<T>::NoMatchingCommit)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now >= commit.reveal_from, Error::<T>::RevealTooEarly);
 		ensure!(now < commit.expires_at, Error::<T>::CommitExpired);
+		ensure!(reveal.version_key >= commit.min_version_key, Error::<T>::OutdatedVersionKey);
 		Ok((uid, commits, index, hash))
 	}
 
+	/// The weights of `reveal` that may still land: those of uids whose holder registered before
+	/// the commit (`committed_at`). A uid vacated or taken by someone new since is dropped, with
+	/// its value; the second value is how many were.
+	fn kept_weights(
+		netuid: NetUid,
+		reveal: &Reveal,
+		committed_at: BlockNumberFor<T>,
+	) -> ((Vec<Uid>, Vec<u16>), u32) {
+		let held = T::Subnets::held_since(netuid, &reveal.uids, committed_at);
+		let kept: (Vec<Uid>, Vec<u16>) = reveal
+			.uids
+			.iter()
+			.zip(&reveal.values)
+			.zip(held)
+			.filter_map(|(weight, held)| held.then_some(weight))
+			.unzip();
+		let dropped = reveal.uids.len().saturating_sub(kept.0.len()) as u32;
+		(kept, dropped)
+	}
+
 	/// Every check the transaction pool makes of a reveal: those of [`Self::check_reveal`] and
-	/// the weights' validity on the host chain; returns the reveal's hash.
+	/// the validity on the host chain of the weights that would land; returns the reveal's hash.
 	pub(crate) fn check_reveal_in_pool(
 		who: &T::AccountId,
 		netuid: NetUid,
 		reveal: &Reveal,
 	) -> Result<H256, Error<T>> {
-		let (_, _, _, hash) = Self::check_reveal(who, netuid, reveal)?;
-		T::Subnets::check_weights(netuid, &reveal.uids, &reveal.values, reveal.version_key)?;
+		let (_, commits, index, hash) = Self::check_reveal(who, netuid, reveal)?;
+		let committed_at = commits.get(index).ok_or(Error::<T>::NoMatchingCommit)?.committed_at;
+		let ((uids, values), _) = Self::kept_weights(netuid, reveal, committed_at);
+		T::Subnets::check_weights(netuid, &uids, &values)?;
 		Ok(hash)
 	}
 
 	/// Reveal `reveal` for validator `who` on `netuid`: every check of `reveal_weights`, then the
-	/// weights go to the host chain and the commit is deleted.
+	/// weights of the uids still held by whoever held them at the commit go to the host chain,
+	/// and the commit is deleted.
 	pub(crate) fn do_reveal(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> DispatchResult {
 		let (uid, mut commits, index, hash) = Self::check_reveal(who, netuid, reveal)?;
-		T::Subnets::apply_weights(netuid, uid, &reveal.uids, &reveal.values, reveal.version_key)
-			.map_err(Error::<T>::from)?;
-		commits.remove(index);
+		let commit = commits.remove(index);
+		let ((uids, values), dropped) = Self::kept_weights(netuid, reveal, commit.committed_at);
+		T::Subnets::apply_weights(netuid, uid, &uids, &values).map_err(Error::<T>::from)?;
 		Self::store_commits(netuid, who, commits);
-		Self::deposit_event(Event::WeightsRevealed { netuid, who: who.clone(), commit_hash: hash });
+		Self::deposit_event(Event::WeightsRevealed {
+			netuid,
+			who: who.clone(),
+			commit_hash: hash,
+			dropped,
+		});
 		Ok(())
+	}
+
+	/// The most a reveal of `uids` costs on the host chain beyond what the benchmarks measure:
+	/// finding which uids changed hands since the commit.
+	pub(crate) fn held_since_weight(uids: &[Uid]) -> Weight {
+		T::Subnets::held_since_weight(uids)
 	}
 
 	/// How many commit lists the idle-time reclaim may visit with `remaining` weight: as many as

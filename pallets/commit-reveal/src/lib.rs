@@ -80,6 +80,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface, Uid, WeightsError};
 	use sp_core::H256;
+	use sp_runtime::Perbill;
 
 	/// The pending commits of one validator on one subnet.
 	pub type CommitsOf<T> =
@@ -100,7 +101,7 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The host chain's subnets: who exists, who may validate, where revealed weights go.
-		type Subnets: SubnetsInterface<Self::AccountId>;
+		type Subnets: SubnetsInterface<Self::AccountId, BlockNumberFor<Self>>;
 
 		/// Who may set a subnet's reveal config: root or the subnet's owner.
 		type ConfigOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, NetUid>;
@@ -147,6 +148,13 @@ pub mod pallet {
 		/// The most items one batch call carries. Must be at least one.
 		#[pallet::constant]
 		type MaxBatchSize: Get<u32>;
+
+		/// The most of a block's normal-class weight that commits and reveals may fill: once the
+		/// block is this full, [`CheckCommitReveal`] makes the block builder skip further
+		/// commits and reveals (they stay in the pool for the next block), so fee-paying
+		/// transactions always find room, however many permitted hotkeys flood the pool.
+		#[pallet::constant]
+		type MaxBlockShare: Get<Perbill>;
 
 		/// Recognises the host chain's plain weight-setting call, so that [`CheckCommitReveal`]
 		/// refuses it in the pool while its subnet runs commit-reveal. `()` recognises none.
@@ -243,6 +251,9 @@ pub mod pallet {
 			who: T::AccountId,
 			/// The hash the reveal matched.
 			commit_hash: H256,
+			/// How many uids were dropped from the weights because they were vacated, or taken
+			/// by a new hotkey, after the commit.
+			dropped: u32,
 		},
 		/// An expired commit was deleted without a reveal.
 		CommitExpired {
@@ -306,9 +317,11 @@ pub mod pallet {
 		TooManyWeights,
 		/// A uid appears twice in `uids`; give each neuron one weight.
 		DuplicateUid,
-		/// A uid in the reveal names no registered neuron of the subnet.
+		/// A uid names no registered neuron of the subnet (raised by the host chain; a reveal
+		/// drops the uids vacated since its commit instead).
 		UnknownUid,
-		/// The version key is below the subnet's minimum; update the validator software.
+		/// The version key is below the subnet's minimum (for a reveal: the minimum when its
+		/// commit was made); update the validator software.
 		OutdatedVersionKey,
 		/// `reveal_delay` must be at least one block: a reveal in the commit's own block hides
 		/// nothing.
@@ -354,6 +367,7 @@ pub mod pallet {
 			assert!(T::MinSaltLen::get() <= T::MaxSaltLen::get(), "MinSaltLen exceeds MaxSaltLen");
 			assert!(T::MaxBatchSize::get() > 0, "MaxBatchSize must be at least one");
 			assert!(!T::MaxRevealWindow::get().is_zero(), "MaxRevealWindow must be at least one");
+			assert!(!T::MaxBlockShare::get().is_zero(), "MaxBlockShare must be above zero");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -409,7 +423,10 @@ pub mod pallet {
 		///
 		/// Emits `WeightsRevealed`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::reveal_weights(uids.len() as u32))]
+		#[pallet::weight(
+			T::WeightInfo::reveal_weights(uids.len() as u32)
+				.saturating_add(Pallet::<T>::held_since_weight(uids))
+		)]
 		pub fn reveal_weights(
 			origin: OriginFor<T>,
 			netuid: NetUid,
@@ -465,7 +482,9 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::batch_reveal_weights(
 			reveals.len() as u32,
 			reveals.iter().map(|r| r.uids.len() as u32).fold(0, u32::saturating_add),
-		))]
+		).saturating_add(reveals.iter().fold(Weight::zero(), |total, reveal| {
+			total.saturating_add(Pallet::<T>::held_since_weight(&reveal.uids))
+		})))]
 		pub fn batch_reveal_weights(
 			origin: OriginFor<T>,
 			netuid: NetUid,

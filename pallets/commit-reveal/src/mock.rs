@@ -4,13 +4,14 @@ use crate as pallet_commit_reveal;
 use crate::RevealConfig;
 use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::Weight};
 use frame_system::RunToBlockHooks;
-use sp_runtime::BuildStorage;
+use sp_runtime::{BuildStorage, Perbill};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Subnets: pallet_subnets,
 		CommitReveal: pallet_commit_reveal,
 	}
@@ -19,6 +20,13 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
@@ -34,12 +42,18 @@ parameter_types! {
 	pub const MinSaltLen: u32 = 8;
 	pub const MaxSaltLen: u32 = 12;
 	pub const MaxBatchSize: u32 = 4;
+	pub const MaxBlockShare: Perbill = Perbill::from_percent(50);
 }
 
 impl pallet_subnets::Config for Test {
 	type CommitReveal = CommitReveal;
 	type OnDeregister = CommitReveal;
 	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
+	// Deposits have tests of their own in pallet-subnets; here hotkeys register for free.
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type SubnetDeposit = frame_support::traits::ConstU64<0>;
+	type RegistrationDeposit = frame_support::traits::ConstU64<0>;
 	type MaxSubnets = MaxSubnets;
 	type MaxNeurons = MaxNeurons;
 	type WeightInfo = ();
@@ -59,6 +73,7 @@ impl pallet_commit_reveal::Config for Test {
 	type MinSaltLen = MinSaltLen;
 	type MaxSaltLen = MaxSaltLen;
 	type MaxBatchSize = MaxBatchSize;
+	type MaxBlockShare = MaxBlockShare;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;
@@ -84,6 +99,7 @@ pub const WINDOW: u64 = 5;
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
+		balances: Default::default(),
 		subnets: pallet_subnets::GenesisConfig {
 			subnets: vec![
 				(OWNER, vec![(VALIDATOR, true), (MINER, false), (VALIDATOR_2, true)]),

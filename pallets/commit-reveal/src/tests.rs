@@ -68,6 +68,7 @@ fn commit_works() {
 			committed_at: 1,
 			reveal_from: 1 + DELAY,
 			expires_at: 1 + DELAY + WINDOW,
+			min_version_key: 0,
 		};
 		assert_eq!(PendingCommits::<Test>::get(1, VALIDATOR).into_inner(), vec![expected]);
 		assert_eq!(LastCommit::<Test>::get(1, VALIDATOR), Some(1));
@@ -213,6 +214,7 @@ fn reveal_works_and_hands_weights_to_the_host() {
 				netuid: 1,
 				who: VALIDATOR,
 				commit_hash: hash_of(VALIDATOR, 1, &weights),
+				dropped: 0,
 			}
 			.into(),
 		);
@@ -272,7 +274,8 @@ fn reveal_fails_on_bad_input() {
 #[test]
 fn reveal_of_invalid_weights_fails_with_the_weights_error() {
 	build_and_execute(|| {
-		// The subnet requires version key 5; every case but the last one meets it.
+		// The subnet requires version key 5 when the commits are made; every case but the last
+		// one meets it.
 		let key = |version_key| Reveal { version_key, ..standard(0) };
 		let cases = [
 			(Reveal { uids: vec![0, 1], values: vec![1], ..key(5) }, Error::<Test>::LengthMismatch),
@@ -280,7 +283,6 @@ fn reveal_of_invalid_weights_fails_with_the_weights_error() {
 				Reveal { uids: vec![1, 1], values: vec![1, 1], ..key(5) },
 				Error::<Test>::DuplicateUid,
 			),
-			(Reveal { uids: vec![5], values: vec![1], ..key(5) }, Error::<Test>::UnknownUid),
 			(
 				Reveal { uids: (0..7).collect(), values: vec![1; 7], ..key(5) },
 				Error::<Test>::TooManyWeights,
@@ -293,11 +295,64 @@ fn reveal_of_invalid_weights_fails_with_the_weights_error() {
 			run_to_block(1 + index as u64);
 			assert_ok!(commit(who, 1, weights));
 		}
-		run_to_block(5 + DELAY);
+		run_to_block(4 + DELAY);
 		for (index, (weights, error)) in cases.into_iter().enumerate() {
 			let who = if index < 3 { VALIDATOR } else { VALIDATOR_2 };
 			assert_noop!(reveal(who, 1, &weights), error);
 		}
+	});
+}
+
+#[test]
+fn raising_the_version_key_does_not_strand_a_pending_commit() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
+		let weights = Reveal { version_key: 3, ..standard(1) };
+		assert_ok!(commit(VALIDATOR, 1, &weights));
+		assert_eq!(PendingCommits::<Test>::get(1, VALIDATOR)[0].min_version_key, 3);
+		// The owner requires a newer validator while the commit waits; it was made under 3.
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 8));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(VALIDATOR, 1, &weights));
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+		// A commit made now must reveal version 8 or later.
+		let stale = Reveal { version_key: 7, ..standard(2) };
+		assert_ok!(commit(VALIDATOR, 1, &stale));
+		run_to_block(1 + 2 * DELAY);
+		assert_noop!(reveal(VALIDATOR, 1, &stale), Error::<Test>::OutdatedVersionKey);
+	});
+}
+
+#[test]
+fn uids_vacated_or_taken_over_since_the_commit_are_dropped() {
+	build_and_execute(|| {
+		let weights = Reveal { uids: vec![0, 1, 2], values: vec![10, 20, 30], ..standard(1) };
+		assert_ok!(commit(VALIDATOR, 1, &weights));
+		// uid 1's miner leaves and a newcomer takes the uid; uid 2's validator leaves.
+		run_to_block(3);
+		assert_ok!(Subnets::deregister(signed(MINER), 1, MINER));
+		assert_ok!(Subnets::register(signed(99), 1));
+		assert_eq!(pallet_subnets::Uids::<Test>::get(1, 99), Some(1));
+		assert_ok!(Subnets::deregister(signed(VALIDATOR_2), 1, VALIDATOR_2));
+		run_to_block(1 + DELAY);
+		assert_ok!(reveal(VALIDATOR, 1, &weights));
+		// Only uid 0 is held by whoever held it at the commit: the newcomer gets nothing.
+		assert_eq!(stored_weights(1, 0), vec![(0, 10)]);
+		System::assert_last_event(
+			Event::WeightsRevealed {
+				netuid: 1,
+				who: VALIDATOR,
+				commit_hash: hash_of(VALIDATOR, 1, &weights),
+				dropped: 2,
+			}
+			.into(),
+		);
+		// Weights committed after the newcomer arrived reach it.
+		let later = Reveal { uids: vec![1], values: vec![5], ..standard(2) };
+		assert_ok!(commit(VALIDATOR, 1, &later));
+		run_to_block(1 + 2 * DELAY);
+		assert_ok!(reveal(VALIDATOR, 1, &later));
+		assert_eq!(stored_weights(1, 0), vec![(1, 5)]);
 	});
 }
 
@@ -340,7 +395,8 @@ fn config_change_does_not_move_pending_windows() {
 				hash: hash_of(VALIDATOR, 1, &new),
 				committed_at: 15,
 				reveal_from: 17,
-				expires_at: 18
+				expires_at: 18,
+				min_version_key: 0,
 			}
 		);
 	});

@@ -6,9 +6,10 @@
 //! ESTIMATES until the script runs again: the rate limit, the idle-time reclaim and the
 //! deregistration cleanup changed `commit_weights`, `batch_commit_weights`, `reveal_weights`,
 //! `batch_reveal_weights`, `reclaim_expired` and `check_commit_reveal` and added
-//! `on_hotkey_deregistered` and `check_reveal`; their storage items are counted by hand from the code (every
-//! item's `MaxEncodedLen` bound in the proof) and their times kept from the last run. The
-//! storage comments below are those of the last run.
+//! `on_hotkey_deregistered` and `check_reveal`; a commit now also reads the subnet's version
+//! key, and a reveal reads `Subnets::RegisteredAt` (one entry) instead. Their storage items are
+//! counted by hand from the code (every item's `MaxEncodedLen` bound in the proof) and their
+//! times kept from the last run. The storage comments below are those of the last run.
 //!
 //! Machine: `vm`, CPU `AMD EPYC`.
 //! Steps 5, repeat 3, wasm execution `Compiled`,
@@ -58,8 +59,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `CommitReveal::ExpiryQueue` (`max_values`: None, `max_size`: Some(8718), added: 11193, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
 		// Minimum execution time: 35_513 nanoseconds.
-		Weight::from_parts(40_851_000, 13_040)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		Weight::from_parts(40_851_000, 13_120)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
@@ -77,7 +78,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[0, 4096]`.
 	fn reveal_weights(u: u32) -> Weight {
 		// Minimum execution time: 34_222 nanoseconds.
-		Weight::from_parts(59_812_466, 6_484)
+		Weight::from_parts(59_812_466, 7_584)
 			.saturating_add(Weight::from_parts(40_327, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -99,9 +100,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Minimum execution time: 32_999 nanoseconds.
 		Weight::from_parts(11_820_272, 0)
 			.saturating_add(Weight::from_parts(25_299_091, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 13_040).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 13_120).saturating_mul(n.into()))
 	}
 	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
 	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
@@ -119,7 +120,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[0, 4096]`.
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight {
 		// Minimum execution time: 180_341 nanoseconds.
-		Weight::from_parts(181_733_000, 6_484)
+		Weight::from_parts(181_733_000, 7_584)
 			.saturating_add(Weight::from_parts(24_984_599, 0).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(59_378, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
@@ -178,7 +179,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::SubnetOwner`, `Subnets::Uids`, `Subnets::ValidatorPermits`,
 	/// `CommitReveal::PendingCommits`, `Subnets::WeightsVersionKey`, `Subnets::Occupancy` (r:1 each)
 	fn check_reveal(u: u32) -> Weight {
-		Weight::from_parts(30_000_000, 6_484)
+		Weight::from_parts(30_000_000, 7_584)
 			.saturating_add(Weight::from_parts(40_327, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
@@ -187,12 +188,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn commit_weights() -> Weight {
-		Weight::from_parts(40_851_000, 13_040)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(40_851_000, 13_120)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reveal_weights(u: u32) -> Weight {
-		Weight::from_parts(59_812_466, 6_484)
+		Weight::from_parts(59_812_466, 7_584)
 			.saturating_add(Weight::from_parts(40_327, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -200,12 +201,12 @@ impl WeightInfo for () {
 	fn batch_commit_weights(n: u32) -> Weight {
 		Weight::from_parts(11_820_272, 0)
 			.saturating_add(Weight::from_parts(25_299_091, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 13_040).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 13_120).saturating_mul(n.into()))
 	}
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight {
-		Weight::from_parts(181_733_000, 6_484)
+		Weight::from_parts(181_733_000, 7_584)
 			.saturating_add(Weight::from_parts(24_984_599, 0).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(59_378, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
@@ -235,7 +236,7 @@ impl WeightInfo for () {
 		Weight::from_parts(8_000_000, 0).saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn check_reveal(u: u32) -> Weight {
-		Weight::from_parts(30_000_000, 6_484)
+		Weight::from_parts(30_000_000, 7_584)
 			.saturating_add(Weight::from_parts(40_327, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 	}

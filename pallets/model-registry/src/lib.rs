@@ -101,7 +101,7 @@ pub mod pallet {
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The host chain's subnets: who exists and who is registered.
-		type Subnets: galton_primitives::SubnetsInterface<Self::AccountId>;
+		type Subnets: galton_primitives::SubnetsInterface<Self::AccountId, BlockNumberFor<Self>>;
 
 		/// Who may change a subnet's competitions and commit interval: root or the subnet owner.
 		type ConfigOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, NetUid>;

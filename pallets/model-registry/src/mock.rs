@@ -10,6 +10,7 @@ type Block = frame_system::mocking::MockBlock<Test>;
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Subnets: pallet_subnets,
 		ModelRegistry: pallet_model_registry,
 	}
@@ -18,6 +19,13 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
@@ -36,6 +44,11 @@ impl pallet_subnets::Config for Test {
 	type CommitReveal = ();
 	type OnDeregister = ModelRegistry;
 	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
+	// Deposits have tests of their own in pallet-subnets; here hotkeys register for free.
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type SubnetDeposit = frame_support::traits::ConstU64<0>;
+	type RegistrationDeposit = frame_support::traits::ConstU64<0>;
 	type MaxSubnets = MaxSubnets;
 	type MaxNeurons = MaxNeurons;
 	type WeightInfo = ();
@@ -89,6 +102,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	};
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
+		balances: Default::default(),
 		subnets: pallet_subnets::GenesisConfig {
 			subnets: vec![
 				(OWNER, vec![(MINER_A, false), (MINER_B, false), (MINER_C, false)]),

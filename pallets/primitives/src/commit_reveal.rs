@@ -63,4 +63,7 @@ pub struct PendingCommit<BlockNumber> {
 	pub reveal_from: BlockNumber,
 	/// The first block a reveal is refused as expired.
 	pub expires_at: BlockNumber,
+	/// The subnet's minimum weights version key when the commit was made: the reveal is
+	/// checked against it, so raising the minimum later never strands a pending commit.
+	pub min_version_key: u64,
 }

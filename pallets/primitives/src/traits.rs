@@ -4,13 +4,14 @@
 //! `pallet-subtensor` does. [`CommitRevealStatus`] is implemented by `pallet-commit-reveal` and
 //! read by whoever accepts plain weights.
 
+use alloc::vec::Vec;
 use sp_runtime::Weight;
 
 use crate::{weights::WeightsError, NetUid, Uid};
 
 /// What Galton's pallets need to know about subnets and neurons, and how revealed weights are
 /// handed back to the host chain.
-pub trait SubnetsInterface<AccountId> {
+pub trait SubnetsInterface<AccountId, BlockNumber> {
 	/// The owner of `netuid`, or `None` if no such subnet exists.
 	fn subnet_owner(netuid: NetUid) -> Option<AccountId>;
 
@@ -25,22 +26,31 @@ pub trait SubnetsInterface<AccountId> {
 	/// Whether the neuron `uid` of `netuid` holds a validator permit.
 	fn has_validator_permit(netuid: NetUid, uid: Uid) -> bool;
 
-	/// Check weights against the subnet's rules without storing them.
-	fn check_weights(
-		netuid: NetUid,
-		uids: &[Uid],
-		values: &[u16],
-		version_key: u64,
-	) -> Result<(), WeightsError>;
+	/// The lowest weights version key `netuid` accepts now.
+	fn weights_version_key(netuid: NetUid) -> u64;
 
-	/// Check and store the weights that neuron `uid` of `netuid` sets (a plain set or a reveal).
-	/// Nothing is written when the check fails.
+	/// For each of `uids`, in order: whether its current holder registered before block `since`.
+	/// A vacant uid, or one that changed hands at or after `since`, is `false`: weights committed
+	/// at `since` were meant for someone else.
+	fn held_since(netuid: NetUid, uids: &[Uid], since: BlockNumber) -> Vec<bool>;
+
+	/// What [`Self::held_since`] costs for `uids` beyond its cost for as many uids numbered from
+	/// zero, which the reveal benchmarks measure: charged on top of the benchmarked weight, so
+	/// that a reveal of scattered uids pays for the storage it reads. Zero where the cost depends
+	/// only on how many uids there are.
+	fn held_since_weight(uids: &[Uid]) -> Weight;
+
+	/// Check weights against the subnet's rules (lengths, bounds, each uid held) without storing
+	/// them. The version key is the caller's to check: a reveal checks the one its commit fixed.
+	fn check_weights(netuid: NetUid, uids: &[Uid], values: &[u16]) -> Result<(), WeightsError>;
+
+	/// Check and store the weights that neuron `uid` of `netuid` reveals. Nothing is written when
+	/// the check fails.
 	fn apply_weights(
 		netuid: NetUid,
 		uid: Uid,
 		uids: &[Uid],
 		values: &[u16],
-		version_key: u64,
 	) -> Result<(), WeightsError>;
 }
 

@@ -5,16 +5,27 @@
 use super::*;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::EnsureOriginWithArg;
+use frame_support::traits::{fungible::Mutate, EnsureOriginWithArg};
 use frame_system::RawOrigin;
+use sp_runtime::traits::Saturating;
 
-/// A new subnet with `neurons` registered neurons; the first holds a validator permit and is
-/// returned with the netuid.
+/// Give `who` enough to hold either deposit many times over.
+fn fund<T: Config>(who: &T::AccountId) {
+	let deposit = T::SubnetDeposit::get().max(T::RegistrationDeposit::get());
+	let amount = deposit.saturating_mul(100u32.into()).saturating_add(T::Currency::minimum_balance());
+	T::Currency::set_balance(who, amount);
+}
+
+/// A new subnet with `neurons` registered neurons; the first, which registered through the call
+/// and holds its deposit, holds a validator permit and is returned with the netuid.
 fn subnet_with<T: Config>(neurons: u32) -> (NetUid, T::AccountId) {
 	let owner: T::AccountId = account("owner", 0, 0);
 	let netuid = Pallet::<T>::do_create_subnet(owner).expect("room for one more subnet");
 	let validator: T::AccountId = whitelisted_caller();
-	let uid = Pallet::<T>::do_register(netuid, validator.clone()).expect("an empty subnet");
+	fund::<T>(&validator);
+	Pallet::<T>::register(RawOrigin::Signed(validator.clone()).into(), netuid)
+		.expect("an empty subnet and a funded hotkey");
+	let uid = Uids::<T>::get(netuid, &validator).expect("just registered");
 	ValidatorPermits::<T>::insert(netuid, uid, ());
 	for index in 1..neurons {
 		Pallet::<T>::do_register(netuid, account("neuron", index, 0)).expect("within MaxNeurons");
@@ -29,6 +40,7 @@ mod benchmarks {
 	#[benchmark]
 	fn create_subnet() {
 		let caller: T::AccountId = whitelisted_caller();
+		fund::<T>(&caller);
 		let before = SubnetCount::<T>::get();
 
 		#[extrinsic_call]
@@ -41,6 +53,7 @@ mod benchmarks {
 	fn register() {
 		let (netuid, _) = subnet_with::<T>(T::MaxNeurons::get() - 1);
 		let hotkey: T::AccountId = account("newcomer", 0, 0);
+		fund::<T>(&hotkey);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(hotkey.clone()), netuid);
@@ -91,7 +104,7 @@ mod benchmarks {
 		let neurons = T::MaxNeurons::get();
 		let (netuid, validator) = subnet_with::<T>(neurons);
 		let uids: Vec<Uid> = (0..neurons as Uid).collect();
-		Pallet::<T>::do_apply_weights(netuid, 0, &uids, &uids, 0).expect("valid weights");
+		Pallet::<T>::do_apply_weights(netuid, 0, &uids, &uids).expect("valid weights");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(validator.clone()), netuid, validator.clone());

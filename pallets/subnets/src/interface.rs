@@ -5,7 +5,13 @@ use core::marker::PhantomData;
 use frame_support::traits::IsSubType;
 use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface, Uid, WeightsError};
 
-use crate::{Call, Config, Pallet, SubnetOwner, Uids, ValidatorPermits};
+use alloc::vec::Vec;
+use frame_support::weights::Weight;
+use frame_system::pallet_prelude::BlockNumberFor;
+
+use crate::{
+	registration, Call, Config, Pallet, SubnetOwner, Uids, ValidatorPermits, WeightsVersionKey,
+};
 
 /// Recognises [`Pallet::set_weights`] inside the runtime's call type, for commit-reveal's
 /// transaction extension.
@@ -22,7 +28,7 @@ impl<T: Config, RuntimeCall: IsSubType<Call<T>>> PlainWeightsCall<RuntimeCall>
 	}
 }
 
-impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
+impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn subnet_owner(netuid: NetUid) -> Option<T::AccountId> {
 		SubnetOwner::<T>::get(netuid)
 	}
@@ -35,13 +41,20 @@ impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 		ValidatorPermits::<T>::contains_key(netuid, uid)
 	}
 
-	fn check_weights(
-		netuid: NetUid,
-		uids: &[Uid],
-		values: &[u16],
-		version_key: u64,
-	) -> Result<(), WeightsError> {
-		Self::do_check_weights(netuid, uids, values, version_key)
+	fn weights_version_key(netuid: NetUid) -> u64 {
+		WeightsVersionKey::<T>::get(netuid)
+	}
+
+	fn held_since(netuid: NetUid, uids: &[Uid], since: BlockNumberFor<T>) -> Vec<bool> {
+		registration::held_since::<T>(netuid, uids, since)
+	}
+
+	fn held_since_weight(uids: &[Uid]) -> Weight {
+		registration::held_since_weight::<T>(uids)
+	}
+
+	fn check_weights(netuid: NetUid, uids: &[Uid], values: &[u16]) -> Result<(), WeightsError> {
+		Self::do_check_weights(netuid, uids, values)
 	}
 
 	fn apply_weights(
@@ -49,9 +62,8 @@ impl<T: Config> SubnetsInterface<T::AccountId> for Pallet<T> {
 		uid: Uid,
 		uids: &[Uid],
 		values: &[u16],
-		version_key: u64,
 	) -> Result<(), WeightsError> {
-		Self::do_apply_weights(netuid, uid, uids, values, version_key)
+		Self::do_apply_weights(netuid, uid, uids, values)
 	}
 }
 

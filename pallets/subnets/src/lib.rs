@@ -7,10 +7,13 @@
 //!
 //! ## Overview
 //!
-//! - Anyone can [create a subnet](Pallet::create_subnet) and becomes its owner.
-//! - A hotkey [registers](Pallet::register) on a subnet and gets the next free [`Uid`]; it
-//!   [deregisters](Pallet::deregister) itself, or the owner or root does, and the other pallets
-//!   are told ([`Config::OnDeregister`]).
+//! - Anyone can [create a subnet](Pallet::create_subnet) and becomes its owner, holding
+//!   [`Config::SubnetDeposit`] for as long as the subnet exists.
+//! - A hotkey [registers](Pallet::register) on a subnet, holding [`Config::RegistrationDeposit`],
+//!   and gets the next free [`Uid`]; it [deregisters](Pallet::deregister) itself, or the owner
+//!   or root does, the deposit is released, and the other pallets are told
+//!   ([`Config::OnDeregister`]). The deposits make thousands of subnets or permitted hotkeys
+//!   (each of them a source of feeless commits) cost real funds.
 //! - The owner (or root) [grants or revokes validator permits](Pallet::set_validator_permit) and
 //!   sets the [minimum weights version key](Pallet::set_weights_version_key).
 //! - A validator [sets weights](Pallet::set_weights) directly, unless the subnet runs
@@ -35,6 +38,7 @@ mod benchmarking;
 mod interface;
 mod occupancy;
 mod origin;
+mod registration;
 pub mod weights;
 
 #[cfg(test)]
@@ -47,7 +51,12 @@ pub use origin::EnsureSubnetOwnerOrRoot;
 pub use weights::WeightInfo;
 
 use frame_support::dispatch::DispatchResult;
-use frame_support::traits::Get;
+use frame_support::traits::{
+	fungible::{Inspect, MutateHold},
+	tokens::Precision,
+	Get,
+};
+use sp_runtime::traits::Zero;
 use galton_primitives::{NetUid, OnHotkeyDeregistered, Uid, WeightsError};
 
 #[frame_support::pallet]
@@ -61,8 +70,12 @@ pub mod pallet {
 	/// The weights one neuron has set: `(uid, value)` pairs, at most one per neuron.
 	pub type WeightsOf<T> = BoundedVec<(Uid, u16), <T as Config>::MaxNeurons>;
 
+	/// The balance type of [`Config::Currency`].
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
 	/// A subnet to create at genesis: its owner, then each neuron's hotkey and whether it holds
-	/// a validator permit.
+	/// a validator permit. Genesis subnets and neurons hold no deposit.
 	pub type GenesisSubnet<AccountId> = (AccountId, Vec<(AccountId, bool)>);
 
 	/// The in-code storage version.
@@ -84,6 +97,21 @@ pub mod pallet {
 		/// Who may change a subnet's settings: root or the subnet's owner.
 		type OwnerOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, NetUid>;
 
+		/// The currency the deposits are held in.
+		type Currency: frame_support::traits::fungible::Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, which include this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Held from a subnet's creator for as long as the subnet exists.
+		#[pallet::constant]
+		type SubnetDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a hotkey while it is registered on a subnet, once per subnet.
+		#[pallet::constant]
+		type RegistrationDeposit: Get<BalanceOf<Self>>;
+
 		/// The most subnets that can ever be created. Must be at least one.
 		#[pallet::constant]
 		type MaxSubnets: Get<u16>;
@@ -96,6 +124,28 @@ pub mod pallet {
 		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a subnet's owner.
+		SubnetDeposit,
+		/// The deposit of a registered hotkey.
+		RegistrationDeposit,
+	}
+
+	/// The registration deposit each registered hotkey holds, released when it deregisters.
+	/// Absent for genesis neurons, which hold none.
+	#[pallet::storage]
+	pub type Deposits<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		BalanceOf<T>,
+		OptionQuery,
+	>;
 
 	/// How many subnets exist. Subnets are numbered `1..=SubnetCount`.
 	#[pallet::storage]
@@ -124,6 +174,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Uids<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, NetUid, Blake2_128Concat, T::AccountId, Uid>;
+
+	/// The block each uid's current hotkey registered, [`registration::UIDS_PER_ENTRY`] uids to an
+	/// entry (keyed by `uid / UIDS_PER_ENTRY`). Read by reveals, which drop the uids that
+	/// changed hands after their commit; an entry of a vacant uid is stale and never read alone.
+	#[pallet::storage]
+	pub type RegisteredAt<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Twox64Concat,
+		u16,
+		registration::EntryOf<T>,
+		ValueQuery,
+	>;
 
 	/// The neurons of a subnet that hold a validator permit.
 	#[pallet::storage]
@@ -227,6 +291,9 @@ pub mod pallet {
 		UnknownSubnet,
 		/// No more subnets can be created on this chain (`MaxSubnets`).
 		TooManySubnets,
+		/// The signer's free balance cannot cover the deposit (and keep the account alive): fund
+		/// the account first.
+		CannotHoldDeposit,
 		/// This hotkey is already registered on the subnet; it keeps its uid.
 		AlreadyRegistered,
 		/// The subnet holds `MaxNeurons` neurons already; no uid is free.
@@ -283,32 +350,41 @@ pub mod pallet {
 		/// The origin must be signed; the signer becomes the owner. The subnet gets the next
 		/// netuid, counting from 1.
 		///
-		/// Fails with [`Error::TooManySubnets`] once `MaxSubnets` exist.
+		/// Holds [`Config::SubnetDeposit`] from the owner for as long as the subnet exists.
+		///
+		/// Fails with [`Error::TooManySubnets`] once `MaxSubnets` exist, or
+		/// [`Error::CannotHoldDeposit`].
 		///
 		/// Emits `SubnetCreated`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_subnet())]
 		pub fn create_subnet(origin: OriginFor<T>) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
+			Self::hold_deposit(HoldReason::SubnetDeposit, &owner, T::SubnetDeposit::get())?;
 			Self::do_create_subnet(owner)?;
 			Ok(())
 		}
 
 		/// Register the signing hotkey on a subnet.
 		///
-		/// The origin must be signed by the hotkey. It gets the next uid.
+		/// The origin must be signed by the hotkey. It gets the next uid, and holds
+		/// [`Config::RegistrationDeposit`] until it deregisters.
 		///
 		/// - `netuid`: the subnet to join.
 		///
-		/// Fails with [`Error::UnknownSubnet`], [`Error::AlreadyRegistered`] or
-		/// [`Error::SubnetFull`].
+		/// Fails with [`Error::UnknownSubnet`], [`Error::AlreadyRegistered`],
+		/// [`Error::SubnetFull`] or [`Error::CannotHoldDeposit`].
 		///
 		/// Emits `NeuronRegistered`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::register())]
 		pub fn register(origin: OriginFor<T>, netuid: NetUid) -> DispatchResult {
 			let hotkey = ensure_signed(origin)?;
-			Self::do_register(netuid, hotkey)?;
+			Self::do_register(netuid, hotkey.clone())?;
+			let deposit = T::RegistrationDeposit::get();
+			if Self::hold_deposit(HoldReason::RegistrationDeposit, &hotkey, deposit)? {
+				Deposits::<T>::insert(netuid, &hotkey, deposit);
+			}
 			Ok(())
 		}
 
@@ -378,7 +454,8 @@ pub mod pallet {
 				ValidatorPermits::<T>::contains_key(netuid, uid),
 				Error::<T>::NoValidatorPermit
 			);
-			Self::do_apply_weights(netuid, uid, &uids, &values, version_key)
+			Self::ensure_version_key(netuid, version_key)
+				.and_then(|()| Self::do_apply_weights(netuid, uid, &uids, &values))
 				.map_err(Error::<T>::from)?;
 			Ok(())
 		}
@@ -479,15 +556,34 @@ impl<T: Config> Pallet<T> {
 		Occupancy::<T>::insert(netuid, held);
 		Keys::<T>::insert(netuid, uid, &hotkey);
 		Uids::<T>::insert(netuid, &hotkey, uid);
+		registration::record::<T>(netuid, uid, frame_system::Pallet::<T>::block_number());
 		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey });
 		Ok(uid)
 	}
 
-	/// Deregister `hotkey` from `netuid`: free its uid, drop its permit and weights, tell
-	/// [`Config::OnDeregister`].
+	/// Hold `amount` from `who` for `reason`; `Ok(false)` when `amount` is zero and nothing is
+	/// held.
+	fn hold_deposit(
+		reason: HoldReason,
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<bool, Error<T>> {
+		if amount.is_zero() {
+			return Ok(false);
+		}
+		T::Currency::hold(&reason.into(), who, amount).map_err(|_| Error::<T>::CannotHoldDeposit)?;
+		Ok(true)
+	}
+
+	/// Deregister `hotkey` from `netuid`: free its uid, release its deposit, drop its permit and
+	/// weights, tell [`Config::OnDeregister`].
 	pub fn do_deregister(netuid: NetUid, hotkey: T::AccountId) -> DispatchResult {
 		Self::ensure_subnet(netuid)?;
 		let uid = Uids::<T>::take(netuid, &hotkey).ok_or(Error::<T>::NotRegistered)?;
+		if let Some(deposit) = Deposits::<T>::take(netuid, &hotkey) {
+			let reason = HoldReason::RegistrationDeposit.into();
+			T::Currency::release(&reason, &hotkey, deposit, Precision::BestEffort)?;
+		}
 		Keys::<T>::remove(netuid, uid);
 		ValidatorPermits::<T>::remove(netuid, uid);
 		Weights::<T>::remove(netuid, uid);
@@ -498,16 +594,22 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Check weights against the subnet's rules without storing them.
+	/// Fail with [`WeightsError::OutdatedVersionKey`] if `version_key` is below `netuid`'s
+	/// minimum.
+	pub fn ensure_version_key(netuid: NetUid, version_key: u64) -> Result<(), WeightsError> {
+		if version_key < WeightsVersionKey::<T>::get(netuid) {
+			return Err(WeightsError::OutdatedVersionKey);
+		}
+		Ok(())
+	}
+
+	/// Check weights against the subnet's rules without storing them: lengths, bounds, no uid
+	/// twice, each uid held.
 	pub fn do_check_weights(
 		netuid: NetUid,
 		uids: &[Uid],
 		values: &[u16],
-		version_key: u64,
 	) -> Result<(), WeightsError> {
-		if version_key < WeightsVersionKey::<T>::get(netuid) {
-			return Err(WeightsError::OutdatedVersionKey);
-		}
 		let max_len = T::MaxNeurons::get() as usize;
 		let held = Occupancy::<T>::get(netuid);
 		galton_primitives::check_weights(uids, values, max_len, |uid| {
@@ -515,15 +617,15 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Check and store the weights neuron `uid` sets on `netuid`, and emit `WeightsSet`.
+	/// Check and store the weights neuron `uid` sets on `netuid`, and emit `WeightsSet`. The
+	/// version key is the caller's to check ([`Self::ensure_version_key`]).
 	pub fn do_apply_weights(
 		netuid: NetUid,
 		uid: Uid,
 		uids: &[Uid],
 		values: &[u16],
-		version_key: u64,
 	) -> Result<(), WeightsError> {
-		Self::do_check_weights(netuid, uids, values, version_key)?;
+		Self::do_check_weights(netuid, uids, values)?;
 		let pairs: alloc::vec::Vec<(Uid, u16)> =
 			uids.iter().copied().zip(values.iter().copied()).collect();
 		let weights = WeightsOf::<T>::try_from(pairs).map_err(|_| WeightsError::TooManyWeights)?;
@@ -545,6 +647,11 @@ impl<T: Config> Pallet<T> {
 		for (netuid, uid, hotkey) in Keys::<T>::iter() {
 			ensure!(uid < NeuronCount::<T>::get(netuid), "uid beyond NeuronCount");
 			ensure!(Uids::<T>::get(netuid, &hotkey) == Some(uid), "Keys and Uids disagree");
+			ensure!(
+				registration::registered_at::<T>(netuid, uid)
+					.is_some_and(|block| block <= frame_system::Pallet::<T>::block_number()),
+				"held uid without a past registration block"
+			);
 		}
 		for (netuid, held) in Occupancy::<T>::iter() {
 			for uid in 0..NeuronCount::<T>::get(netuid) {
@@ -555,6 +662,9 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(Uids::<T>::iter().count() == Keys::<T>::iter().count(), "Uids has extra entries");
+		for (netuid, hotkey, _) in Deposits::<T>::iter() {
+			ensure!(Uids::<T>::contains_key(netuid, &hotkey), "deposit of an unregistered hotkey");
+		}
 		for (netuid, uid, ()) in ValidatorPermits::<T>::iter() {
 			ensure!(Keys::<T>::contains_key(netuid, uid), "permit for an unknown uid");
 		}

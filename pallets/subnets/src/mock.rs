@@ -11,6 +11,7 @@ type Block = frame_system::mocking::MockBlock<Test>;
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Subnets: pallet_subnets,
 	}
 );
@@ -18,6 +19,13 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 parameter_types! {
@@ -27,6 +35,8 @@ parameter_types! {
 	pub static Deregistered: Vec<(NetUid, u64)> = vec![];
 	pub const MaxSubnets: u16 = 3;
 	pub const MaxNeurons: u32 = 5;
+	pub const SubnetDeposit: u64 = 100;
+	pub const RegistrationDeposit: u64 = 10;
 }
 
 /// Answers [`CommitRevealStatus`] from the `CommitRevealOn` knob.
@@ -53,6 +63,10 @@ impl pallet_subnets::Config for Test {
 	type CommitReveal = MockCommitReveal;
 	type OnDeregister = RecordDeregistrations;
 	type OwnerOrigin = pallet_subnets::EnsureSubnetOwnerOrRoot<Test>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type SubnetDeposit = SubnetDeposit;
+	type RegistrationDeposit = RegistrationDeposit;
 	type MaxSubnets = MaxSubnets;
 	type MaxNeurons = MaxNeurons;
 	type WeightInfo = ();
@@ -67,10 +81,18 @@ pub const MINER: u64 = 11;
 /// A second validator of subnet 1 (uid 2, permit).
 pub const VALIDATOR_2: u64 = 12;
 
-/// Genesis: subnet 1 owned by [`OWNER`] with [`VALIDATOR`], [`MINER`] and [`VALIDATOR_2`].
+/// Every account the tests sign with starts with this much (the existential deposit is 1).
+pub const ENDOWMENT: u64 = 1_000;
+/// An account with too little to hold any deposit.
+pub const POOR: u64 = 50;
+
+/// Genesis: subnet 1 owned by [`OWNER`] with [`VALIDATOR`], [`MINER`] and [`VALIDATOR_2`];
+/// accounts 1 to 99 hold [`ENDOWMENT`], except [`POOR`], which holds 5.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	let balances = (1..100).map(|who| (who, if who == POOR { 5 } else { ENDOWMENT })).collect();
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
+		balances: pallet_balances::GenesisConfig { balances, ..Default::default() },
 		subnets: pallet_subnets::GenesisConfig {
 			subnets: vec![(OWNER, vec![(VALIDATOR, true), (MINER, false), (VALIDATOR_2, true)])],
 		},

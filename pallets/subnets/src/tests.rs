@@ -1,10 +1,13 @@
 //! Tests for the subnets pallet.
 
 use crate::{
-	mock::*, Error, Event, Keys, NeuronCount, SubnetCount, SubnetOwner, Uids, ValidatorPermits,
-	Weights, WeightsVersionKey,
+	mock::*, Deposits, Error, Event, HoldReason, Keys, NeuronCount, SubnetCount, SubnetOwner, Uids,
+	ValidatorPermits, Weights, WeightsVersionKey,
 };
-use frame_support::{assert_noop, assert_ok, traits::EnsureOriginWithArg};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, EnsureOriginWithArg},
+};
 use galton_primitives::{SubnetsInterface, WeightsError};
 use sp_runtime::DispatchError;
 
@@ -35,6 +38,46 @@ fn create_subnet_works() {
 		assert_ok!(Subnets::create_subnet(signed(5)));
 		assert_eq!(SubnetOwner::<Test>::get(2), Some(5));
 		System::assert_last_event(Event::SubnetCreated { netuid: 2, owner: 5 }.into());
+	});
+}
+
+fn held(reason: HoldReason, who: u64) -> u64 {
+	Balances::balance_on_hold(&reason.into(), &who)
+}
+
+#[test]
+fn creating_a_subnet_holds_the_owner_deposit() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::create_subnet(signed(5)));
+		assert_eq!(held(HoldReason::SubnetDeposit, 5), SubnetDeposit::get());
+		assert_eq!(Balances::free_balance(5), ENDOWMENT - SubnetDeposit::get());
+		// A spammer without funds creates nothing.
+		assert_noop!(Subnets::create_subnet(signed(POOR)), Error::<Test>::CannotHoldDeposit);
+		assert_noop!(Subnets::create_subnet(signed(500)), Error::<Test>::CannotHoldDeposit);
+	});
+}
+
+#[test]
+fn registering_holds_a_deposit_until_deregistration() {
+	build_and_execute(|| {
+		assert_ok!(Subnets::create_subnet(signed(OWNER)));
+		let deposit = RegistrationDeposit::get();
+		assert_ok!(Subnets::register(signed(20), 1));
+		assert_ok!(Subnets::register(signed(20), 2));
+		// One deposit per subnet.
+		assert_eq!(held(HoldReason::RegistrationDeposit, 20), 2 * deposit);
+		assert_eq!(Deposits::<Test>::get(1, 20), Some(deposit));
+		assert_noop!(Subnets::register(signed(POOR), 1), Error::<Test>::CannotHoldDeposit);
+		// The owner deregisters it from subnet 1: that deposit comes back to the hotkey.
+		assert_ok!(Subnets::deregister(signed(OWNER), 1, 20));
+		assert_eq!(held(HoldReason::RegistrationDeposit, 20), deposit);
+		assert_eq!(Deposits::<Test>::get(1, 20), None);
+		assert_ok!(Subnets::deregister(signed(20), 2, 20));
+		assert_eq!(held(HoldReason::RegistrationDeposit, 20), 0);
+		assert_eq!(Balances::free_balance(20), ENDOWMENT);
+		// Genesis neurons hold nothing and leave all the same.
+		assert_ok!(Subnets::deregister(signed(MINER), 1, MINER));
+		assert_eq!(Balances::free_balance(MINER), ENDOWMENT);
 	});
 }
 
@@ -235,11 +278,36 @@ fn interface_reports_registry_and_applies_weights() {
 		assert_eq!(S::uid_of(1, &99), None);
 		assert!(S::has_validator_permit(1, 2));
 		assert!(!S::has_validator_permit(1, 1));
-		assert_eq!(S::check_weights(1, &[0, 0], &[1, 1], 0), Err(WeightsError::DuplicateUid));
-		// Applying bypasses the commit-reveal switch: it is how a reveal lands.
+		assert_eq!(S::check_weights(1, &[0, 0], &[1, 1]), Err(WeightsError::DuplicateUid));
+		// Applying bypasses the commit-reveal switch: it is how a reveal lands. The version
+		// key is the reveal's to check against its commit, so a raised minimum does not matter.
 		CommitRevealOn::set(true);
-		assert_eq!(S::apply_weights(1, 2, &[0, 1], &[5, 6], 0), Ok(()));
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 9));
+		assert_eq!(S::weights_version_key(1), 9);
+		assert_eq!(S::apply_weights(1, 2, &[0, 1], &[5, 6]), Ok(()));
 		assert_eq!(stored_weights(2), vec![(0, 5), (1, 6)]);
-		assert_noop!(S::apply_weights(1, 2, &[0, 7], &[5, 6], 0), WeightsError::UnknownUid);
+		assert_noop!(S::apply_weights(1, 2, &[0, 7], &[5, 6]), WeightsError::UnknownUid);
+	});
+}
+
+#[test]
+fn held_since_tells_which_uids_changed_hands() {
+	build_and_execute(|| {
+		type S = crate::Pallet<Test>;
+		// Genesis neurons registered at block 0; uid 7 was never handed out.
+		assert_eq!(S::held_since(1, &[0, 1, 2, 7], 1), vec![true, true, true, false]);
+		// The miner leaves at block 3 and a newcomer takes its uid at block 5.
+		System::set_block_number(3);
+		assert_ok!(Subnets::deregister(signed(MINER), 1, MINER));
+		assert_eq!(S::held_since(1, &[1], 1), vec![false]);
+		System::set_block_number(5);
+		assert_ok!(Subnets::register(signed(99), 1));
+		assert_eq!(S::uid_of(1, &99), Some(1));
+		// A commit made at block 5 or earlier meant someone else; a later one meant the newcomer.
+		assert_eq!(S::held_since(1, &[0, 1], 1), vec![true, false]);
+		assert_eq!(S::held_since(1, &[1], 5), vec![false]);
+		assert_eq!(S::held_since(1, &[1], 6), vec![true]);
+		// One entry covers every uid of this small subnet.
+		assert_eq!(S::held_since_weight(&[0, 1, 2]), S::held_since_weight(&[1]));
 	});
 }

@@ -123,9 +123,21 @@ impl pallet_subnets::Config for Runtime {
 	/// A deregistered hotkey's model claim and pending weight commits go with it.
 	type OnDeregister = (ModelRegistry, CommitReveal);
 	type OwnerOrigin = SubnetOwnerOrRoot;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// A subnet's owner holds 100 units while the subnet exists.
+	type SubnetDeposit = ConstU128<{ 100 * crate::UNIT }>;
+	/// A hotkey holds one unit per subnet it is registered on: 200 permitted hotkeys, each a
+	/// source of feeless commits, tie up 200 units.
+	type RegistrationDeposit = ConstU128<{ crate::UNIT }>;
 	type MaxSubnets = ConstU16<64>;
 	type MaxNeurons = ConstU32<4096>;
 	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Half of a block's normal weight, the most that feeless commits and reveals may fill.
+	pub const MaxBlockShare: Perbill = Perbill::from_percent(50);
 }
 
 impl pallet_commit_reveal::Config for Runtime {
@@ -144,6 +156,9 @@ impl pallet_commit_reveal::Config for Runtime {
 	type MinSaltLen = ConstU32<8>;
 	type MaxSaltLen = ConstU32<32>;
 	type MaxBatchSize = ConstU32<16>;
+	/// Commits and reveals fill at most half of a block's normal weight; transfers and other
+	/// paying transactions always have the rest.
+	type MaxBlockShare = MaxBlockShare;
 	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;

@@ -3,12 +3,14 @@
 use super::*;
 use crate::{invalid, Call, CheckCommitReveal, WeightInfo, COMMIT_REVEAL_PRIORITY};
 use frame_support::{
-	dispatch::{GetDispatchInfo, Pays},
+	dispatch::{DispatchClass, GetDispatchInfo, Pays},
 	pallet_prelude::TransactionSource,
+	traits::Get,
+	weights::Weight,
 };
 use sp_runtime::{
 	traits::DispatchTransaction,
-	transaction_validity::{TransactionValidityError, ValidTransaction},
+	transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
 };
 
 /// Validate `call` signed by `who` as the transaction pool does.
@@ -23,10 +25,19 @@ fn validate_runtime_call(
 	who: Option<u64>,
 	call: RuntimeCall,
 ) -> Result<ValidTransaction, TransactionValidityError> {
+	validate_from(TransactionSource::External, who, call)
+}
+
+/// Validate `call` signed by `who` as `source` sees it: the pool, or a block being built.
+fn validate_from(
+	source: TransactionSource,
+	who: Option<u64>,
+	call: RuntimeCall,
+) -> Result<ValidTransaction, TransactionValidityError> {
 	let origin = who.map_or_else(RuntimeOrigin::none, RuntimeOrigin::signed);
 	let info = call.get_dispatch_info();
 	CheckCommitReveal::<Test>::new()
-		.validate_only(origin, &call, &info, 0, TransactionSource::External, 0)
+		.validate_only(origin, &call, &info, 0, source, 0)
 		.map(|(validity, _, _)| validity)
 }
 
@@ -157,6 +168,39 @@ fn reveals_of_weights_the_host_refuses_are_refused() {
 			validate(Some(VALIDATOR), reveal_call(&duplicate)),
 			Err(invalid(Error::<Test>::DuplicateUid))
 		);
+	});
+}
+
+#[test]
+fn commits_and_reveals_leave_the_rest_of_the_block_to_paying_transactions() {
+	build_and_execute(|| {
+		let commit = RuntimeCall::CommitReveal(commit_call(VALIDATOR, &standard(1)));
+		let in_block = |call: &RuntimeCall| {
+			validate_from(TransactionSource::InBlock, Some(VALIDATOR), call.clone())
+		};
+		assert!(in_block(&commit).is_ok());
+		// A flood of commits fills the block up to the share.
+		let limits = <Test as frame_system::Config>::BlockWeights::get();
+		let max = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
+		let share = MaxBlockShare::get();
+		let filled = Weight::from_parts(share * max.ref_time(), share * max.proof_size());
+		System::register_extra_weight_unchecked(filled, DispatchClass::Normal);
+		assert_eq!(in_block(&commit), Err(InvalidTransaction::ExhaustsResources.into()));
+		// The pool keeps it for the next block, and other calls are not this extension's concern.
+		assert!(validate_runtime_call(Some(VALIDATOR), commit.clone()).is_ok());
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		assert!(in_block(&remark).is_ok());
+	});
+}
+
+#[test]
+fn a_reveal_naming_a_vacated_uid_still_enters_the_pool() {
+	build_and_execute(|| {
+		let weights = standard(1);
+		assert_ok!(commit(VALIDATOR, 1, &weights));
+		assert_ok!(Subnets::deregister(signed(MINER), 1, MINER));
+		run_to_block(1 + DELAY);
+		assert!(validate(Some(VALIDATOR), reveal_call(&weights)).is_ok());
 	});
 }
 
