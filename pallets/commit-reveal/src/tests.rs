@@ -284,7 +284,8 @@ fn reveal_of_invalid_weights_fails_with_the_weights_error() {
 				Error::<Test>::DuplicateUid,
 			),
 			(
-				Reveal { uids: (0..7).collect(), values: vec![1; 7], ..key(5) },
+				// Seven weights on a subnet of at most six neurons (held uids, so none dropped).
+				Reveal { uids: vec![0, 1, 2, 0, 1, 2, 0], values: vec![1; 7], ..key(5) },
 				Error::<Test>::TooManyWeights,
 			),
 			(key(4), Error::<Test>::OutdatedVersionKey),

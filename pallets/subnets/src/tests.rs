@@ -103,7 +103,7 @@ fn register_works() {
 		assert_ok!(Subnets::register(signed(20), 1));
 		assert_eq!(Uids::<Test>::get(1, 20), Some(3));
 		assert_eq!(Keys::<Test>::get(1, 3), Some(20));
-		System::assert_last_event(Event::NeuronRegistered { netuid: 1, uid: 3, hotkey: 20 }.into());
+		System::assert_has_event(Event::NeuronRegistered { netuid: 1, uid: 3, hotkey: 20 }.into());
 	});
 }
 

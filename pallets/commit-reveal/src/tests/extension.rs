@@ -180,9 +180,10 @@ fn commits_and_reveals_leave_the_rest_of_the_block_to_paying_transactions() {
 		};
 		assert!(in_block(&commit).is_ok());
 		// A flood of commits fills the block up to the share.
-		let limits = <Test as frame_system::Config>::BlockWeights::get();
+		let limits: frame_system::limits::BlockWeights =
+			<Test as frame_system::Config>::BlockWeights::get();
 		let max = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
-		let share = MaxBlockShare::get();
+		let share: sp_runtime::Perbill = MaxBlockShare::get();
 		let filled = Weight::from_parts(share * max.ref_time(), share * max.proof_size());
 		System::register_extra_weight_unchecked(filled, DispatchClass::Normal);
 		assert_eq!(in_block(&commit), Err(InvalidTransaction::ExhaustsResources.into()));
