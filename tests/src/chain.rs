@@ -2,11 +2,11 @@
 //! signed transactions.
 
 use codec::{Decode, Encode};
-use galton_runtime::{transaction, Balance, Hash, Header, RuntimeCall, RuntimeEvent};
+use galton_runtime::{transaction, AccountId, Balance, Hash, Header, RuntimeCall, RuntimeEvent};
 use polkadot_sdk::{
 	frame_support::storage::storage_prefix,
 	frame_system,
-	sp_core::{bytes, crypto::Ss58Codec, Bytes},
+	sp_core::{bytes, crypto::Ss58Codec, sr25519, Bytes, Pair},
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{DispatchError, ModuleError},
 };
@@ -71,7 +71,13 @@ impl Chain {
 
 	/// The nonce `signer`'s next transaction must carry, counting those in the pool.
 	pub fn next_nonce(&self, signer: Sr25519Keyring) -> Result<u32, RpcError> {
-		self.rpc.call("system_accountNextIndex", json!([signer.to_account_id().to_ss58check()]))
+		self.nonce_of(&signer.pair())
+	}
+
+	/// The nonce the next transaction signed by `pair` must carry, counting those in the pool.
+	fn nonce_of(&self, pair: &sr25519::Pair) -> Result<u32, RpcError> {
+		let account = AccountId::from(pair.public());
+		self.rpc.call("system_accountNextIndex", json!([account.to_ss58check()]))
 	}
 
 	/// Sign `call` with `signer`'s next nonce and submit it; returns its hash once the pool
@@ -87,9 +93,23 @@ impl Chain {
 		call: RuntimeCall,
 		tip: Balance,
 	) -> Result<Hash, RpcError> {
+		self.submit_signed(&signer.pair(), call, tip)
+	}
+
+	/// [`Chain::submit`] signed by any sr25519 key, not only a well-known one.
+	pub fn submit_as(&self, pair: &sr25519::Pair, call: RuntimeCall) -> Result<Hash, RpcError> {
+		self.submit_signed(pair, call, 0)
+	}
+
+	fn submit_signed(
+		&self,
+		pair: &sr25519::Pair,
+		call: RuntimeCall,
+		tip: Balance,
+	) -> Result<Hash, RpcError> {
 		let genesis = self.block_hash(0)?;
-		let nonce = self.next_nonce(signer)?;
-		let extrinsic = transaction::sign_with_tip(call, &signer.pair(), nonce, genesis, tip);
+		let nonce = self.nonce_of(pair)?;
+		let extrinsic = transaction::sign_with_tip(call, pair, nonce, genesis, tip);
 		let encoded = bytes::to_hex(&extrinsic.encode(), false);
 		self.rpc.call("author_submitExtrinsic", json!([encoded]))
 	}

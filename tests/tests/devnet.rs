@@ -9,8 +9,8 @@ use galton_primitives::{
 };
 use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use polkadot_sdk::{
-	frame_system,
-	sp_core::H256,
+	frame_system, pallet_balances, pallet_utility,
+	sp_core::{sr25519, Pair, H256},
 	sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie},
 	sp_runtime::Perbill,
 };
@@ -125,6 +125,116 @@ fn alice_commits_then_reveals_weights() {
 			count: 3
 		})
 	)));
+}
+
+/// How many validators flood the pool in [`a_flood_of_commits_leaves_room_for_a_transfer`].
+const FLOOD: usize = 200;
+
+/// `calls` as one all-or-nothing batch.
+fn batch(calls: Vec<RuntimeCall>) -> RuntimeCall {
+	RuntimeCall::Utility(pallet_utility::Call::batch_all { calls })
+}
+
+/// The uid of `hotkey` on the demo subnet, once it is registered.
+fn uid_of(chain: &galton_e2e::Chain, hotkey: &AccountId) -> Option<u16> {
+	let key = pallet_subnets::Uids::<Runtime>::hashed_key_for(NETUID, hotkey);
+	chain.storage::<u16>(&key, None).ok().flatten()
+}
+
+#[test]
+fn a_flood_of_commits_leaves_room_for_a_transfer() {
+	// Blocks long enough for the whole flood to reach the pool before the next one is built.
+	let node = Node::start(2_000);
+	let chain = node.chain();
+	// FLOOD validators, each funded, registered (holding its deposit) and permitted.
+	let hotkeys: Vec<sr25519::Pair> = (0..FLOOD)
+		.map(|index| {
+			sr25519::Pair::from_string(&format!("//flood/{index}"), None).expect("a valid path")
+		})
+		.collect();
+	let accounts: Vec<AccountId> = hotkeys.iter().map(|pair| pair.public().into()).collect();
+	let fund = accounts.iter().map(|account| {
+		RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+			dest: account.clone().into(),
+			value: 10 * UNIT,
+		})
+	});
+	chain.submit(Alice, batch(fund.collect())).expect("the pool accepts the funding");
+	let last = accounts.last().expect("FLOOD > 0").clone();
+	let last_account = frame_system::Account::<Runtime>::hashed_key_for(&last);
+	chain.wait_for("the funding", FEW_BLOCKS, |chain| {
+		chain
+			.storage::<frame_system::AccountInfo<u32, pallet_balances::AccountData<u128>>>(
+				&last_account,
+				None,
+			)
+			.ok()
+			.flatten()
+	});
+	let register = RuntimeCall::Subnets(pallet_subnets::Call::register { netuid: NETUID });
+	for pair in &hotkeys {
+		chain.submit_as(pair, register.clone()).expect("the pool accepts a registration");
+	}
+	let uids: Vec<u16> = chain.wait_for("every registration", FEW_BLOCKS, |chain| {
+		accounts.iter().map(|account| uid_of(chain, account)).collect()
+	});
+	let permits = uids.iter().map(|uid| {
+		RuntimeCall::Subnets(pallet_subnets::Call::set_validator_permit {
+			netuid: NETUID,
+			uid: *uid,
+			granted: true,
+		})
+	});
+	chain.submit(Alice, batch(permits.collect())).expect("the pool accepts the permits");
+	let last_permit =
+		pallet_subnets::ValidatorPermits::<Runtime>::hashed_key_for(NETUID, uids[FLOOD - 1]);
+	chain.wait_for("the permits", FEW_BLOCKS, |chain| {
+		chain.storage::<()>(&last_permit, None).ok().flatten()
+	});
+
+	// Every validator commits at once, and Bob pays for an ordinary transfer, without a tip.
+	let flood_start = chain.best_number().expect("best block");
+	for (index, pair) in hotkeys.iter().enumerate() {
+		let commit = RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights {
+			netuid: NETUID,
+			commit_hash: H256::from_low_u64_be(index as u64),
+		});
+		chain.submit_as(pair, commit).expect("the pool accepts each validator's commit");
+	}
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: Charlie.to_account_id().into(),
+		value: UNIT,
+	});
+	chain.submit(Bob, transfer).expect("the pool accepts the transfer");
+	let start = chain.best_number().expect("best block");
+	let bob = Bob.to_account_id();
+	let landed = chain.wait_for("the transfer", FEW_BLOCKS, |chain| {
+		let best = chain.best_number().ok()?;
+		let events = chain.events_between(flood_start + 1, best).ok()?;
+		let transferred = events.iter().any(|event| {
+			matches!(event, RuntimeEvent::Balances(pallet_balances::Event::Transfer { from, .. })
+				if *from == bob)
+		});
+		transferred.then_some(best)
+	});
+	assert!(landed <= start + 3, "the transfer waited {} blocks", landed - start);
+	// And the flood itself is served, not dropped.
+	let committed = chain.wait_for("every commit", FEW_BLOCKS, |chain| {
+		let events = chain.events_between(flood_start + 1, chain.best_number().ok()?).ok()?;
+		let count = events
+			.iter()
+			.filter(|event| {
+				matches!(
+					event,
+					RuntimeEvent::CommitReveal(
+						pallet_commit_reveal::Event::WeightsCommitted { .. }
+					)
+				)
+			})
+			.count();
+		(count == FLOOD).then_some(count)
+	});
+	assert_eq!(committed, FLOOD);
 }
 
 #[test]

@@ -183,7 +183,9 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 		let max = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
 		let share = T::MaxBlockShare::get();
 		let cap = Weight::from_parts(share * max.ref_time(), share * max.proof_size());
-		let used = frame_system::Pallet::<T>::block_weight().get(DispatchClass::Normal).saturating_add(weight);
+		let used = frame_system::Pallet::<T>::block_weight()
+			.get(DispatchClass::Normal)
+			.saturating_add(weight);
 		if used.any_gt(cap) {
 			return Err(InvalidTransaction::ExhaustsResources.into());
 		}

@@ -12,7 +12,8 @@ use sp_runtime::traits::Saturating;
 /// Give `who` enough to hold either deposit many times over.
 fn fund<T: Config>(who: &T::AccountId) {
 	let deposit = T::SubnetDeposit::get().max(T::RegistrationDeposit::get());
-	let amount = deposit.saturating_mul(100u32.into()).saturating_add(T::Currency::minimum_balance());
+	let amount =
+		deposit.saturating_mul(100u32.into()).saturating_add(T::Currency::minimum_balance());
 	T::Currency::set_balance(who, amount);
 }
 

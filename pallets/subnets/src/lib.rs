@@ -56,8 +56,8 @@ use frame_support::traits::{
 	tokens::Precision,
 	Get,
 };
-use sp_runtime::traits::Zero;
 use galton_primitives::{NetUid, OnHotkeyDeregistered, Uid, WeightsError};
+use sp_runtime::traits::Zero;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -571,7 +571,8 @@ impl<T: Config> Pallet<T> {
 		if amount.is_zero() {
 			return Ok(false);
 		}
-		T::Currency::hold(&reason.into(), who, amount).map_err(|_| Error::<T>::CannotHoldDeposit)?;
+		T::Currency::hold(&reason.into(), who, amount)
+			.map_err(|_| Error::<T>::CannotHoldDeposit)?;
 		Ok(true)
 	}
 

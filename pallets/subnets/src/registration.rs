@@ -94,9 +94,10 @@ pub fn entries_read(uids: &[Uid]) -> u32 {
 pub fn held_since_weight<T: Config>(uids: &[Uid]) -> Weight {
 	let measured = (uids.len() as u32).div_ceil(u32::from(UIDS_PER_ENTRY));
 	let entries = entries_read(uids).saturating_sub(measured);
-	T::DbWeight::get()
-		.reads(entries.into())
-		.saturating_add(Weight::from_parts(0, entry_proof_bytes::<T>().saturating_mul(entries.into())))
+	T::DbWeight::get().reads(entries.into()).saturating_add(Weight::from_parts(
+		0,
+		entry_proof_bytes::<T>().saturating_mul(entries.into()),
+	))
 }
 
 #[cfg(test)]
