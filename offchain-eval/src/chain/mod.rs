@@ -19,6 +19,10 @@ use subxt::{
 	OnlineClient, PolkadotConfig,
 };
 
+/// The metadata the code below is generated from, included so that cargo rebuilds the client
+/// whenever the file changes (the `subxt` macro alone does not tell cargo it reads it).
+const _METADATA: &[u8] = include_bytes!("../../metadata/galton.scale");
+
 /// Code generated from the runtime metadata. Galton's own types are substituted by the
 /// `galton-primitives` originals, so epsilon math and hashing need no conversion.
 #[subxt::subxt(
