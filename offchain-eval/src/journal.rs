@@ -143,7 +143,8 @@ fn previous_key(netuid: NetUid, competition: CompetitionId) -> [u8; 4] {
 }
 
 impl Journal {
-	/// Open the journal at `path`, creating it (and its directory) if needed.
+	/// Open the journal at `path`, creating it (and its directory) if needed. On Unix the file
+	/// is made readable by its owner only: it holds the salts of unrevealed commits.
 	pub fn open(path: &Path) -> Result<Self, JournalError> {
 		if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
 			std::fs::create_dir_all(dir)
@@ -151,6 +152,12 @@ impl Journal {
 		}
 		let db = Database::create(path)
 			.map_err(|e| JournalError::Store(format!("{}: {e}", path.display())))?;
+		#[cfg(unix)]
+		{
+			use std::os::unix::fs::PermissionsExt;
+			std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+				.map_err(|e| JournalError::Store(format!("{}: {e}", path.display())))?;
+		}
 		let txn = db.begin_write().map_err(store_error)?;
 		txn.open_table(REVEALS).map_err(store_error)?;
 		txn.open_table(PREVIOUS).map_err(store_error)?;
@@ -378,5 +385,21 @@ mod tests {
 		std::fs::write(&file, b"x").expect("write");
 		let err = Journal::open(&file.join("journal.redb")).err().expect("parent is a file");
 		assert!(err.to_string().contains("file"), "{err}");
+	}
+
+	#[cfg(unix)]
+	#[test]
+	fn the_journal_is_private_to_its_owner() {
+		use std::os::unix::fs::PermissionsExt;
+		let dir = tempfile::tempdir().expect("temp dir");
+		let path = dir.path().join("journal.redb");
+		Journal::open(&path).expect("open");
+		let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+		assert_eq!(mode & 0o777, 0o600);
+		// An existing journal left readable by others is tightened when opened.
+		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+		Journal::open(&path).expect("reopen");
+		let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+		assert_eq!(mode & 0o777, 0o600);
 	}
 }

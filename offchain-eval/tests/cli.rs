@@ -317,3 +317,41 @@ fn cuda_without_the_feature_says_how_to_get_it() {
 	assert_eq!(code, Some(1));
 	assert!(err.contains("built without CUDA") && err.contains("--features cuda"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_refused_before_anything_happens() {
+	use std::os::unix::fs::PermissionsExt;
+	let root = tempfile::tempdir().expect("temp dir");
+	let key = root.path().join("hotkey");
+	std::fs::write(&key, "//Alice").expect("write");
+	std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+	let journal = root.path().join("claims.redb");
+	let args = [
+		"commit-model",
+		"--netuid",
+		"1",
+		"--competition",
+		"0",
+		"--repo",
+		"galton/tiny",
+		"--revision",
+		"main",
+		"--model-dir",
+		root.path().to_str().expect("utf-8"),
+		"--journal",
+		journal.to_str().expect("utf-8"),
+		"--key-file",
+		key.to_str().expect("utf-8"),
+	];
+	let output = galton_eval(&args);
+	assert_eq!(output.status.code(), Some(1));
+	let err = stderr(&output);
+	assert!(err.contains("chmod 600"), "{err}");
+	assert!(!err.contains("//Alice"), "the secret is not echoed: {err}");
+	assert!(!journal.exists(), "nothing was written");
+	// --key and --key-file together are a usage error.
+	let mut both = args.to_vec();
+	both.extend(["--key", "//Alice"]);
+	assert_eq!(galton_eval(&both).status.code(), Some(2));
+}

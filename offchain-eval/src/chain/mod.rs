@@ -12,7 +12,7 @@ mod state;
 
 use std::time::Duration;
 
-pub use keypair::Keypair;
+pub use keypair::{KeyFileError, Keypair};
 pub use state::{hash_owner, MinerStanding, ModelEntry, SubnetState, ValidatorStanding};
 use subxt::{
 	error::TransactionEventsError, ext::scale_decode::DecodeAsType, transactions::Payload,

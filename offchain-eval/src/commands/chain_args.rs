@@ -15,15 +15,22 @@ pub struct ChainArgs {
 	/// seed. Prefer the GALTON_KEY environment variable on shared machines.
 	#[arg(long, env = "GALTON_KEY", hide_env_values = true)]
 	pub key: Option<String>,
+	/// A file holding the signing key's secret URI, readable by its owner only (`chmod 600`).
+	/// The safest way to give a key: it stays out of the process list and the shell history.
+	#[arg(long, conflicts_with = "key")]
+	pub key_file: Option<PathBuf>,
 }
 
 impl ChainArgs {
 	/// The signing key; an error if none was given.
 	pub fn keypair(&self) -> anyhow::Result<Keypair> {
+		if let Some(path) = &self.key_file {
+			return Ok(Keypair::from_file(path)?);
+		}
 		let uri = self
 			.key
 			.as_deref()
-			.ok_or_else(|| anyhow::anyhow!("--key (or GALTON_KEY) is required"))?;
+			.ok_or_else(|| anyhow::anyhow!("--key-file, --key or GALTON_KEY is required"))?;
 		Ok(Keypair::from_uri(uri)?)
 	}
 

@@ -46,9 +46,13 @@ pub struct Opts {
 	/// Weight of the previous round in the moving average (0 to 1).
 	#[arg(long, default_value_t = 0.5)]
 	alpha: f64,
-	/// Serve Prometheus metrics on this port (`/metrics`).
+	/// Serve Prometheus metrics on this port (`/metrics`), on localhost only unless
+	/// `--prometheus-external` is given.
 	#[arg(long)]
 	prometheus_port: Option<u16>,
+	/// Serve the metrics on every interface, not only localhost.
+	#[arg(long, requires = "prometheus_port")]
+	prometheus_external: bool,
 	/// Print each round's report as one JSON line.
 	#[arg(long)]
 	json: bool,
@@ -74,7 +78,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	tracing::info!(journal = %journal_path.display(), device = %describe(&device), "validator starting");
 	let metrics = Metrics::default();
 	if let Some(port) = opts.prometheus_port {
-		let addr = metrics::serve(SocketAddr::from(([0, 0, 0, 0], port)), metrics.registry())
+		let addr = metrics::serve(metrics_addr(port, opts.prometheus_external), metrics.registry())
 			.with_context(|| format!("--prometheus-port {port}"))?;
 		tracing::info!(%addr, "serving metrics at /metrics");
 	}
@@ -131,4 +135,23 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			}
 		}
 	})
+}
+
+/// Where the metrics are served: localhost, or every interface when `external`, as Substrate
+/// nodes do with `--prometheus-external`.
+fn metrics_addr(port: u16, external: bool) -> SocketAddr {
+	let ip = if external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+	SocketAddr::from((ip, port))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn metrics_stay_on_localhost_unless_asked() {
+		assert!(metrics_addr(9615, false).ip().is_loopback());
+		assert!(metrics_addr(9615, true).ip().is_unspecified());
+		assert_eq!(metrics_addr(9615, false).port(), 9615);
+	}
 }
