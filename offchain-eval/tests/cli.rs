@@ -211,6 +211,23 @@ fn hash_ignores_files_the_evaluator_does_not_load() {
 	assert_eq!(stdout(&before), stdout(&after));
 }
 
+/// `commit-model` of the model in `dir` as `repo` at `revision`, with `journal`, against a URL
+/// where nothing listens (every refusal must come before connecting); the key is the caller's.
+fn commit_model_args(repo: &str, revision: &str, dir: &Path, journal: &Path) -> Vec<String> {
+	let path = |p: &Path| p.to_str().expect("utf-8").to_owned();
+	let mut args: Vec<String> =
+		["commit-model", "--netuid", "1", "--competition", "0"].map(str::to_owned).to_vec();
+	args.extend([
+		"--repo".to_owned(),
+		repo.to_owned(),
+		"--revision".to_owned(),
+		revision.to_owned(),
+	]);
+	args.extend(["--model-dir".to_owned(), path(dir), "--journal".to_owned(), path(journal)]);
+	args.extend(["--url".to_owned(), "ws://127.0.0.1:1".to_owned()]);
+	args
+}
+
 #[test]
 fn commit_model_checks_its_inputs_before_touching_the_chain() {
 	let root = tempfile::tempdir().expect("temp dir");
@@ -219,26 +236,9 @@ fn commit_model_checks_its_inputs_before_touching_the_chain() {
 	std::fs::create_dir(&empty).expect("mkdir");
 	let journal = root.path().join("claims.redb");
 	let commit = |repo: &str, revision: &str, dir: &Path| {
-		galton_eval(&[
-			"commit-model",
-			"--netuid",
-			"1",
-			"--competition",
-			"0",
-			"--repo",
-			repo,
-			"--revision",
-			revision,
-			"--model-dir",
-			dir.to_str().expect("utf-8"),
-			"--key",
-			"//Bob",
-			"--journal",
-			journal.to_str().expect("utf-8"),
-			// Nothing listens here: every case must fail before connecting.
-			"--url",
-			"ws://127.0.0.1:1",
-		])
+		let mut args = commit_model_args(repo, revision, dir, &journal);
+		args.extend(["--key".to_owned(), "//Bob".to_owned()]);
+		run(&args)
 	};
 	let cases: [(&str, &str, &Path, i32, &str); 5] = [
 		("../etc", "main", &model, 2, "ORG/NAME"),
@@ -327,31 +327,15 @@ fn a_key_file_others_can_read_is_refused_before_anything_happens() {
 	std::fs::write(&key, "//Alice").expect("write");
 	std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
 	let journal = root.path().join("claims.redb");
-	let args = [
-		"commit-model",
-		"--netuid",
-		"1",
-		"--competition",
-		"0",
-		"--repo",
-		"galton/tiny",
-		"--revision",
-		"main",
-		"--model-dir",
-		root.path().to_str().expect("utf-8"),
-		"--journal",
-		journal.to_str().expect("utf-8"),
-		"--key-file",
-		key.to_str().expect("utf-8"),
-	];
-	let output = galton_eval(&args);
+	let mut args = commit_model_args("galton/tiny", "main", root.path(), &journal);
+	args.extend(["--key-file".to_owned(), key.to_str().expect("utf-8").to_owned()]);
+	let output = run(&args);
 	assert_eq!(output.status.code(), Some(1));
 	let err = stderr(&output);
 	assert!(err.contains("chmod 600"), "{err}");
 	assert!(!err.contains("//Alice"), "the secret is not echoed: {err}");
 	assert!(!journal.exists(), "nothing was written");
 	// --key and --key-file together are a usage error.
-	let mut both = args.to_vec();
-	both.extend(["--key", "//Alice"]);
-	assert_eq!(galton_eval(&both).status.code(), Some(2));
+	args.extend(["--key".to_owned(), "//Alice".to_owned()]);
+	assert_eq!(run(&args).status.code(), Some(2));
 }

@@ -8,7 +8,7 @@ use frame_support::{
 	pallet_prelude::{TransactionSource, Weight},
 	traits::{Get, IsSubType, OriginTrait},
 };
-use galton_primitives::{NetUid, PlainWeightsCall};
+use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::{
@@ -218,7 +218,7 @@ where
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
 		let reveal_check = |uids: &[galton_primitives::Uid]| {
 			T::WeightInfo::check_reveal(uids.len() as u32)
-				.saturating_add(Pallet::<T>::held_since_weight(uids))
+				.saturating_add(T::Subnets::held_since_weight(uids))
 		};
 		match call.is_sub_type() {
 			Some(Call::batch_commit_weights { commits }) => {

@@ -109,11 +109,11 @@ impl<T: Config> Pallet<T> {
 			&reveal.salt,
 			reveal.version_key,
 		);
-		let index = commits
+		let (index, commit) = commits
 			.iter()
-			.position(|commit| commit.hash == hash)
+			.enumerate()
+			.find(|(_, commit)| commit.hash == hash)
 			.ok_or(Error::<T>::NoMatchingCommit)?;
-		let commit = commits.get(index).ok_or(Error::<T>::NoMatchingCommit)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now >= commit.reveal_from, Error::<T>::RevealTooEarly);
 		ensure!(now < commit.expires_at, Error::<T>::CommitExpired);
@@ -171,12 +171,6 @@ impl<T: Config> Pallet<T> {
 			dropped,
 		});
 		Ok(())
-	}
-
-	/// The most a reveal of `uids` costs on the host chain beyond what the benchmarks measure:
-	/// finding which uids changed hands since the commit.
-	pub(crate) fn held_since_weight(uids: &[Uid]) -> Weight {
-		T::Subnets::held_since_weight(uids)
 	}
 
 	/// How many commit lists the idle-time reclaim may visit with `remaining` weight: as many as

@@ -425,7 +425,7 @@ pub mod pallet {
 		#[pallet::call_index(1)]
 		#[pallet::weight(
 			T::WeightInfo::reveal_weights(uids.len() as u32)
-				.saturating_add(Pallet::<T>::held_since_weight(uids))
+				.saturating_add(T::Subnets::held_since_weight(uids))
 		)]
 		pub fn reveal_weights(
 			origin: OriginFor<T>,
@@ -483,7 +483,7 @@ pub mod pallet {
 			reveals.len() as u32,
 			reveals.iter().map(|r| r.uids.len() as u32).fold(0, u32::saturating_add),
 		).saturating_add(reveals.iter().fold(Weight::zero(), |total, reveal| {
-			total.saturating_add(Pallet::<T>::held_since_weight(&reveal.uids))
+			total.saturating_add(T::Subnets::held_since_weight(&reveal.uids))
 		})))]
 		pub fn batch_reveal_weights(
 			origin: OriginFor<T>,
