@@ -14,15 +14,11 @@ use galton_primitives::{
 	announcement_binding, ClaimNonce, CompetitionId, NetUid, RepoId, RepoRevision,
 };
 use sp_core::H256;
-use std::time::Duration;
 
 use crate::{
 	chain::{hash_owner, runtime, AccountId, Chain, ChainError, Keypair, MinerStanding},
 	journal::{ClaimState, Journal, JournalError, PendingClaim},
 };
-
-/// How often to poll the chain while waiting for the commit window.
-const POLL: Duration = Duration::from_millis(500);
 
 /// How many times one run announces before it gives up (an announcement that keeps expiring
 /// before its commit means the chain or this machine is far too slow).
@@ -224,7 +220,7 @@ pub async fn claim_model(
 		if request.announce_only {
 			return Ok(ClaimOutcome::Announced { announced_at, reveal_from, expires_at });
 		}
-		chain.wait_for_block(reveal_from, POLL).await?;
+		chain.wait_for_block(reveal_from).await?;
 		let call = runtime::tx().model_registry().commit_model(
 			netuid,
 			request.competition,

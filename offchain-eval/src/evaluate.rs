@@ -13,10 +13,73 @@ use sha2::{Digest, Sha256};
 use crate::{
 	corpus::Corpus,
 	degenerate,
+	hash::HashError,
 	loss::batch_loss,
-	model::{load, LoadedModel, ModelFiles},
-	samples::{draw_batches, Batch, SampleSpec},
+	model::{budget::SizeBudget, load, read_json_file, LoadError, LoadedModel, ModelFiles},
+	samples::{draw_batches, Batch, SampleError, SampleSpec},
+	source::SourceError,
 };
+
+/// Why a model scored as failed. Each is the model's fault (or its publisher's), never the
+/// validator's: the others are still evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+	/// The repository or revision on chain is not one the evaluator can fetch.
+	#[error("{0}")]
+	BadLocation(String),
+	/// The model could not be found or fetched.
+	#[error(transparent)]
+	Source(#[from] SourceError),
+	/// The model's files could not be listed or hashed.
+	#[error(transparent)]
+	Hash(#[from] HashError),
+	/// The files are not the ones committed on chain.
+	#[error(
+		"content hash mismatch: committed 0x{committed}, the files in {dir} hash to 0x{actual}"
+	)]
+	HashMismatch {
+		/// The hash on chain, in hex.
+		committed: String,
+		/// The hash of the files, in hex.
+		actual: String,
+		/// The model directory.
+		dir: std::path::PathBuf,
+	},
+	/// The files are missing, too large, malformed or describe an unsupported model.
+	#[error(transparent)]
+	Load(#[from] LoadError),
+	/// More parameters than the competition allows.
+	#[error("{parameters} parameters, the competition allows at most {max}")]
+	TooManyParameters {
+		/// Parameters in the checkpoint.
+		parameters: u64,
+		/// The competition's bound.
+		max: u64,
+	},
+	/// The model's continuations are degenerate (a copy hidden behind noise, a constant).
+	#[error("{0}")]
+	Degenerate(String),
+	/// The degenerate-output check could not run.
+	#[error("degenerate-output check failed: {0}")]
+	Check(candle_core::Error),
+	/// The samples could not be tokenized with the model's tokenizer.
+	#[error(transparent)]
+	Samples(#[from] SampleError),
+	/// The loss of a batch could not be computed.
+	#[error("loss on batch {batch}: {source}")]
+	Loss {
+		/// The batch.
+		batch: usize,
+		/// candle's error.
+		source: candle_core::Error,
+	},
+	/// The loss of a batch is NaN or infinite.
+	#[error("NaN or infinite logits on batch {batch}")]
+	NotFinite {
+		/// The batch.
+		batch: usize,
+	},
+}
 
 /// A progress bar over `batches` batches, drawn on stderr when it is a terminal (hidden
 /// otherwise, where the logs tell the story).
@@ -108,76 +171,90 @@ impl<'a> Evaluator<'a> {
 	/// Evaluate the model in `dir`; `on_batch` is called once per batch (also for batches a
 	/// failed model skips), for progress bars.
 	pub fn evaluate(&mut self, dir: &Path, on_batch: &mut dyn FnMut()) -> ModelReport {
-		let report = self.try_evaluate(dir, on_batch);
-		if let Some(reason) = &report.failure {
-			tracing::warn!(model = %dir.display(), %reason, "model scored as failed");
-		}
-		report
-	}
-
-	fn try_evaluate(&mut self, dir: &Path, on_batch: &mut dyn FnMut()) -> ModelReport {
-		let batches = self.settings.spec.batches;
-		let fail = |reason: String, parameters, on_batch: &mut dyn FnMut(), done: usize| {
-			(done..batches).for_each(|_| on_batch());
-			ModelReport::failed(reason, batches, parameters)
+		let mut done = 0;
+		let mut parameters = None;
+		let mut counted = || {
+			done += 1;
+			on_batch();
 		};
-		let files = match ModelFiles::in_dir(dir) {
-			Ok(files) => files,
-			Err(e) => return fail(e.to_string(), None, on_batch, 0),
-		};
-		let parameters = match files.parameter_count() {
-			Ok(n) => n,
-			Err(e) => return fail(e.to_string(), None, on_batch, 0),
-		};
-		if let Some(max) = self.settings.max_parameters.filter(|&max| parameters > max) {
-			let reason = format!("{parameters} parameters, the competition allows at most {max}");
-			return fail(reason, Some(parameters), on_batch, 0);
-		}
-		let positions = self.settings.spec.seq_len.max(degenerate::POSITIONS);
-		let loaded = match load(&files, &self.settings.device, self.settings.dtype, positions) {
-			Ok(loaded) => loaded,
-			Err(e) => return fail(e.to_string(), Some(parameters), on_batch, 0),
-		};
-		match degenerate::check(&loaded.model, &loaded.tokenizer) {
-			Ok(None) => {}
-			Ok(Some(reason)) => return fail(reason, Some(parameters), on_batch, 0),
-			Err(e) => {
-				let reason = format!("degenerate-output check failed: {e}");
-				return fail(reason, Some(parameters), on_batch, 0);
+		match self.try_evaluate(dir, &mut counted, &mut parameters) {
+			Ok(report) => report,
+			Err(failure) => {
+				self.report_failure(&dir.display(), &failure, done, parameters, on_batch)
 			}
 		}
-		let samples = match self.samples_for(&loaded) {
-			Ok(samples) => samples,
-			Err(reason) => return fail(reason, Some(parameters), on_batch, 0),
-		};
+	}
+
+	/// The report of `model`, which failed before its evaluation began: logged, and its
+	/// batches counted as done on `on_batch`.
+	pub fn failed(
+		&self,
+		model: &dyn std::fmt::Display,
+		failure: &Failure,
+		on_batch: &mut dyn FnMut(),
+	) -> ModelReport {
+		self.report_failure(model, failure, 0, None, on_batch)
+	}
+
+	fn report_failure(
+		&self,
+		model: &dyn std::fmt::Display,
+		failure: &Failure,
+		done: usize,
+		parameters: Option<u64>,
+		on_batch: &mut dyn FnMut(),
+	) -> ModelReport {
+		let batches = self.settings.spec.batches;
+		(done..batches).for_each(|_| on_batch());
+		let reason = failure.to_string();
+		tracing::warn!(%model, %reason, "model scored as failed");
+		ModelReport::failed(reason, batches, parameters)
+	}
+
+	/// Load, check and measure the model; `parameters` is set as soon as they are known.
+	fn try_evaluate(
+		&mut self,
+		dir: &Path,
+		on_batch: &mut dyn FnMut(),
+		parameters: &mut Option<u64>,
+	) -> Result<ModelReport, Failure> {
+		let files = ModelFiles::in_dir(dir)?;
+		files.check_budget(SizeBudget::new(self.settings.max_parameters))?;
+		let count = files.parameter_count()?;
+		*parameters = Some(count);
+		if let Some(max) = self.settings.max_parameters.filter(|&max| count > max) {
+			return Err(Failure::TooManyParameters { parameters: count, max });
+		}
+		let positions = self.settings.spec.seq_len.max(degenerate::POSITIONS);
+		let loaded = load(&files, &self.settings.device, self.settings.dtype, positions)?;
+		if let Some(reason) =
+			degenerate::check(&loaded.model, &loaded.tokenizer).map_err(Failure::Check)?
+		{
+			return Err(Failure::Degenerate(reason));
+		}
+		let samples = self.samples_for(&loaded)?;
 		let started = Instant::now();
-		let mut losses = Vec::with_capacity(batches);
-		for (k, batch) in samples.iter().enumerate() {
-			let loss = match batch_loss(&loaded.model, batch) {
-				Ok(loss) if loss.is_finite() => loss,
-				Ok(_) => {
-					let reason = format!("NaN or infinite logits on batch {k}");
-					return fail(reason, Some(parameters), on_batch, k);
-				}
-				Err(e) => {
-					return fail(format!("loss on batch {k}: {e}"), Some(parameters), on_batch, k)
-				}
-			};
+		let mut losses = Vec::with_capacity(samples.len());
+		for (batch, rows) in samples.iter().enumerate() {
+			let loss = batch_loss(&loaded.model, rows)
+				.map_err(|source| Failure::Loss { batch, source })?;
+			if !loss.is_finite() {
+				return Err(Failure::NotFinite { batch });
+			}
 			losses.push(loss);
 			on_batch();
 		}
-		ModelReport {
+		Ok(ModelReport {
 			losses,
 			failure: None,
-			parameters: Some(parameters),
+			parameters: Some(count),
 			tokens: (self.settings.spec.total_tokens()) as u64,
 			seconds: started.elapsed().as_secs_f64(),
-		}
+		})
 	}
 
-	fn samples_for(&mut self, loaded: &LoadedModel) -> Result<Arc<Vec<Batch>>, String> {
-		let tokenizer_bytes = std::fs::read(&loaded.files.tokenizer)
-			.map_err(|e| format!("{}: {e}", loaded.files.tokenizer.display()))?;
+	fn samples_for(&mut self, loaded: &LoadedModel) -> Result<Arc<Vec<Batch>>, Failure> {
+		let tokenizer_bytes = read_json_file(&loaded.files.tokenizer)?;
 		let key = (Sha256::digest(&tokenizer_bytes).into(), loaded.eos);
 		if let Some(samples) = self.samples.get(&key) {
 			return Ok(samples.clone());
@@ -188,8 +265,7 @@ impl<'a> Evaluator<'a> {
 			loaded.eos,
 			self.settings.seed,
 			self.settings.spec,
-		)
-		.map_err(|e| e.to_string())?;
+		)?;
 		let batches = Arc::new(batches);
 		self.samples.insert(key, batches.clone());
 		Ok(batches)

@@ -12,6 +12,11 @@ use std::{
 use galton_primitives::{RepoId, RepoRevision};
 use hf_hub::{api::sync::ApiBuilder, Repo, RepoType};
 
+use crate::{
+	hash::is_model_file,
+	model::budget::{BudgetError, SizeBudget},
+};
+
 /// The prefix of a hub model on the command line.
 pub const HUB_PREFIX: &str = "hf:";
 
@@ -105,26 +110,47 @@ pub enum SourceError {
 		/// The hub client's message.
 		reason: String,
 	},
+	/// The files the hub lists are larger than the evaluator fetches.
+	#[error("{repo}:{revision}: not downloaded: {source}")]
+	OverBudget {
+		/// `org/name`.
+		repo: String,
+		/// The revision asked for.
+		revision: String,
+		/// Which limit the listing passes.
+		source: BudgetError,
+	},
+}
+
+/// The hub cache directory: `cache`, or the `HF_HOME` default.
+pub fn cache_dir(cache: Option<&Path>) -> PathBuf {
+	cache.map(Path::to_path_buf).unwrap_or_else(|| hf_hub::Cache::from_env().path().clone())
+}
+
+/// The folder of `repo` in a hub cache (its `blobs/`, `refs/` and `snapshots/`): the tree
+/// every file of a snapshot must resolve into.
+pub fn cached_repo_dir(cache: &Path, repo: &str) -> PathBuf {
+	cache.join(Repo::new(repo.to_owned(), RepoType::Model).folder_name())
 }
 
 /// The local directory holding `source`'s files. Hub models are read from the hub cache at
-/// `cache` (the `HF_HOME` default when `None`); unless `offline`, every file of the revision
-/// is downloaded first, so the directory hashes like the repository.
+/// `cache` (the `HF_HOME` default when `None`); unless `offline`, the model files of the
+/// revision are downloaded first, only those the content hash covers and only when the hub's
+/// listing fits `budget`.
 pub fn resolve(
 	source: &ModelSource,
 	cache: Option<&Path>,
 	offline: bool,
+	budget: SizeBudget,
 ) -> Result<PathBuf, SourceError> {
 	match source {
 		ModelSource::Local(dir) if dir.is_dir() => Ok(dir.clone()),
 		ModelSource::Local(dir) => Err(SourceError::NoDirectory(dir.clone())),
 		ModelSource::Hub { repo, revision } => {
-			let cache_dir = cache
-				.map(Path::to_path_buf)
-				.unwrap_or_else(|| hf_hub::Cache::from_env().path().clone());
+			let cache_dir = cache_dir(cache);
 			let (repo, revision) = (repo.as_str(), revision.as_str());
 			if !offline {
-				download(repo, revision, &cache_dir)?;
+				download(repo, revision, &cache_dir, budget)?;
 			}
 			cached_snapshot(&cache_dir, repo, revision).ok_or_else(|| SourceError::NotCached {
 				repo: repo.to_owned(),
@@ -138,16 +164,36 @@ pub fn resolve(
 /// The snapshot directory of `repo` at `revision` in a hub cache: `revision` is a commit id,
 /// or a branch or tag that `refs/` maps to one.
 pub fn cached_snapshot(cache: &Path, repo: &str, revision: &str) -> Option<PathBuf> {
-	let repo_dir = cache.join(Repo::new(repo.to_owned(), RepoType::Model).folder_name());
+	let repo_dir = cached_repo_dir(cache, repo);
 	let commit = match std::fs::read_to_string(repo_dir.join("refs").join(revision)) {
 		Ok(commit) => commit.trim().to_owned(),
 		Err(_) => revision.to_owned(),
 	};
-	let snapshot = repo_dir.join("snapshots").join(commit);
+	// A ref holding a path instead of a commit id must not lead out of the cache.
+	let commit = RepoRevision::parse(commit.as_bytes()).ok()?;
+	let snapshot = repo_dir.join("snapshots").join(commit.as_str());
 	snapshot.is_dir().then_some(snapshot)
 }
 
-fn download(repo: &str, revision: &str, cache: &Path) -> Result<(), SourceError> {
+/// The files to fetch from a hub listing of `(name, size)`: the model files the content hash
+/// covers, each directly in the repository's root, checked against `budget` first. Any other
+/// file (a README, a 40 GB `pytorch_model.bin`, a `subdir/model.safetensors`) is never fetched.
+pub fn files_to_fetch(
+	listing: &[(String, u64)],
+	budget: SizeBudget,
+) -> Result<Vec<String>, BudgetError> {
+	let wanted: Vec<&(String, u64)> =
+		listing.iter().filter(|(name, _)| is_model_file(name)).collect();
+	budget.check(wanted.iter().map(|(name, size)| (name.as_str(), *size)))?;
+	Ok(wanted.into_iter().map(|(name, _)| name.clone()).collect())
+}
+
+fn download(
+	repo: &str,
+	revision: &str,
+	cache: &Path,
+	budget: SizeBudget,
+) -> Result<(), SourceError> {
 	let failed = |reason: String| SourceError::Download {
 		repo: repo.to_owned(),
 		revision: revision.to_owned(),
@@ -161,9 +207,22 @@ fn download(repo: &str, revision: &str, cache: &Path) -> Result<(), SourceError>
 	let hub_repo =
 		api.repo(Repo::with_revision(repo.to_owned(), RepoType::Model, revision.to_owned()));
 	let info = hub_repo.info().map_err(|e| failed(e.to_string()))?;
-	for file in info.siblings {
-		tracing::info!(repo, revision, file = %file.rfilename, "fetching");
-		hub_repo.get(&file.rfilename).map_err(|e| failed(format!("{}: {e}", file.rfilename)))?;
+	// Sizes are asked for the model files only: the listing may name thousands of others.
+	let mut listing = Vec::new();
+	for file in info.siblings.into_iter().filter(|f| is_model_file(&f.rfilename)) {
+		let metadata = api
+			.metadata(&hub_repo.url(&file.rfilename))
+			.map_err(|e| failed(format!("{}: {e}", file.rfilename)))?;
+		listing.push((file.rfilename, metadata.size() as u64));
+	}
+	let fetch = files_to_fetch(&listing, budget).map_err(|source| SourceError::OverBudget {
+		repo: repo.to_owned(),
+		revision: revision.to_owned(),
+		source,
+	})?;
+	for name in fetch {
+		tracing::info!(repo, revision, file = %name, "fetching");
+		hub_repo.get(&name).map_err(|e| failed(format!("{name}: {e}")))?;
 	}
 	Ok(())
 }
@@ -216,13 +275,54 @@ mod tests {
 		std::fs::create_dir_all(repo_dir.join("refs")).expect("mkdir");
 		std::fs::write(repo_dir.join("refs/main"), commit).expect("write");
 		let source = hub("org/name", "main");
-		let dir = resolve(&source, Some(cache.path()), true).expect("cached");
+		let dir =
+			resolve(&source, Some(cache.path()), true, SizeBudget::new(None)).expect("cached");
 		assert_eq!(dir, repo_dir.join("snapshots").join(commit));
 		let by_commit = hub("org/name", commit);
-		assert_eq!(resolve(&by_commit, Some(cache.path()), true).expect("cached"), dir);
+		assert_eq!(
+			resolve(&by_commit, Some(cache.path()), true, SizeBudget::new(None)).expect("cached"),
+			dir
+		);
 
 		let missing = hub("org/name", "v2");
-		let err = resolve(&missing, Some(cache.path()), true).expect_err("not cached");
+		let err = resolve(&missing, Some(cache.path()), true, SizeBudget::new(None))
+			.expect_err("not cached");
 		assert!(err.to_string().contains("--offline"), "{err}");
+	}
+
+	#[test]
+	fn a_ref_cannot_point_out_of_the_cache() {
+		let cache = tempfile::tempdir().expect("temp dir");
+		let repo_dir = cache.path().join("models--org--name");
+		std::fs::create_dir_all(repo_dir.join("refs")).expect("mkdir");
+		std::fs::create_dir_all(cache.path().join("elsewhere")).expect("mkdir");
+		std::fs::write(repo_dir.join("refs/main"), "../../elsewhere").expect("write");
+		assert_eq!(cached_snapshot(cache.path(), "org/name", "main"), None);
+	}
+
+	#[test]
+	fn only_model_files_within_the_budget_are_fetched() {
+		let listing: Vec<(String, u64)> = [
+			("README.md", 10),
+			("pytorch_model.bin", 40 << 30),
+			("sub/model.safetensors", 1 << 30),
+			("config.json", 700),
+			("tokenizer.json", 2 << 20),
+			("model.safetensors", 4_000_000),
+		]
+		.into_iter()
+		.map(|(name, size)| (name.to_owned(), size))
+		.collect();
+		let fetch = files_to_fetch(&listing, SizeBudget::new(Some(1_000_000))).expect("fits");
+		assert_eq!(fetch, ["config.json", "tokenizer.json", "model.safetensors"]);
+
+		let mut padded = listing.clone();
+		padded.push(("model-00002-of-00002.safetensors".into(), 1 << 40));
+		let over = files_to_fetch(&padded, SizeBudget::new(Some(1_000_000)));
+		assert!(matches!(over, Err(BudgetError::OverBudget { .. })), "{over:?}");
+		let mut huge_config = listing;
+		huge_config[3].1 = 1 << 32;
+		let refused = files_to_fetch(&huge_config, SizeBudget::new(None));
+		assert!(matches!(refused, Err(BudgetError::JsonTooLarge { .. })), "{refused:?}");
 	}
 }

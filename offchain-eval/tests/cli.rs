@@ -192,7 +192,8 @@ fn hash_prints_the_content_hash() {
 	let dir = fixture(root.path(), "m", 1, 0.02);
 	let output = galton_eval(&["hash", dir.to_str().expect("utf-8")]);
 	assert!(output.status.success());
-	let expected = galton_eval::hash::content_hash(&dir).expect("hash");
+	let expected =
+		galton_eval::hash::content_hash(&dir, galton_eval::hash::Links::Follow).expect("hash");
 	assert_eq!(stdout(&output).trim(), format!("0x{}", hex::encode(expected)));
 
 	let missing = galton_eval(&["hash", root.path().join("nope").to_str().expect("utf-8")]);

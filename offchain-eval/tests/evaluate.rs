@@ -106,3 +106,99 @@ fn a_missing_directory_fails_without_stopping_the_next_model() {
 	let dir = common::write_fixture(root.path(), "good", good(4));
 	assert_eq!(evaluator.evaluate(&dir, &mut || {}).failure, None);
 }
+
+/// Extend (or cut) `path` to `len` bytes; extending makes a sparse file, so a "huge" file costs
+/// no disk.
+fn resize(path: &std::path::Path, len: u64) {
+	std::fs::OpenOptions::new()
+		.write(true)
+		.open(path)
+		.and_then(|file| file.set_len(len))
+		.expect("resize");
+}
+
+/// A safetensors file of one tensor whose header claims `dtype` and `shape` over `data` bytes.
+fn lying_checkpoint(dtype: &str, shape: &[u64], data: usize) -> Vec<u8> {
+	let header = serde_json::json!({
+		"model.embed_tokens.weight": {"dtype": dtype, "shape": shape, "data_offsets": [0, data]}
+	})
+	.to_string();
+	let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+	bytes.extend_from_slice(header.as_bytes());
+	bytes.resize(bytes.len() + data, 0);
+	bytes
+}
+
+#[test]
+fn hostile_model_files_fail_with_the_reason_and_the_next_model_still_runs() {
+	type Tamper = fn(&std::path::Path);
+	let weights = |dir: &std::path::Path| dir.join("model.safetensors");
+	let cases: [(&str, Tamper, &str); 9] = [
+		(
+			"padded",
+			|d| {
+				let len = std::fs::metadata(d.join("model.safetensors")).expect("meta").len();
+				resize(&d.join("model.safetensors"), len + 1024);
+			},
+			"the header describes",
+		),
+		(
+			"truncated",
+			|d| {
+				let len = std::fs::metadata(d.join("model.safetensors")).expect("meta").len();
+				resize(&d.join("model.safetensors"), len - 100);
+			},
+			"the header describes",
+		),
+		(
+			"huge-header",
+			|d| {
+				let mut bytes = std::fs::read(d.join("model.safetensors")).expect("read");
+				bytes[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+				std::fs::write(d.join("model.safetensors"), bytes).expect("write");
+			},
+			"safetensors header of",
+		),
+		(
+			"shape-bigger-than-data",
+			|d| {
+				let bytes = lying_checkpoint("F32", &[1 << 20, 1 << 20], 4);
+				std::fs::write(d.join("model.safetensors"), bytes).expect("write");
+			},
+			"does not fill bytes",
+		),
+		(
+			"unknown-dtype",
+			|d| {
+				std::fs::write(d.join("model.safetensors"), lying_checkpoint("F128", &[1], 16))
+					.expect("write");
+			},
+			"does not fill bytes",
+		),
+		("over-budget", |d| resize(&d.join("model.safetensors"), 1 << 40), "allow at most"),
+		("huge-config", |d| resize(&d.join("config.json"), (16 << 20) + 1), "config.json is"),
+		("huge-tokenizer", |d| resize(&d.join("tokenizer.json"), 1 << 30), "tokenizer.json is"),
+		(
+			"huge-dimensions",
+			|d| common::edit_config(d, |c| c["num_attention_heads"] = serde_json::json!(1 << 20)),
+			"num_attention_heads is",
+		),
+	];
+	let root = tempfile::tempdir().expect("temp dir");
+	let corpus = Corpus::open(&common::shipped_corpus()).expect("corpus");
+	// The competition allows a million parameters: 4 MB of f32 plus the headroom.
+	let mut evaluator = evaluator(&corpus, Some(1_000_000));
+	for (name, tamper, expected) in cases {
+		let dir = common::write_fixture(root.path(), name, good(5));
+		tamper(&dir);
+		let mut calls = 0;
+		let report = evaluator.evaluate(&dir, &mut || calls += 1);
+		let reason = report.failure.unwrap_or_else(|| panic!("{name}: not refused"));
+		assert!(reason.contains(expected), "{name}: {reason}");
+		assert!(report.losses.iter().all(|l| *l == f64::INFINITY), "{name}");
+		assert_eq!(calls, SPEC.batches, "{name}: every batch still reported");
+		assert!(weights(&dir).exists());
+	}
+	let dir = common::write_fixture(root.path(), "honest", good(5));
+	assert_eq!(evaluator.evaluate(&dir, &mut || {}).failure, None, "the validator goes on");
+}

@@ -6,7 +6,7 @@ mod common;
 use candle_core::{DType, Device, Tensor};
 use galton_eval::{
 	fixtures::TinyLlama,
-	hash::content_hash,
+	hash::{content_hash, Links},
 	loss::batch_loss,
 	model::{load, KvCache, LoadError, ModelFiles},
 	samples::Batch,
@@ -97,8 +97,14 @@ fn fixtures_are_byte_for_byte_reproducible() {
 	let a = common::write_fixture(root.path(), "a", small(4));
 	let b = common::write_fixture(root.path(), "b", small(4));
 	let c = common::write_fixture(root.path(), "c", small(5));
-	assert_eq!(content_hash(&a).expect("hash"), content_hash(&b).expect("hash"));
-	assert_ne!(content_hash(&a).expect("hash"), content_hash(&c).expect("hash"));
+	assert_eq!(
+		content_hash(&a, Links::Follow).expect("hash"),
+		content_hash(&b, Links::Follow).expect("hash")
+	);
+	assert_ne!(
+		content_hash(&a, Links::Follow).expect("hash"),
+		content_hash(&c, Links::Follow).expect("hash")
+	);
 }
 
 #[test]

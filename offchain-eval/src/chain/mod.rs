@@ -7,15 +7,21 @@
 //! - [`Keypair`]: a signing key from a secret URI (`//Alice`, a mnemonic phrase, ...);
 //! - [`SubnetState`]: what a validator round reads; [`MinerStanding`]: a miner's claims.
 
+mod error;
 mod keypair;
 mod state;
 
 use std::time::Duration;
 
+use error::{dispatch_failure, pool_refusal_code, refusal};
+pub use error::{ChainError, Refusal};
 pub use keypair::{KeyFileError, Keypair};
 pub use state::{hash_owner, MinerStanding, ModelEntry, SubnetState, ValidatorStanding};
 use subxt::{
-	error::TransactionEventsError, ext::scale_decode::DecodeAsType, transactions::Payload,
+	error::{
+		ExtrinsicError, TransactionEventsError, TransactionProgressError, TransactionStatusError,
+	},
+	transactions::{DefaultParams, Payload},
 	OnlineClient, PolkadotConfig,
 };
 
@@ -66,83 +72,6 @@ pub type Config = PolkadotConfig;
 
 /// An account id on chain.
 pub type AccountId = subxt::utils::AccountId32;
-
-/// Why a chain operation failed, in words a validator or miner can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum ChainError {
-	/// The node cannot be reached.
-	#[error("cannot connect to {url}: {reason} (is galton-node running? start one with `galton-node --dev`)")]
-	Connect {
-		/// The URL tried.
-		url: String,
-		/// The client's message.
-		reason: String,
-	},
-	/// The transaction pool refused the transaction before it reached a block.
-	#[error("transaction refused by the node: {message}")]
-	Refused {
-		/// The CommitReveal error the refusal stands for, when the `CheckCommitReveal`
-		/// extension refused it (`Custom error: N`, N the error's index in the metadata).
-		error: Option<Box<runtime::commit_reveal::Error>>,
-		/// What the node said, with the error's name and docs when known.
-		message: String,
-	},
-	/// The transaction was included but its call failed.
-	#[error("transaction failed: {message}")]
-	Dispatch {
-		/// The pallet error, decoded through the runtime's metadata; `None` for a failure that
-		/// is not a pallet's (bad origin, arithmetic, ...).
-		error: Option<Box<runtime::Error>>,
-		/// What failed, in words.
-		message: String,
-	},
-	/// A read or subscription failed (often: the node went away).
-	#[error("chain request failed: {0}")]
-	Rpc(String),
-	/// The node's state is not what this client expects.
-	#[error("{0}")]
-	Unexpected(String),
-}
-
-impl ChainError {
-	/// Whether retrying after a reconnect may help (the node went away, or a request failed),
-	/// as opposed to a refusal that will not change.
-	pub fn is_transient(&self) -> bool {
-		matches!(self, ChainError::Connect { .. } | ChainError::Rpc(_))
-	}
-
-	/// The pallet error a dispatched call failed with, if that is what happened.
-	pub fn runtime_error(&self) -> Option<&runtime::Error> {
-		match self {
-			ChainError::Dispatch { error, .. } => error.as_deref(),
-			_ => None,
-		}
-	}
-
-	/// The CommitReveal error behind this failure, whether the pool refused the transaction
-	/// or its dispatch failed.
-	pub fn commit_reveal_error(&self) -> Option<&runtime::commit_reveal::Error> {
-		match self {
-			ChainError::Refused { error, .. } => error.as_deref(),
-			ChainError::Dispatch { error, .. } => match error.as_deref() {
-				Some(runtime::Error::CommitReveal(error)) => Some(error),
-				_ => None,
-			},
-			_ => None,
-		}
-	}
-}
-
-/// A dispatch failure with its pallet error decoded, when it is one.
-fn dispatch_failure(failure: subxt::error::DispatchError) -> ChainError {
-	let error = match &failure {
-		subxt::error::DispatchError::Module(module) => {
-			module.as_root_error::<runtime::Error>().ok().map(Box::new)
-		}
-		_ => None,
-	};
-	ChainError::Dispatch { error, message: failure.to_string() }
-}
 
 fn rpc(e: impl std::fmt::Display) -> ChainError {
 	ChainError::Rpc(e.to_string())
@@ -224,33 +153,65 @@ impl Chain {
 		Ok(at.block_hash().0)
 	}
 
-	/// Wait until block `number` is finalized, polling every `poll`.
-	pub async fn wait_for_block(&self, number: u32, poll: Duration) -> Result<u32, ChainError> {
-		loop {
-			let now = self.finalized_number().await?;
+	/// Wait until block `number` is finalized, following the node's finalized-block
+	/// subscription; returns the finalized block seen.
+	pub async fn wait_for_block(&self, number: u32) -> Result<u32, ChainError> {
+		// Subscribe first, then look: a block finalized in between is not missed.
+		let mut finalized = self.client.stream_blocks().await.map_err(rpc)?;
+		let now = self.finalized_number().await?;
+		if now >= number {
+			return Ok(now);
+		}
+		while let Some(block) = finalized.next().await {
+			let now = block_number(block.map_err(rpc)?.number())?;
 			if now >= number {
 				return Ok(now);
 			}
-			tokio::time::sleep(poll).await;
 		}
+		Err(ChainError::Rpc("the node ended the finalized-block subscription".into()))
 	}
 
 	/// Sign `call` with `signer`, submit it, and wait until it is in a finalized block and its
-	/// dispatch succeeded.
+	/// dispatch succeeded. A refusal by the pool is explained by the runtime itself (its
+	/// `validate_transaction`), so the error is typed, never read from the node's message.
 	pub async fn submit<Call: Payload>(
 		&self,
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<Finalized, ChainError> {
 		let at = self.client.at_current_block().await.map_err(rpc)?;
-		let metadata = at.metadata();
-		let progress = at
+		let transaction = at
 			.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
+			.create_signed(call, signer, DefaultParams::default_params())
 			.await
-			.map_err(|e| refusal(&metadata, &e.to_string()))?;
-		let in_block =
-			progress.wait_for_finalized().await.map_err(|e| refusal(&metadata, &e.to_string()))?;
+			.map_err(rpc)?;
+		let progress = match transaction.submit_and_watch().await {
+			Ok(progress) => progress,
+			Err(ExtrinsicError::ErrorSubmittingTransaction(error)) => {
+				return Err(match pool_refusal_code(&error) {
+					Some(code) => {
+						self.refused(transaction.encoded(), Some(code), error.to_string()).await
+					}
+					None => rpc(error),
+				});
+			}
+			Err(other) => return Err(rpc(other)),
+		};
+		let in_block = match progress.wait_for_finalized().await {
+			Ok(in_block) => in_block,
+			Err(TransactionProgressError::TransactionStatusError(status)) => {
+				return Err(match status {
+					TransactionStatusError::Invalid(message) => {
+						self.refused(transaction.encoded(), None, message).await
+					}
+					TransactionStatusError::Dropped(message) => {
+						ChainError::Refused { refusal: Refusal::Dropped, message }
+					}
+					other => ChainError::Rpc(other.to_string()),
+				});
+			}
+			Err(other) => return Err(rpc(other)),
+		};
 		in_block.wait_for_success().await.map_err(|e| match e {
 			TransactionEventsError::ExtrinsicFailed(dispatch) => dispatch_failure(dispatch),
 			// The block or its events could not be read: the node may have gone away.
@@ -262,69 +223,20 @@ impl Chain {
 			block_hash: in_block.block_hash().0,
 		})
 	}
-}
 
-/// A pool refusal with its `Custom error: N` named after the CommitReveal error it stands for
-/// (the `CheckCommitReveal` extension reports that pallet's error index).
-fn refusal(metadata: &subxt::Metadata, message: &str) -> ChainError {
-	let index = message
-		.split("Custom error: ")
-		.nth(1)
-		.and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-		.and_then(|digits| digits.parse::<u8>().ok());
-	let named = index.and_then(|i| {
-		let pallet = metadata.pallet_by_name("CommitReveal")?;
-		let variant = pallet.error_variant_by_index(i)?;
-		let error = <runtime::commit_reveal::Error as DecodeAsType>::decode_as_type(
-			&mut &[i][..],
-			pallet.error_ty_id()?,
-			metadata.types(),
-		)
-		.ok()?;
-		Some((error, format!("CommitReveal::{} ({})", variant.name, variant.docs.join(" "))))
-	});
-	match named {
-		Some((error, name)) => ChainError::Refused {
-			error: Some(Box::new(error)),
-			message: format!("{name}; node said: {message}"),
-		},
-		None if message.contains("Invalid Transaction") || message.contains("1010") => {
-			ChainError::Refused { error: None, message: message.to_owned() }
+	/// Why the pool refused `encoded`: the runtime validates it again at the finalized head
+	/// and its typed answer becomes the [`Refusal`]. `code` is the pool's own error code, when
+	/// it refused the transaction at submission.
+	async fn refused(&self, encoded: &[u8], code: Option<i32>, message: String) -> ChainError {
+		let validity = async {
+			let at = self.client.at_current_block().await.map_err(rpc)?;
+			let result =
+				at.transactions().from_bytes(encoded.to_vec()).validate().await.map_err(rpc)?;
+			Ok::<_, ChainError>((result, at.metadata()))
+		};
+		match validity.await {
+			Ok((result, metadata)) => refusal(&metadata, result, code, message),
+			Err(error) => error,
 		}
-		None => ChainError::Rpc(message.to_owned()),
-	}
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	fn metadata() -> subxt::Metadata {
-		subxt::Metadata::decode_from(include_bytes!("../../metadata/galton.scale"))
-			.expect("the committed metadata decodes")
-	}
-
-	#[test]
-	fn a_pool_refusal_is_decoded_into_the_commit_reveal_error() {
-		let refused = refusal(&metadata(), "1010: Invalid Transaction: Custom error: 6");
-		assert!(matches!(
-			refused.commit_reveal_error(),
-			Some(runtime::commit_reveal::Error::CommitRateLimited)
-		));
-		assert!(refused.to_string().contains("CommitReveal::CommitRateLimited"), "{refused}");
-		let last = refusal(&metadata(), "Invalid Transaction: Custom error: 27");
-		assert!(matches!(
-			last.commit_reveal_error(),
-			Some(runtime::commit_reveal::Error::UseCommitReveal)
-		));
-	}
-
-	#[test]
-	fn other_refusals_and_failures_carry_no_pallet_error() {
-		let fees = refusal(&metadata(), "1010: Invalid Transaction: Inability to pay some fees");
-		assert!(matches!(fees, ChainError::Refused { error: None, .. }));
-		let unknown = refusal(&metadata(), "Invalid Transaction: Custom error: 200");
-		assert!(matches!(unknown, ChainError::Refused { error: None, .. }));
-		assert!(matches!(refusal(&metadata(), "connection reset"), ChainError::Rpc(_)));
 	}
 }

@@ -5,7 +5,7 @@ use std::{io::Write, path::PathBuf};
 use galton_eval::{
 	chain::runtime,
 	claim::{claim_model, ClaimEvent, ClaimOutcome, ClaimRequest},
-	hash::content_hash,
+	hash::{content_hash, Links},
 	journal::{ClaimState, Journal},
 };
 use galton_primitives::{RepoId, RepoRevision};
@@ -68,7 +68,7 @@ fn describe(event: ClaimEvent) -> String {
 /// epsilon the model starts with.
 pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let key = opts.chain.keypair()?;
-	let hash = content_hash(&opts.model_dir)?;
+	let hash = content_hash(&opts.model_dir, Links::Follow)?;
 	let journal =
 		Journal::open(&journal_path(&opts.journal, format!("claims-{}", key.address()))?)?;
 	let request = ClaimRequest {

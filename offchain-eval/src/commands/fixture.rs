@@ -82,7 +82,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		..TinyLlama::default()
 	};
 	spec.write(&opts.dir)?;
-	let hash = galton_eval::hash::content_hash(&opts.dir)?;
+	let hash = galton_eval::hash::content_hash(&opts.dir, galton_eval::hash::Links::Follow)?;
 	writeln!(out, "{} 0x{}", opts.dir.display(), hex::encode(hash))?;
 	Ok(())
 }

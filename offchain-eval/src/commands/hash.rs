@@ -13,7 +13,7 @@ pub struct Opts {
 
 /// Print `0x` and the 64 hex digits of the hash.
 pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
-	let hash = galton_eval::hash::content_hash(&opts.dir)?;
+	let hash = galton_eval::hash::content_hash(&opts.dir, galton_eval::hash::Links::Follow)?;
 	writeln!(out, "0x{}", hex::encode(hash))?;
 	Ok(())
 }

@@ -6,7 +6,8 @@ use anyhow::ensure;
 use galton_eval::{
 	corpus::Corpus,
 	device::describe,
-	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
+	evaluate::{progress_bar, EvalSettings, Evaluator},
+	model::budget::SizeBudget,
 	samples::parse_seed,
 	scoring::{self, Contender},
 	source::{resolve, ModelSpec},
@@ -104,18 +105,15 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let settings =
 		EvalSettings { seed, spec, device: device.clone(), dtype, max_parameters: opts.max_params };
 	let mut evaluator = Evaluator::new(&corpus, settings);
+	let budget = SizeBudget::new(opts.max_params);
 	let progress = progress_bar((opts.models.len() * spec.batches) as u64);
 	let mut reports = Vec::with_capacity(opts.models.len());
 	for model in &opts.models {
 		progress.set_message(model.source.to_string());
-		let report = match resolve(&model.source, opts.eval.hf_cache.as_deref(), opts.eval.offline)
-		{
+		let (cache, offline) = (opts.eval.hf_cache.as_deref(), opts.eval.offline);
+		let report = match resolve(&model.source, cache, offline, budget) {
 			Ok(dir) => evaluator.evaluate(&dir, &mut || progress.inc(1)),
-			Err(e) => {
-				progress.inc(spec.batches as u64);
-				tracing::warn!(model = %model.source, reason = %e, "model scored as failed");
-				ModelReport::failed(e.to_string(), spec.batches, None)
-			}
+			Err(e) => evaluator.failed(&model.source, &e.into(), &mut || progress.inc(1)),
 		};
 		reports.push(report);
 	}

@@ -95,7 +95,6 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		alpha: opts.alpha,
 		sync_interval: opts.sync_interval,
 		models,
-		poll: Duration::from_millis(500),
 	};
 	runtime()?.block_on(async {
 		let chain = opts.chain.connect().await?;

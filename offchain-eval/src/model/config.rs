@@ -107,6 +107,39 @@ struct RawConfig {
 	use_sliding_window: Option<bool>,
 }
 
+/// The largest value each dimension may take: beyond every released Llama-family model, and
+/// small enough that no product of them used to size a buffer overflows.
+const BOUNDS: [(&str, usize); 8] = [
+	("hidden_size", 1 << 16),
+	("intermediate_size", 1 << 18),
+	("num_hidden_layers", 1 << 10),
+	("num_attention_heads", 1 << 10),
+	("num_key_value_heads", 1 << 10),
+	("head_dim", 1 << 11),
+	("vocab_size", 1 << 21),
+	("max_position_embeddings", 1 << 24),
+];
+
+/// Refuse a config whose dimensions pass [`BOUNDS`], before anything is sized from them.
+fn check_bounds(raw: &RawConfig) -> Result<(), String> {
+	let values = [
+		Some(raw.hidden_size),
+		Some(raw.intermediate_size),
+		Some(raw.num_hidden_layers),
+		Some(raw.num_attention_heads),
+		raw.num_key_value_heads,
+		raw.head_dim,
+		Some(raw.vocab_size),
+		Some(raw.max_position_embeddings),
+	];
+	for ((name, max), value) in BOUNDS.iter().zip(values) {
+		if let Some(value) = value.filter(|value| value > max) {
+			return Err(format!("{name} is {value}; the evaluator accepts at most {max}"));
+		}
+	}
+	Ok(())
+}
+
 fn default_rms_norm_eps() -> f64 {
 	1e-6
 }
@@ -161,17 +194,22 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
-	/// Read and check `config.json`.
+	/// Read and check `config.json` (at most [`super::budget::MAX_JSON_BYTES`] of it).
 	pub fn from_file(path: &Path) -> Result<Self, LoadError> {
-		let text = std::fs::read_to_string(path)
-			.map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
-		Self::from_json(&text, path)
+		let bytes = super::read_json_file(path)?;
+		let text = std::str::from_utf8(&bytes).map_err(|e| LoadError::InvalidConfig {
+			path: path.to_owned(),
+			reason: format!("not UTF-8: {e}"),
+		})?;
+		Self::from_json(text, path)
 	}
 
 	/// Parse and check the text of a `config.json`; `path` names it in errors.
 	pub fn from_json(text: &str, path: &Path) -> Result<Self, LoadError> {
 		let raw: RawConfig = serde_json::from_str(text)
 			.map_err(|source| LoadError::Config { path: path.to_owned(), source })?;
+		check_bounds(&raw)
+			.map_err(|reason| LoadError::InvalidConfig { path: path.to_owned(), reason })?;
 		let invalid = |reason: String| LoadError::InvalidConfig { path: path.to_owned(), reason };
 		let architecture = Architecture::from_names(&raw.architectures, raw.model_type.as_deref())
 			.ok_or_else(|| LoadError::UnsupportedArchitecture {
@@ -312,5 +350,24 @@ mod tests {
 		);
 		assert!(parse(&yarn).expect_err("yarn").to_string().contains("yarn"));
 		assert!(matches!(parse("{"), Err(LoadError::Config { .. })));
+	}
+
+	#[test]
+	fn dimensions_past_their_bounds_are_refused_before_any_allocation() {
+		for (field, value) in [
+			("\"hidden_size\": 896", "\"hidden_size\": 4294967296"),
+			("\"num_hidden_layers\": 24", "\"num_hidden_layers\": 100000"),
+			("\"num_attention_heads\": 14", "\"num_attention_heads\": 4096"),
+			("\"vocab_size\": 151936", "\"vocab_size\": 1000000000"),
+			("\"max_position_embeddings\": 32768", "\"max_position_embeddings\": 1000000000"),
+			("\"hidden_act\"", "\"head_dim\": 65536, \"hidden_act\""),
+		] {
+			let config = QWEN2.replace(field, value);
+			assert_ne!(config, QWEN2, "{field} not found");
+			let err = parse(&config).expect_err("out of bounds");
+			let name = field.trim_start_matches('"').split('"').next().unwrap_or_default();
+			let name = if value.contains("head_dim") { "head_dim" } else { name };
+			assert!(err.to_string().contains(&format!("{name} is ")), "{err}");
+		}
 	}
 }

@@ -5,6 +5,7 @@
 //! operations (RMS norm, rotary embedding, softmax, CPU flash attention).
 
 mod attention;
+pub mod budget;
 mod config;
 mod decoder;
 mod files;
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 
 pub use config::{Architecture, ModelConfig, RopeScaling};
 pub use decoder::{CausalLm, KvCache};
-pub use files::{load, LoadedModel, ModelFiles};
+pub use files::{load, read_json_file, LoadedModel, ModelFiles};
 
 /// Why a model could not be loaded. Each variant names the file or value at fault.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +91,14 @@ pub enum LoadError {
 	NoEos {
 		/// The config file.
 		path: PathBuf,
+	},
+	/// The model's files are larger than the evaluator reads.
+	#[error("{dir}: {source}")]
+	Budget {
+		/// The model directory.
+		dir: PathBuf,
+		/// Which limit they pass.
+		source: budget::BudgetError,
 	},
 	/// The requested rows are longer than the model's context.
 	#[error("--seq-len {seq_len} is beyond the model's context of {max} tokens ({path})")]

@@ -10,15 +10,13 @@
 //! 4. journal the weights, salt and version key, then send `commit_weights` (or `set_weights`
 //!    when the subnet does not use commit-reveal); settle the new commit (reveal it).
 
-use std::{
-	collections::BTreeMap,
-	path::{Path, PathBuf},
-	sync::Arc,
-	time::Duration,
-};
+mod locator;
+mod settle;
+
+use std::{collections::BTreeMap, sync::Arc};
 
 use candle_core::{DType, Device};
-use galton_primitives::{commit_hash, NetUid, RepoId, RepoRevision, Uid};
+use galton_primitives::{commit_hash, NetUid, Uid};
 use serde::Serialize;
 
 use crate::{
@@ -27,17 +25,17 @@ use crate::{
 	},
 	corpus::Corpus,
 	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
-	hash::content_hash,
 	journal::{CommitState, Journal, JournalError, PendingReveal},
-	metrics::{Metrics, ModelLabels},
+	metrics::Metrics,
+	model::budget::SizeBudget,
 	samples::{seed_from_block_hash, sync_block, SampleSpec},
 	scoring::{self, Contender},
-	source::{resolve, ModelSource},
 };
 
-/// Blocks after which a commit journaled but never seen on chain can no longer land
-/// (transactions are mortal for 32 blocks; twice that, to be safe).
-pub const COMMIT_LIFETIME: u32 = 64;
+use locator::verify;
+pub use locator::{ModelDir, ModelLocator};
+pub use settle::COMMIT_LIFETIME;
+use settle::{next_step, Step};
 
 /// Salt words per commit.
 pub const SALT_LEN: usize = 8;
@@ -63,46 +61,6 @@ impl ValidatorError {
 	}
 }
 
-/// Where the models' files come from.
-#[derive(Clone, Debug)]
-pub enum ModelLocator {
-	/// The Hugging Face hub (through its local cache).
-	Hub {
-		/// The cache directory (`None`: the default).
-		cache: Option<PathBuf>,
-		/// Never download.
-		offline: bool,
-	},
-	/// A local mirror: `DIR/ORG/NAME/REVISION` if it exists, else `DIR/ORG/NAME`.
-	Directory(PathBuf),
-}
-
-impl ModelLocator {
-	/// The directory of the model at `repo` and `revision`, as read from the chain. Both go
-	/// through the parser the chain checks commitments with, so no name can leave the models
-	/// root.
-	fn locate(&self, repo: &[u8], revision: &[u8]) -> Result<PathBuf, String> {
-		let repo = RepoId::parse(repo).map_err(|e| e.to_string())?;
-		let revision = RepoRevision::parse(revision).map_err(|e| e.to_string())?;
-		match self {
-			ModelLocator::Hub { cache, offline } => {
-				resolve(&ModelSource::Hub { repo, revision }, cache.as_deref(), *offline)
-					.map_err(|e| e.to_string())
-			}
-			ModelLocator::Directory(root) => {
-				let dir = root.join(repo.org()).join(repo.name());
-				let by_revision = dir.join(revision.as_str());
-				let dir = if by_revision.is_dir() { by_revision } else { dir };
-				if dir.is_dir() {
-					Ok(dir)
-				} else {
-					Err(format!("{}: no such model directory", dir.display()))
-				}
-			}
-		}
-	}
-}
-
 /// How the validator evaluates and scores.
 #[derive(Clone, Debug)]
 pub struct ValidatorConfig {
@@ -123,8 +81,6 @@ pub struct ValidatorConfig {
 	pub sync_interval: u32,
 	/// Where the models' files come from.
 	pub models: ModelLocator,
-	/// How often to poll the chain while waiting.
-	pub poll: Duration,
 }
 
 /// One model's line in a round report.
@@ -220,7 +176,8 @@ impl Validator {
 		Ok(last_reveal)
 	}
 
-	/// Drive one journaled commit to its end.
+	/// Drive one journaled commit to its end: each turn reads the chain, records the commit's
+	/// windows once it has landed, and takes the [`Step`] the journal and the chain call for.
 	async fn settle(&mut self, mut entry: PendingReveal) -> Result<Option<u32>, ValidatorError> {
 		let netuid = self.config.netuid;
 		let hash = hex::encode(entry.hash);
@@ -228,26 +185,8 @@ impl Validator {
 			let standing =
 				ValidatorStanding::read(&self.chain, netuid, &self.key.account_id()).await?;
 			let now = standing.block;
-			let Some(commit) = standing.pending.iter().find(|c| c.hash.0 == entry.hash).copied()
-			else {
-				match entry.state {
-					CommitState::Committed { .. } => {
-						tracing::info!(%hash, "commit no longer pending on chain (revealed or reclaimed)");
-						self.journal.remove(netuid, &entry.hash)?;
-						return Ok(None);
-					}
-					CommitState::Prepared { at_block } if now > at_block + COMMIT_LIFETIME => {
-						tracing::warn!(%hash, "journaled commit never reached the chain; dropped");
-						self.journal.remove(netuid, &entry.hash)?;
-						return Ok(None);
-					}
-					CommitState::Prepared { .. } => {
-						tokio::time::sleep(self.config.poll).await;
-						continue;
-					}
-				}
-			};
-			if let CommitState::Prepared { .. } = entry.state {
+			let on_chain = standing.pending.iter().find(|c| c.hash.0 == entry.hash);
+			if let (Some(commit), CommitState::Prepared { .. }) = (on_chain, entry.state) {
 				entry.state = CommitState::Committed {
 					committed_at: commit.committed_at,
 					reveal_from: commit.reveal_from,
@@ -255,45 +194,63 @@ impl Validator {
 				};
 				self.journal.put(&entry)?;
 			}
-			if now >= commit.expires_at {
-				tracing::warn!(%hash, expires_at = commit.expires_at, now, "commit expired before it could be revealed; dropped");
-				self.journal.remove(netuid, &entry.hash)?;
-				return Ok(None);
-			}
-			if now < commit.reveal_from {
-				tracing::info!(%hash, reveal_from = commit.reveal_from, now, "waiting for the reveal window");
-				self.chain.wait_for_block(commit.reveal_from, self.config.poll).await?;
-				continue;
-			}
-			let call = runtime::tx().commit_reveal().reveal_weights(
-				netuid,
-				entry.uids.clone(),
-				entry.values.clone(),
-				entry.salt.clone(),
-				entry.version_key,
-			);
-			match self.chain.submit(&call, &self.key).await {
-				Ok(done) => {
-					tracing::info!(%hash, block = done.block_number, "weights revealed");
-					self.journal.remove(netuid, &entry.hash)?;
-					self.metrics.last_reveal_block.set(i64::from(done.block_number));
-					return Ok(Some(done.block_number));
+			match next_step(entry.state, on_chain, now) {
+				Step::Gone => {
+					tracing::info!(%hash, "commit no longer pending on chain (revealed or reclaimed)");
 				}
-				Err(e) if e.is_transient() => return Err(e.into()),
-				Err(e) => {
-					if matches!(
-						e.commit_reveal_error(),
-						Some(runtime::commit_reveal::Error::RevealTooEarly)
-					) {
-						tokio::time::sleep(self.config.poll).await;
+				Step::NeverLanded => {
+					tracing::warn!(%hash, "journaled commit never reached the chain; dropped");
+				}
+				Step::Expired { expires_at } => {
+					tracing::warn!(%hash, expires_at, now, "commit expired before it could be revealed; dropped");
+				}
+				Step::AwaitInclusion => {
+					self.chain.wait_for_block(now.saturating_add(1)).await?;
+					continue;
+				}
+				Step::AwaitWindow { reveal_from } => {
+					tracing::info!(%hash, reveal_from, now, "waiting for the reveal window");
+					self.chain.wait_for_block(reveal_from).await?;
+					continue;
+				}
+				Step::Reveal => match self.reveal(&entry).await {
+					Ok(block) => {
+						tracing::info!(%hash, block, "weights revealed");
+						self.journal.remove(netuid, &entry.hash)?;
+						self.metrics.last_reveal_block.set(i64::from(block));
+						return Ok(Some(block));
+					}
+					Err(e) if e.is_transient() => return Err(e.into()),
+					Err(e)
+						if matches!(
+							e.commit_reveal_error(),
+							Some(runtime::commit_reveal::Error::RevealTooEarly)
+						) =>
+					{
+						self.chain.wait_for_block(now.saturating_add(1)).await?;
 						continue;
 					}
-					tracing::warn!(%hash, error = %e, "reveal refused; the commit is dropped");
-					self.journal.remove(netuid, &entry.hash)?;
-					return Ok(None);
-				}
+					Err(e) => {
+						tracing::warn!(%hash, error = %e, "reveal refused; the commit is dropped");
+					}
+				},
 			}
+			// Every step that does not wait or reveal ends the commit.
+			self.journal.remove(netuid, &entry.hash)?;
+			return Ok(None);
 		}
+	}
+
+	/// Send the reveal of `entry`; returns the block it landed in.
+	async fn reveal(&self, entry: &PendingReveal) -> Result<u32, ChainError> {
+		let call = runtime::tx().commit_reveal().reveal_weights(
+			entry.netuid,
+			entry.uids.clone(),
+			entry.values.clone(),
+			entry.salt.clone(),
+			entry.version_key,
+		);
+		Ok(self.chain.submit(&call, &self.key).await?.block_number)
 	}
 
 	/// One full round: settle the journal, evaluate and score, publish the weights, reveal.
@@ -321,10 +278,11 @@ impl Validator {
 			return Ok(report);
 		}
 		self.metrics.rounds.inc();
-		if state.reveal_config.enabled {
+		let public = if state.reveal_config.enabled {
 			let (commit_block, reveal_block) = self.commit_and_reveal(&state, &report).await?;
 			report.commit_block = Some(commit_block);
 			report.reveal_block = reveal_block;
+			reveal_block.is_some()
 		} else {
 			let call = runtime::tx().subnets().set_weights(
 				state.netuid,
@@ -333,6 +291,13 @@ impl Validator {
 				state.version_key,
 			);
 			report.commit_block = Some(self.chain.submit(&call, &self.key).await?.block_number);
+			true
+		};
+		// The losses are the ranking a commit hides: exported only once the weights are public.
+		if public {
+			self.metrics.publish_losses(
+				report.models.iter().map(|m| (m.uid, m.mean_loss.unwrap_or(f64::INFINITY))),
+			);
 		}
 		Ok(report)
 	}
@@ -403,7 +368,7 @@ impl Validator {
 				return Err(error.into());
 			}
 			tracing::info!(%error, now, give_up_at, "commit refused for now; trying again next block");
-			self.chain.wait_for_block(now.saturating_add(1), self.config.poll).await?;
+			self.chain.wait_for_block(now.saturating_add(1)).await?;
 		}
 	}
 
@@ -439,7 +404,6 @@ impl Validator {
 					Contender { commit_block: u64::from(entry.commitment.committed_at), losses },
 				);
 				let mean = report.mean_loss();
-				self.metrics.model_loss.get_or_create(&ModelLabels { uid }).set(mean);
 				scores.push(ModelScore {
 					uid,
 					hotkey: entry.hotkey.to_string(),
@@ -479,13 +443,9 @@ impl Validator {
 		seed: [u8; 32],
 		max_params: u64,
 	) -> Result<Vec<ModelReport>, ValidatorError> {
-		let jobs: Vec<(Result<PathBuf, String>, [u8; 32])> = entries
-			.iter()
-			.map(|m| {
-				let c = &m.commitment;
-				(self.config.models.locate(&c.repo, &c.revision), c.content_hash.0)
-			})
-			.collect();
+		let commitments: Vec<_> = entries.iter().map(|m| m.commitment.clone()).collect();
+		let locator = self.config.models.clone();
+		let budget = SizeBudget::new(Some(max_params));
 		let corpus = self.corpus.clone();
 		let settings = EvalSettings {
 			seed,
@@ -496,17 +456,19 @@ impl Validator {
 		};
 		let batches = self.config.spec.batches;
 		let reports = tokio::task::spawn_blocking(move || {
-			let progress = progress_bar((jobs.len() * batches) as u64);
+			let progress = progress_bar((commitments.len() * batches) as u64);
 			let mut evaluator = Evaluator::new(&corpus, settings);
-			let reports = jobs
-				.into_iter()
-				.map(|(dir, committed)| {
-					match dir.and_then(|dir| verify(&dir, committed).map(|()| dir)) {
-						Ok(dir) => evaluator.evaluate(&dir, &mut || progress.inc(1)),
-						Err(reason) => {
-							tracing::warn!(%reason, "model scored as failed");
-							progress.inc(batches as u64);
-							ModelReport::failed(reason, batches, None)
+			let reports = commitments
+				.iter()
+				.map(|c| {
+					let checked = locator
+						.locate(&c.repo, &c.revision, budget)
+						.and_then(|model| verify(&model, c.content_hash.0, budget).map(|()| model));
+					match checked {
+						Ok(model) => evaluator.evaluate(&model.dir, &mut || progress.inc(1)),
+						Err(failure) => {
+							let model = String::from_utf8_lossy(&c.repo);
+							evaluator.failed(&model, &failure, &mut || progress.inc(1))
 						}
 					}
 				})
@@ -520,55 +482,5 @@ impl Validator {
 			self.metrics.tokens_per_second.set(speed);
 		}
 		Ok(reports)
-	}
-}
-
-/// The files of `dir` must hash to the committed content hash.
-fn verify(dir: &Path, committed: [u8; 32]) -> Result<(), String> {
-	let actual = content_hash(dir).map_err(|e| e.to_string())?;
-	if actual == committed {
-		Ok(())
-	} else {
-		Err(format!(
-			"content hash mismatch: committed 0x{}, the files in {} hash to 0x{}",
-			hex::encode(committed),
-			dir.display(),
-			hex::encode(actual)
-		))
-	}
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn a_local_mirror_prefers_the_revision_directory() {
-		let root = tempfile::tempdir().expect("temp dir");
-		std::fs::create_dir_all(root.path().join("org/model/v2")).expect("mkdir");
-		let locator = ModelLocator::Directory(root.path().to_owned());
-		assert_eq!(
-			locator.locate(b"org/model", b"v2").expect("found"),
-			root.path().join("org/model/v2")
-		);
-		assert_eq!(
-			locator.locate(b"org/model", b"main").expect("found"),
-			root.path().join("org/model")
-		);
-		assert!(locator.locate(b"org/other", b"main").expect_err("missing").contains("org/other"));
-		for (repo, revision) in [(&b"../etc"[..], &b"main"[..]), (b"org/model", b"../../x")] {
-			let err = locator.locate(repo, revision).expect_err("traversal");
-			assert!(err.contains("must be"), "{err}");
-		}
-	}
-
-	#[test]
-	fn files_must_match_the_committed_hash() {
-		let dir = tempfile::tempdir().expect("temp dir");
-		std::fs::write(dir.path().join("model.safetensors"), b"weights").expect("write");
-		let hash = content_hash(dir.path()).expect("hash");
-		assert_eq!(verify(dir.path(), hash), Ok(()));
-		let err = verify(dir.path(), [0; 32]).expect_err("mismatch");
-		assert!(err.starts_with("content hash mismatch: committed 0x0000"), "{err}");
 	}
 }

@@ -1,0 +1,263 @@
+//! What can go wrong talking to the chain, typed end to end: a pool refusal carries the
+//! runtime's own validity error (and the CommitReveal error behind a `Custom` code), a failed
+//! dispatch the pallet error decoded through the metadata. Callers match on these, never on
+//! message text.
+
+use subxt::{
+	error::{BackendError, RpcError},
+	ext::scale_decode::DecodeAsType,
+	transactions::{TransactionInvalid, TransactionUnknown, ValidationResult},
+};
+
+use super::runtime;
+
+/// The JSON-RPC error codes a node's transaction pool answers `author_submit*` with.
+const POOL_ERROR_CODES: std::ops::RangeInclusive<i32> = 1010..=1020;
+
+/// Of those, the codes that report the runtime's verdict (1010: invalid, 1011: unknown
+/// validity); the others (a temporary ban, a duplicate, too low a priority, ...) are the
+/// pool's own.
+const RUNTIME_VERDICT_CODES: [i32; 2] = [1010, 1011];
+
+/// Why the transaction pool would not take a transaction.
+#[derive(Debug)]
+pub enum Refusal {
+	/// The `CheckCommitReveal` extension refused it with this CommitReveal error.
+	CommitReveal(Box<runtime::commit_reveal::Error>),
+	/// The runtime finds it invalid for another reason (fees, nonce, proof, a full block, or
+	/// another extension's custom code).
+	Invalid(TransactionInvalid),
+	/// The runtime cannot tell whether it is valid.
+	Unknown(TransactionUnknown),
+	/// The pool refused it for a reason of its own (its error `code`: banned for a while, a
+	/// duplicate, too low a priority, ...) while the runtime finds it valid.
+	Pool {
+		/// The pool's JSON-RPC error code.
+		code: i32,
+	},
+	/// The pool dropped it after accepting it (full, or replaced by a higher priority).
+	Dropped,
+	/// The pool found it invalid, but the runtime finds it valid at the finalized head: the
+	/// chain moved on in between.
+	NoLongerInvalid,
+}
+
+/// Why a chain operation failed, in words a validator or miner can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The node cannot be reached.
+	#[error("cannot connect to {url}: {reason} (is galton-node running? start one with `galton-node --dev`)")]
+	Connect {
+		/// The URL tried.
+		url: String,
+		/// The client's message.
+		reason: String,
+	},
+	/// The transaction pool refused the transaction before it reached a block.
+	#[error("transaction refused by the node: {message}")]
+	Refused {
+		/// Why, as the runtime says.
+		refusal: Refusal,
+		/// The refusal in words, with the pallet error's name and docs when there is one.
+		message: String,
+	},
+	/// The transaction was included but its call failed.
+	#[error("transaction failed: {message}")]
+	Dispatch {
+		/// The pallet error, decoded through the runtime's metadata; `None` for a failure that
+		/// is not a pallet's (bad origin, arithmetic, ...).
+		error: Option<Box<runtime::Error>>,
+		/// What failed, in words.
+		message: String,
+	},
+	/// A read or subscription failed (often: the node went away).
+	#[error("chain request failed: {0}")]
+	Rpc(String),
+	/// The node's state is not what this client expects.
+	#[error("{0}")]
+	Unexpected(String),
+}
+
+impl ChainError {
+	/// Whether retrying after a reconnect may help (the node went away, or a request failed),
+	/// as opposed to a refusal that will not change.
+	pub fn is_transient(&self) -> bool {
+		matches!(self, ChainError::Connect { .. } | ChainError::Rpc(_))
+	}
+
+	/// The pallet error a dispatched call failed with, if that is what happened.
+	pub fn runtime_error(&self) -> Option<&runtime::Error> {
+		match self {
+			ChainError::Dispatch { error, .. } => error.as_deref(),
+			_ => None,
+		}
+	}
+
+	/// The CommitReveal error behind this failure, whether the pool refused the transaction
+	/// or its dispatch failed.
+	pub fn commit_reveal_error(&self) -> Option<&runtime::commit_reveal::Error> {
+		match self {
+			ChainError::Refused { refusal: Refusal::CommitReveal(error), .. } => Some(error),
+			ChainError::Dispatch { error, .. } => match error.as_deref() {
+				Some(runtime::Error::CommitReveal(error)) => Some(error),
+				_ => None,
+			},
+			_ => None,
+		}
+	}
+}
+
+/// A dispatch failure with its pallet error decoded, when it is one.
+pub(super) fn dispatch_failure(failure: subxt::error::DispatchError) -> ChainError {
+	let error = match &failure {
+		subxt::error::DispatchError::Module(module) => {
+			module.as_root_error::<runtime::Error>().ok().map(Box::new)
+		}
+		_ => None,
+	};
+	ChainError::Dispatch { error, message: failure.to_string() }
+}
+
+/// The pool's error code, when a submission failed because the pool refused the transaction
+/// (rather than because the request itself failed).
+pub(super) fn pool_refusal_code(error: &BackendError) -> Option<i32> {
+	match error {
+		BackendError::Rpc(RpcError::ClientError(subxt::rpcs::Error::User(user)))
+			if POOL_ERROR_CODES.contains(&user.code) =>
+		{
+			Some(user.code)
+		}
+		_ => None,
+	}
+}
+
+/// The refusal the runtime's validation `result` explains; `code` is the pool's error code
+/// when it refused at submission, `node_said` its message (kept for the log).
+pub(super) fn refusal(
+	metadata: &subxt::Metadata,
+	result: ValidationResult,
+	code: Option<i32>,
+	node_said: String,
+) -> ChainError {
+	let (refusal, reason) = match result {
+		ValidationResult::Invalid(TransactionInvalid::Custom(index)) => {
+			match commit_reveal_error(metadata, index) {
+				Some((error, reason)) => (Refusal::CommitReveal(Box::new(error)), reason),
+				None => (Refusal::Invalid(TransactionInvalid::Custom(index)), String::new()),
+			}
+		}
+		ValidationResult::Invalid(invalid) => (Refusal::Invalid(invalid), String::new()),
+		ValidationResult::Unknown(unknown) => (Refusal::Unknown(unknown), String::new()),
+		ValidationResult::Valid(_) => match code {
+			Some(code) if !RUNTIME_VERDICT_CODES.contains(&code) => {
+				(Refusal::Pool { code }, String::new())
+			}
+			_ => (Refusal::NoLongerInvalid, String::new()),
+		},
+	};
+	let reason = if reason.is_empty() { format!("{refusal:?}") } else { reason };
+	ChainError::Refused { refusal, message: format!("{reason}; node said: {node_said}") }
+}
+
+/// The CommitReveal error whose index the `CheckCommitReveal` extension reports as a
+/// `Custom` validity code, with its name and docs.
+fn commit_reveal_error(
+	metadata: &subxt::Metadata,
+	index: u8,
+) -> Option<(runtime::commit_reveal::Error, String)> {
+	let pallet = metadata.pallet_by_name("CommitReveal")?;
+	let variant = pallet.error_variant_by_index(index)?;
+	let error = <runtime::commit_reveal::Error as DecodeAsType>::decode_as_type(
+		&mut &[index][..],
+		pallet.error_ty_id()?,
+		metadata.types(),
+	)
+	.ok()?;
+	Some((error, format!("CommitReveal::{} ({})", variant.name, variant.docs.join(" "))))
+}
+
+#[cfg(test)]
+mod tests {
+	use subxt::{rpcs::UserError, transactions::TransactionValid};
+
+	use super::*;
+
+	fn metadata() -> subxt::Metadata {
+		subxt::Metadata::decode_from(include_bytes!("../../metadata/galton.scale"))
+			.expect("the committed metadata decodes")
+	}
+
+	fn invalid(reason: TransactionInvalid) -> ChainError {
+		refusal(&metadata(), ValidationResult::Invalid(reason), Some(1010), "1010".into())
+	}
+
+	fn valid(code: Option<i32>) -> ChainError {
+		let valid = TransactionValid {
+			priority: 0,
+			requires: vec![],
+			provides: vec![],
+			longevity: 1,
+			propagate: true,
+		};
+		refusal(&metadata(), ValidationResult::Valid(valid), code, "refused".into())
+	}
+
+	#[test]
+	fn a_custom_code_becomes_the_commit_reveal_error_it_stands_for() {
+		let limited = invalid(TransactionInvalid::Custom(6));
+		assert!(matches!(
+			limited.commit_reveal_error(),
+			Some(runtime::commit_reveal::Error::CommitRateLimited)
+		));
+		assert!(limited.to_string().contains("CommitReveal::CommitRateLimited ("), "{limited}");
+		let last = invalid(TransactionInvalid::Custom(27));
+		assert!(matches!(
+			last.commit_reveal_error(),
+			Some(runtime::commit_reveal::Error::UseCommitReveal)
+		));
+	}
+
+	#[test]
+	fn other_refusals_keep_the_runtime_reason_and_no_pallet_error() {
+		let fees = invalid(TransactionInvalid::Payment);
+		assert!(matches!(
+			&fees,
+			ChainError::Refused { refusal: Refusal::Invalid(TransactionInvalid::Payment), .. }
+		));
+		assert!(fees.commit_reveal_error().is_none());
+		let unknown_code = invalid(TransactionInvalid::Custom(200));
+		assert!(matches!(
+			unknown_code,
+			ChainError::Refused { refusal: Refusal::Invalid(TransactionInvalid::Custom(200)), .. }
+		));
+		assert!(matches!(
+			valid(Some(1014)),
+			ChainError::Refused { refusal: Refusal::Pool { code: 1014 }, .. }
+		));
+		assert!(matches!(
+			valid(Some(1010)),
+			ChainError::Refused { refusal: Refusal::NoLongerInvalid, .. }
+		));
+		assert!(matches!(
+			valid(None),
+			ChainError::Refused { refusal: Refusal::NoLongerInvalid, .. }
+		));
+		assert!(!valid(None).is_transient());
+	}
+
+	#[test]
+	fn only_pool_codes_count_as_refusals() {
+		let user = |code| {
+			BackendError::Rpc(RpcError::ClientError(subxt::rpcs::Error::User(UserError {
+				code,
+				message: "m".into(),
+				data: None,
+			})))
+		};
+		assert_eq!(pool_refusal_code(&user(1010)), Some(1010));
+		assert_eq!(pool_refusal_code(&user(1014)), Some(1014));
+		assert_eq!(pool_refusal_code(&user(-32601)), None);
+		let gone = BackendError::Rpc(RpcError::SubscriptionDropped);
+		assert_eq!(pool_refusal_code(&gone), None);
+	}
+}
