@@ -16,5 +16,5 @@ mod rpc;
 
 pub use chain::{module_error, Chain};
 pub use eval::{eval, eval_binary, spawn_eval};
-pub use node::{node_binary, Node};
+pub use node::{free_port, node_binary, Node};
 pub use rpc::{Rpc, RpcError};

@@ -21,7 +21,7 @@ pub fn node_binary() -> PathBuf {
 }
 
 /// A port nobody listens on right now.
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0")
 		.and_then(|listener| listener.local_addr())
 		.map(|address| address.port())

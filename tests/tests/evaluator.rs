@@ -3,13 +3,14 @@
 //! when the evaluator is killed or the node restarts.
 
 use std::{
+	io::{Read, Write},
 	path::{Path, PathBuf},
 	process::{Child, Output},
 	thread,
 	time::{Duration, Instant},
 };
 
-use galton_e2e::{eval, spawn_eval, Node};
+use galton_e2e::{eval, free_port, spawn_eval, Node};
 use galton_primitives::{Announcement, ClaimConfig, ModelCommitment, PendingCommit};
 use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
 use polkadot_sdk::{
@@ -150,6 +151,17 @@ fn pending_of_alice(node: &Node) -> Vec<PendingCommit<u32>> {
 		.expect("runtime API")
 }
 
+/// The validator's metrics, read over HTTP from `127.0.0.1:port`.
+fn scrape(port: u16) -> String {
+	let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("metrics endpoint");
+	stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+	stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
+	let mut response = String::new();
+	stream.read_to_string(&mut response).expect("response");
+	assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+	response
+}
+
 /// Wait until Alice has a pending commit; returns it.
 fn wait_for_commit(node: &Node, child: &mut Child) -> PendingCommit<u32> {
 	let started = Instant::now();
@@ -232,8 +244,18 @@ fn a_validator_killed_after_its_commit_still_reveals_in_the_window() {
 	let journal = dir.path().join("journal.redb");
 	let args = validate_args(&node.ws_url(), &journal, &models);
 
-	let mut first = spawn_eval(&as_strs(&args), dir.path(), "first");
+	let port = free_port();
+	let mut with_metrics = args.clone();
+	with_metrics.extend(["--prometheus-port".to_owned(), port.to_string()]);
+	let mut first = spawn_eval(&as_strs(&with_metrics), dir.path(), "first");
 	let commit = wait_for_commit(&node, &mut first);
+	// Committed, not revealed: the metrics show the commit but not the ranking it hides.
+	let metrics = scrape(port);
+	assert!(metrics.contains("galton_eval_rounds_total 1"), "{metrics}");
+	assert!(
+		!metrics.contains("galton_eval_model_loss{"),
+		"losses leaked before the reveal: {metrics}"
+	);
 	first.kill().expect("SIGKILL");
 	let _ = first.wait();
 	assert_eq!(
