@@ -340,3 +340,33 @@ fn a_key_file_others_can_read_is_refused_before_anything_happens() {
 	args.extend(["--key".to_owned(), "//Alice".to_owned()]);
 	assert_eq!(run(&args).status.code(), Some(2));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_wallet_hotkey_that_cannot_sign_is_refused_before_anything_happens() {
+	use std::os::unix::fs::PermissionsExt;
+	let root = tempfile::tempdir().expect("temp dir");
+	let wallets = root.path().join("wallets");
+	let journal = root.path().join("claims.redb");
+	let mut args = commit_model_args("galton/tiny", "main", root.path(), &journal);
+	let wallet_args = ["--wallet-name", "miner", "--wallet-path", wallets.to_str().expect("utf-8")];
+	args.extend(wallet_args.map(str::to_owned));
+
+	// No such wallet: the path looked at is named.
+	let err = stderr(&run(&args));
+	assert!(err.contains("miner/hotkeys/default"), "{err}");
+
+	// An encrypted hotkey (btcli's NaCl format) is refused as such.
+	let hotkey = wallets.join("miner/hotkeys/default");
+	std::fs::create_dir_all(hotkey.parent().expect("parent")).expect("mkdir");
+	std::fs::write(&hotkey, b"$NACL\x01\x02\x03").expect("write");
+	std::fs::set_permissions(&hotkey, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+	let output = run(&args);
+	assert_eq!(output.status.code(), Some(1));
+	assert!(stderr(&output).contains("encrypted"), "{}", stderr(&output));
+	assert!(!journal.exists(), "nothing was written");
+
+	// A wallet and a key together are a usage error.
+	args.extend(["--key".to_owned(), "//Alice".to_owned()]);
+	assert_eq!(run(&args).status.code(), Some(2));
+}

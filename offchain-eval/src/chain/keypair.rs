@@ -45,6 +45,28 @@ pub enum KeyFileError {
 	},
 }
 
+/// The largest secret-URI file read (a mnemonic with a derivation path is well under 1 KiB).
+const MAX_URI_FILE: u64 = 64 << 10;
+
+/// The contents of the key file at `path`, after checking (on Unix) that only its owner may
+/// read it; at most `max` bytes are read.
+pub(super) fn check_private(path: &Path, max: u64) -> Result<Vec<u8>, KeyFileError> {
+	use std::io::Read;
+	let unreadable = |source| KeyFileError::Unreadable { path: path.to_owned(), source };
+	let file = std::fs::File::open(path).map_err(unreadable)?;
+	#[cfg(unix)]
+	{
+		use std::os::unix::fs::PermissionsExt;
+		let mode = file.metadata().map_err(unreadable)?.permissions().mode() & 0o777;
+		if mode & 0o077 != 0 {
+			return Err(KeyFileError::TooOpen { path: path.to_owned(), mode });
+		}
+	}
+	let mut bytes = Vec::new();
+	file.take(max).read_to_end(&mut bytes).map_err(unreadable)?;
+	Ok(bytes)
+}
+
 impl Keypair {
 	/// The key of a secret URI: `//Alice`, `"<mnemonic>//hard/soft"`, `0x<seed>`.
 	pub fn from_uri(uri: &str) -> Result<Self, InvalidKey> {
@@ -54,18 +76,15 @@ impl Keypair {
 	/// The key of the secret URI that the file at `path` holds (surrounding whitespace
 	/// ignored). On Unix the file must not be readable by group or others.
 	pub fn from_file(path: &Path) -> Result<Self, KeyFileError> {
-		let unreadable = |source| KeyFileError::Unreadable { path: path.to_owned(), source };
-		#[cfg(unix)]
-		{
-			use std::os::unix::fs::PermissionsExt;
-			let mode = std::fs::metadata(path).map_err(unreadable)?.permissions().mode() & 0o777;
-			if mode & 0o077 != 0 {
-				return Err(KeyFileError::TooOpen { path: path.to_owned(), mode });
-			}
-		}
-		let uri = std::fs::read_to_string(path).map_err(unreadable)?;
-		Self::from_uri(uri.trim())
-			.map_err(|source| KeyFileError::Invalid { path: path.to_owned(), source })
+		let bytes = check_private(path, MAX_URI_FILE)?;
+		let invalid = |source| KeyFileError::Invalid { path: path.to_owned(), source };
+		let uri = std::str::from_utf8(&bytes).map_err(|_| invalid(InvalidKey))?;
+		Self::from_uri(uri.trim()).map_err(invalid)
+	}
+
+	/// A key pair already made.
+	pub(super) fn from_pair(pair: sr25519::Pair) -> Self {
+		Self(pair)
 	}
 
 	/// The account id (public key).

@@ -4,12 +4,14 @@
 //!
 //! - [`Chain`]: a connection to a node, reads at the finalized head, and transactions that
 //!   wait for finalization and turn failures into readable messages;
-//! - [`Keypair`]: a signing key from a secret URI (`//Alice`, a mnemonic phrase, ...);
+//! - [`Keypair`]: a signing key from a secret URI (`//Alice`, a mnemonic phrase, ...), a key
+//!   file or a bittensor wallet's hotkey ([`wallet`]);
 //! - [`SubnetState`]: what a validator round reads; [`MinerStanding`]: a miner's claims.
 
 mod error;
 mod keypair;
 mod state;
+pub mod wallet;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use galton_eval::chain::{Chain, ChainError, Keypair, DEFAULT_URL};
+use galton_eval::chain::{wallet, Chain, ChainError, Keypair, DEFAULT_URL};
 
 /// Where the node is, and the key to sign with.
 #[derive(Debug, clap::Args)]
@@ -19,6 +19,16 @@ pub struct ChainArgs {
 	/// The safest way to give a key: it stays out of the process list and the shell history.
 	#[arg(long, conflicts_with = "key")]
 	pub key_file: Option<PathBuf>,
+	/// Sign with a hotkey of this bittensor wallet (`<wallet path>/<name>/hotkeys/<hotkey>`,
+	/// unencrypted, readable by its owner only).
+	#[arg(long, conflicts_with_all = ["key", "key_file"])]
+	pub wallet_name: Option<String>,
+	/// The wallet's hotkey [default: default].
+	#[arg(long, requires = "wallet_name")]
+	pub wallet_hotkey: Option<String>,
+	/// Where the wallets are [default: ~/.bittensor/wallets].
+	#[arg(long, requires = "wallet_name")]
+	pub wallet_path: Option<PathBuf>,
 }
 
 impl ChainArgs {
@@ -27,10 +37,19 @@ impl ChainArgs {
 		if let Some(path) = &self.key_file {
 			return Ok(Keypair::from_file(path)?);
 		}
-		let uri = self
-			.key
-			.as_deref()
-			.ok_or_else(|| anyhow::anyhow!("--key-file, --key or GALTON_KEY is required"))?;
+		if let Some(name) = &self.wallet_name {
+			let wallets = match &self.wallet_path {
+				Some(path) => path.clone(),
+				None => wallet::default_wallets_dir().context(
+					"no home directory to find ~/.bittensor/wallets in: pass --wallet-path",
+				)?,
+			};
+			let hotkey = self.wallet_hotkey.as_deref().unwrap_or(wallet::DEFAULT_NAME);
+			return Ok(Keypair::from_wallet_file(&wallet::hotkey_path(&wallets, name, hotkey))?);
+		}
+		let uri = self.key.as_deref().ok_or_else(|| {
+			anyhow::anyhow!("--key-file, --wallet-name, --key or GALTON_KEY is required")
+		})?;
 		Ok(Keypair::from_uri(uri)?)
 	}
 
