@@ -8,14 +8,13 @@ use std::{collections::HashMap, path::Path, sync::Arc, time::Instant};
 
 use candle_core::{DType, Device};
 use indicatif::{ProgressBar, ProgressStyle};
-use sha2::{Digest, Sha256};
 
 use crate::{
 	corpus::Corpus,
 	degenerate,
 	hash::HashError,
 	loss::batch_loss,
-	model::{budget::SizeBudget, load, read_json_file, LoadError, LoadedModel, ModelFiles},
+	model::{budget::SizeBudget, load, LoadError, LoadedModel, ModelFiles},
 	samples::{draw_batches, Batch, SampleError, SampleSpec},
 	source::SourceError,
 };
@@ -254,8 +253,7 @@ impl<'a> Evaluator<'a> {
 	}
 
 	fn samples_for(&mut self, loaded: &LoadedModel) -> Result<Arc<Vec<Batch>>, Failure> {
-		let tokenizer_bytes = read_json_file(&loaded.files.tokenizer)?;
-		let key = (Sha256::digest(&tokenizer_bytes).into(), loaded.eos);
+		let key = (loaded.tokenizer_hash, loaded.eos);
 		if let Some(samples) = self.samples.get(&key) {
 			return Ok(samples.clone());
 		}

@@ -139,23 +139,23 @@ pub(super) fn refusal(
 	code: Option<i32>,
 	node_said: String,
 ) -> ChainError {
-	let (refusal, reason) = match result {
+	let (refusal, described) = match result {
 		ValidationResult::Invalid(TransactionInvalid::Custom(index)) => {
 			match commit_reveal_error(metadata, index) {
-				Some((error, reason)) => (Refusal::CommitReveal(Box::new(error)), reason),
-				None => (Refusal::Invalid(TransactionInvalid::Custom(index)), String::new()),
+				Some((error, described)) => {
+					(Refusal::CommitReveal(Box::new(error)), Some(described))
+				}
+				None => (Refusal::Invalid(TransactionInvalid::Custom(index)), None),
 			}
 		}
-		ValidationResult::Invalid(invalid) => (Refusal::Invalid(invalid), String::new()),
-		ValidationResult::Unknown(unknown) => (Refusal::Unknown(unknown), String::new()),
+		ValidationResult::Invalid(invalid) => (Refusal::Invalid(invalid), None),
+		ValidationResult::Unknown(unknown) => (Refusal::Unknown(unknown), None),
 		ValidationResult::Valid(_) => match code {
-			Some(code) if !RUNTIME_VERDICT_CODES.contains(&code) => {
-				(Refusal::Pool { code }, String::new())
-			}
-			_ => (Refusal::NoLongerInvalid, String::new()),
+			Some(code) if !RUNTIME_VERDICT_CODES.contains(&code) => (Refusal::Pool { code }, None),
+			_ => (Refusal::NoLongerInvalid, None),
 		},
 	};
-	let reason = if reason.is_empty() { format!("{refusal:?}") } else { reason };
+	let reason = described.unwrap_or_else(|| format!("{refusal:?}"));
 	ChainError::Refused { refusal, message: format!("{reason}; node said: {node_said}") }
 }
 

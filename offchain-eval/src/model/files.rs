@@ -8,6 +8,7 @@ use std::{
 
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
+use sha2::{Digest, Sha256};
 use tokenizers::Tokenizer;
 
 use super::{
@@ -216,14 +217,12 @@ fn mapped_weights(
 	paths: &[PathBuf],
 	dtype: DType,
 	device: &Device,
-) -> Result<VarBuilder<'static>, LoadError> {
+) -> candle_core::Result<VarBuilder<'static>> {
 	// SAFETY: mapping is sound while nobody changes the files under it. They are in the
 	// validator's own model directory or hub cache, which nothing else writes while it
 	// evaluates, and their sizes and headers were checked (`stored_parameters`) just before.
 	// The mapping only lives while the decoder copies its tensors out.
-	unsafe { VarBuilder::from_mmaped_safetensors(paths, dtype, device) }.map_err(|source| {
-		LoadError::Weights { path: paths.first().cloned().unwrap_or_default(), source }
-	})
+	unsafe { VarBuilder::from_mmaped_safetensors(paths, dtype, device) }
 }
 
 /// A model ready to evaluate: decoder, tokenizer and the facts the evaluation needs.
@@ -232,6 +231,9 @@ pub struct LoadedModel {
 	pub model: CausalLm,
 	/// The tokenizer from `tokenizer.json`.
 	pub tokenizer: Tokenizer,
+	/// SHA-256 of the `tokenizer.json` bytes it was built from: models that share it share
+	/// their samples.
+	pub tokenizer_hash: [u8; 32],
 	/// The token that separates packed documents.
 	pub eos: u32,
 	/// Parameters stored in the checkpoint.
@@ -259,8 +261,11 @@ pub fn load(
 			path: files.config.clone(),
 		});
 	}
-	let tokenizer = Tokenizer::from_bytes(read_json_file(&files.tokenizer)?).map_err(|e| {
-		LoadError::Tokenizer { path: files.tokenizer.clone(), reason: e.to_string() }
+	let tokenizer_bytes = read_json_file(&files.tokenizer)?;
+	let tokenizer_hash = Sha256::digest(&tokenizer_bytes).into();
+	let tokenizer = Tokenizer::from_bytes(tokenizer_bytes).map_err(|e| LoadError::Tokenizer {
+		path: files.tokenizer.clone(),
+		reason: e.to_string(),
 	})?;
 	let tokenizer_vocab = tokenizer.get_vocab(true).values().max().map_or(0, |&id| id as usize + 1);
 	if tokenizer_vocab > config.vocab_size {
@@ -276,9 +281,12 @@ pub fn load(
 		.or_else(|| EOS_NAMES.iter().find_map(|name| tokenizer.token_to_id(name)))
 		.ok_or_else(|| LoadError::NoEos { path: files.config.clone() })?;
 	let parameters = files.parameter_count()?;
-	let vb = mapped_weights(&files.weights, dtype, device)?;
-	let model = CausalLm::load(vb, &config, max_positions).map_err(|source| {
-		LoadError::Weights { path: files.weights.first().cloned().unwrap_or_default(), source }
-	})?;
-	Ok(LoadedModel { model, tokenizer, eos, parameters, files: files.clone() })
+	let weights_error = |source| LoadError::Weights {
+		path: files.weights.first().cloned().unwrap_or_else(|| files.dir.clone()),
+		source,
+	};
+	let model = mapped_weights(&files.weights, dtype, device)
+		.and_then(|vb| CausalLm::load(vb, &config, max_positions))
+		.map_err(weights_error)?;
+	Ok(LoadedModel { model, tokenizer, tokenizer_hash, eos, parameters, files: files.clone() })
 }

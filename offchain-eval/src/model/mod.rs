@@ -15,7 +15,8 @@ use std::path::PathBuf;
 
 pub use config::{Architecture, ModelConfig, RopeScaling};
 pub use decoder::{CausalLm, KvCache};
-pub use files::{load, read_json_file, LoadedModel, ModelFiles};
+use files::read_json_file;
+pub use files::{load, LoadedModel, ModelFiles};
 
 /// Why a model could not be loaded. Each variant names the file or value at fault.
 #[derive(Debug, thiserror::Error)]
