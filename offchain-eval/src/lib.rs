@@ -11,6 +11,7 @@
 //! - [`model`]: config, checkpoint files and the decoder (logits at every position);
 //! - [`corpus`], [`samples`]: documents and the seeded, packed batches;
 //! - [`loss`], [`degenerate`], [`evaluate`]: measuring one model;
+//! - [`span`]: block counts and durations (`2h`) as subnet owners give them;
 //! - [`scoring`]: pairwise wins, win rates, softmax, EMA, reward shares, `u16` weights;
 //! - [`device`]: CPU or CUDA, chosen at run time;
 //! - [`chain`], [`journal`], [`validator`], [`metrics`]: the client, the crash-safe journal of
@@ -32,4 +33,5 @@ pub mod model;
 pub mod samples;
 pub mod scoring;
 pub mod source;
+pub mod span;
 pub mod validator;

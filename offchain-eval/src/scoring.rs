@@ -190,6 +190,21 @@ pub fn to_u16(weights: &BTreeMap<Uid, f64>) -> BTreeMap<Uid, u16> {
 		.collect()
 }
 
+/// Parse a fraction between 0 and 1, in decimal (`0.25`) or as a percentage (`25%`).
+pub fn parse_fraction(text: &str) -> Result<Perbill, String> {
+	let text = text.trim();
+	let value = match text.strip_suffix('%') {
+		Some(percent) => percent.trim().parse::<f64>().map(|x| x / 100.0),
+		None => text.parse::<f64>(),
+	};
+	match value {
+		Ok(x) if (0.0..=1.0).contains(&x) => {
+			Ok(Perbill::from_parts((x * f64::from(Perbill::ACCURACY)).round() as u32))
+		}
+		_ => Err(format!("{text:?} is not a fraction between 0 and 1 (0.25 or 25%)")),
+	}
+}
+
 /// Parse a schedule as written on the command line, fractions in decimal:
 /// `fixed:EPS`, `linear:START,END,BLOCKS` or `exponential:START,RETAIN,PERIOD,FLOOR`
 /// (e.g. `linear:0.005,0.0001,14400`). The schedule's own rules are checked too.
@@ -198,14 +213,7 @@ pub fn parse_schedule(text: &str) -> Result<EpsilonSchedule, String> {
 	let (kind, args) =
 		text.split_once(':').ok_or_else(|| format!("schedule {text:?}: expected {usage}"))?;
 	let args: Vec<&str> = args.split(',').map(str::trim).collect();
-	let fraction = |s: &str| -> Result<Perbill, String> {
-		match s.parse::<f64>() {
-			Ok(x) if (0.0..=1.0).contains(&x) => {
-				Ok(Perbill::from_parts((x * f64::from(Perbill::ACCURACY)).round() as u32))
-			}
-			_ => Err(format!("schedule {text:?}: {s:?} is not a fraction between 0 and 1")),
-		}
-	};
+	let fraction = |s: &str| parse_fraction(s).map_err(|e| format!("schedule {text:?}: {e}"));
 	let blocks = |s: &str| -> Result<u32, String> {
 		s.parse::<u32>().map_err(|_| format!("schedule {text:?}: {s:?} is not a block count"))
 	};
@@ -383,6 +391,17 @@ mod tests {
 		assert!(parse_schedule("fixed:1.5").expect_err("above 1").contains("fraction"));
 		assert!(parse_schedule("cubic:1").expect_err("unknown").contains("expected"));
 		assert!(parse_schedule("linear:0.1,0.0,-3").expect_err("negative").contains("block count"));
+	}
+
+	#[test]
+	fn fractions_are_read_as_decimals_or_percentages() {
+		assert_eq!(parse_fraction("0.25"), Ok(Perbill::from_percent(25)));
+		assert_eq!(parse_fraction("25%"), Ok(Perbill::from_percent(25)));
+		assert_eq!(parse_fraction("100%"), Ok(Perbill::one()));
+		assert_eq!(parse_fraction("0.0000000001"), Ok(Perbill::zero()));
+		for bad in ["1.01", "101%", "-0.1", "NaN", "inf", "", "%", "a quarter"] {
+			assert!(parse_fraction(bad).is_err(), "{bad:?}");
+		}
 	}
 
 	/// The spec read literally: every pair, every batch, the older model's loss times

@@ -370,3 +370,40 @@ fn a_wallet_hotkey_that_cannot_sign_is_refused_before_anything_happens() {
 	args.extend(["--key".to_owned(), "//Alice".to_owned()]);
 	assert_eq!(run(&args).status.code(), Some(2));
 }
+
+#[test]
+fn bad_subnet_settings_are_refused_before_connecting() {
+	// No node listens on this port: each error comes from checking the input alone.
+	let url = ["--url", "ws://127.0.0.1:1"];
+	let cases: [(&[&str], &str); 8] = [
+		(&["set-reveal-config", "--netuid", "1", "--delay", "2x"], "neither a number of blocks"),
+		(&["set-reveal-config", "--netuid", "1", "--window", "4294967296"], "more blocks than"),
+		(&["set-reveal-config", "--netuid", "1"], "required arguments were not provided"),
+		(&["set-reveal-config", "--netuid", "1", "--enable", "--disable"], "cannot be used with"),
+		(
+			&["set-reveal-config", "--netuid", "1", "--delay", "2h", "--block-time", "0s"],
+			"more than zero",
+		),
+		(
+			&["set-competition", "--netuid", "1", "--id", "0", "--reward-share", "120%"],
+			"not a fraction",
+		),
+		(
+			&["set-competition", "--netuid", "1", "--id", "0", "--schedule", "linear:0.1,0.2,5"],
+			"EndAboveStart",
+		),
+		(
+			&["set-commit-interval", "--netuid", "1", "--interval", "soon"],
+			"neither a number of blocks",
+		),
+	];
+	for (args, message) in cases {
+		let mut all = vec!["subnet"];
+		all.extend_from_slice(args);
+		all.extend_from_slice(&url);
+		let output = galton_eval(&all);
+		let err = stderr(&output);
+		assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+		assert!(err.contains(message), "{args:?}: expected {message:?} in {err}");
+	}
+}

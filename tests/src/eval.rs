@@ -23,6 +23,15 @@ pub fn eval(args: &[&str]) -> Output {
 		.expect("galton-eval runs")
 }
 
+/// A finished command's stdout and stderr, labelled, for assertion messages.
+pub fn output_text(output: &Output) -> String {
+	format!(
+		"stdout:\n{}\nstderr:\n{}",
+		String::from_utf8_lossy(&output.stdout),
+		String::from_utf8_lossy(&output.stderr)
+	)
+}
+
 /// `galton-eval ARGS` in the background, stdout and stderr written to `log_dir/<name>.out` and
 /// `.err`.
 pub fn spawn_eval(args: &[&str], log_dir: &Path, name: &str) -> Child {

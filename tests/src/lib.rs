@@ -15,6 +15,6 @@ mod node;
 mod rpc;
 
 pub use chain::{module_error, Chain};
-pub use eval::{eval, eval_binary, spawn_eval};
+pub use eval::{eval, eval_binary, output_text, spawn_eval};
 pub use node::{free_port, node_binary, Node};
 pub use rpc::{Rpc, RpcError};

@@ -10,7 +10,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use galton_e2e::{eval, free_port, spawn_eval, Node};
+use galton_e2e::{eval, free_port, output_text, spawn_eval, Node};
 use galton_primitives::{Announcement, ClaimConfig, ModelCommitment, PendingCommit};
 use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
 use polkadot_sdk::{
@@ -30,19 +30,11 @@ fn corpus() -> PathBuf {
 	Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-eval/fixtures/corpus.jsonl")
 }
 
-fn text(output: &Output) -> String {
-	format!(
-		"stdout:\n{}\nstderr:\n{}",
-		String::from_utf8_lossy(&output.stdout),
-		String::from_utf8_lossy(&output.stderr)
-	)
-}
-
 /// Write a fixture model at `models/galton/<name>` and return its directory.
 fn fixture(models: &Path, name: &str, seed: u64) -> PathBuf {
 	let dir = models.join("galton").join(name);
 	let output = eval(&["fixture", path(&dir), "--seed", &seed.to_string()]);
-	assert!(output.status.success(), "fixture: {}", text(&output));
+	assert!(output.status.success(), "fixture: {}", output_text(&output));
 	dir
 }
 
@@ -123,7 +115,8 @@ fn as_strs(args: &[String]) -> Vec<&str> {
 /// The last JSON line the validator printed: its round report.
 fn report(output: &Output) -> serde_json::Value {
 	let stdout = String::from_utf8_lossy(&output.stdout);
-	let line = stdout.lines().last().unwrap_or_else(|| panic!("no report: {}", text(output)));
+	let line =
+		stdout.lines().last().unwrap_or_else(|| panic!("no report: {}", output_text(output)));
 	serde_json::from_str(line).unwrap_or_else(|e| panic!("report is not JSON ({e}): {line}"))
 }
 
@@ -191,7 +184,7 @@ fn two_miners(node: &Node, models: &Path) {
 	for (key, name, seed) in [("//Bob", "bob", 1), ("//Charlie", "charlie", 2)] {
 		let dir = fixture(models, name, seed);
 		let output = commit_model(node, key, name, &dir);
-		assert!(output.status.success(), "commit-model {name}: {}", text(&output));
+		assert!(output.status.success(), "commit-model {name}: {}", output_text(&output));
 		let stdout = String::from_utf8_lossy(&output.stdout);
 		// Phase 1 is reported before the commit, and the age counts from the announcement.
 		assert!(stdout.contains("phase 1 final: announced in block"), "{stdout}");
@@ -210,7 +203,7 @@ fn devnet_with_bob() -> (Node, tempfile::TempDir, PathBuf, PathBuf) {
 	let models = dir.path().join("models");
 	let bob = fixture(&models, "bob", 1);
 	let output = commit_model(&node, "//Bob", "bob", &bob);
-	assert!(output.status.success(), "commit-model bob: {}", text(&output));
+	assert!(output.status.success(), "commit-model bob: {}", output_text(&output));
 	(node, dir, models, bob)
 }
 
@@ -223,7 +216,7 @@ fn a_validator_round_commits_and_reveals_the_weights_it_scored() {
 
 	let output =
 		eval(&as_strs(&validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models)));
-	assert!(output.status.success(), "validate: {}", text(&output));
+	assert!(output.status.success(), "validate: {}", output_text(&output));
 	let report = report(&output);
 	assert!(report["commit_block"].is_u64() && report["reveal_block"].is_u64(), "{report}");
 	let scored = report["models"].as_array().expect("models");
@@ -265,12 +258,12 @@ fn a_validator_killed_after_its_commit_still_reveals_in_the_window() {
 	);
 
 	let second = eval(&as_strs(&args));
-	assert!(second.status.success(), "restarted validate: {}", text(&second));
+	assert!(second.status.success(), "restarted validate: {}", output_text(&second));
 	let revealed = reveal_block(&node, commit.hash, commit.reveal_from, commit.expires_at - 1)
 		.unwrap_or_else(|| {
 			panic!(
 				"the commit made before the kill was not revealed in its window: {}",
-				text(&second)
+				output_text(&second)
 			)
 		});
 	assert!((commit.reveal_from..commit.expires_at).contains(&revealed));
@@ -327,7 +320,7 @@ fn a_model_whose_files_do_not_match_its_commitment_gets_zero_weight() {
 
 	let output =
 		eval(&as_strs(&validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models)));
-	assert!(output.status.success(), "validate: {}", text(&output));
+	assert!(output.status.success(), "validate: {}", output_text(&output));
 	let report = report(&output);
 	let charlie = report["models"]
 		.as_array()
@@ -359,7 +352,7 @@ fn a_commit_that_expired_while_the_validator_was_down_is_logged_and_dropped() {
 	node.chain().wait_for_block(commit.expires_at + 1, ROUND);
 
 	let second = eval(&as_strs(&args));
-	assert!(second.status.success(), "restarted validate: {}", text(&second));
+	assert!(second.status.success(), "restarted validate: {}", output_text(&second));
 	let log = String::from_utf8_lossy(&second.stderr);
 	assert!(log.contains("commit expired before it could be revealed; dropped"), "{log}");
 	assert_eq!(reveal_block(&node, commit.hash, commit.reveal_from, commit.expires_at - 1), None);
@@ -380,14 +373,14 @@ fn a_copy_with_a_readme_added_names_the_holder_and_status_shows_the_subnet() {
 	}
 	std::fs::write(copy.join("README.md"), "# copier/copy: trained from scratch").expect("write");
 	let output = commit_model(&node, "//Charlie", "copy", &copy);
-	assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+	assert_eq!(output.status.code(), Some(1), "{}", output_text(&output));
 	let bob_address = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
 	let err = String::from_utf8_lossy(&output.stderr);
 	assert!(err.contains("already claimed on subnet 1 by") && err.contains(bob_address), "{err}");
 
 	let url = node.ws_url();
 	let status = eval(&["status", "--netuid", "1", "--url", &url, "--key", "//Alice"]);
-	assert!(status.status.success(), "{}", text(&status));
+	assert!(status.status.success(), "{}", output_text(&status));
 	let out = String::from_utf8_lossy(&status.stdout);
 	for expected in [
 		"commit-reveal: on, reveal delay 10 blocks, window 20 blocks, one commit per 10 blocks",
@@ -445,7 +438,7 @@ fn a_miner_killed_between_the_phases_commits_when_run_again() {
 	assert!(models.is_empty(), "killed before phase 2");
 
 	let second = eval(&as_strs(&args));
-	assert!(second.status.success(), "commit-model run again: {}", text(&second));
+	assert!(second.status.success(), "commit-model run again: {}", output_text(&second));
 	let stdout = String::from_utf8_lossy(&second.stdout);
 	assert!(stdout.contains("resuming a claim from the journal"), "{stdout}");
 	assert!(stdout.contains("committed model 0x"), "{stdout}");

@@ -42,6 +42,17 @@ pub enum Refusal {
 	NoLongerInvalid,
 }
 
+/// Why a dispatched call failed.
+#[derive(Debug)]
+pub enum DispatchFailure {
+	/// A pallet's error, decoded through the runtime's metadata.
+	Pallet(Box<runtime::Error>),
+	/// The origin may not make this call (for instance: not the subnet's owner, nor root).
+	BadOrigin,
+	/// Any other failure (arithmetic, tokens, exhausted resources, ...).
+	Other,
+}
+
 /// Why a chain operation failed, in words a validator or miner can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
@@ -61,13 +72,13 @@ pub enum ChainError {
 		/// The refusal in words, with the pallet error's name and docs when there is one.
 		message: String,
 	},
-	/// The transaction was included but its call failed.
+	/// The transaction was included but its call failed (or, for a call wrapped in
+	/// `Sudo::sudo`, the wrapped call failed).
 	#[error("transaction failed: {message}")]
 	Dispatch {
-		/// The pallet error, decoded through the runtime's metadata; `None` for a failure that
-		/// is not a pallet's (bad origin, arithmetic, ...).
-		error: Option<Box<runtime::Error>>,
-		/// What failed, in words.
+		/// Why, typed.
+		failure: DispatchFailure,
+		/// What failed, in words (`Pallet::Error` for a pallet error).
 		message: String,
 	},
 	/// A read or subscription failed (often: the node went away).
@@ -88,9 +99,14 @@ impl ChainError {
 	/// The pallet error a dispatched call failed with, if that is what happened.
 	pub fn runtime_error(&self) -> Option<&runtime::Error> {
 		match self {
-			ChainError::Dispatch { error, .. } => error.as_deref(),
+			ChainError::Dispatch { failure: DispatchFailure::Pallet(error), .. } => Some(error),
 			_ => None,
 		}
+	}
+
+	/// Whether a dispatched call failed because its origin may not make it.
+	pub fn is_bad_origin(&self) -> bool {
+		matches!(self, ChainError::Dispatch { failure: DispatchFailure::BadOrigin, .. })
 	}
 
 	/// The CommitReveal error behind this failure, whether the pool refused the transaction
@@ -98,24 +114,76 @@ impl ChainError {
 	pub fn commit_reveal_error(&self) -> Option<&runtime::commit_reveal::Error> {
 		match self {
 			ChainError::Refused { refusal: Refusal::CommitReveal(error), .. } => Some(error),
-			ChainError::Dispatch { error, .. } => match error.as_deref() {
+			_ => match self.runtime_error() {
 				Some(runtime::Error::CommitReveal(error)) => Some(error),
 				_ => None,
 			},
-			_ => None,
 		}
 	}
 }
 
 /// A dispatch failure with its pallet error decoded, when it is one.
-pub(super) fn dispatch_failure(failure: subxt::error::DispatchError) -> ChainError {
-	let error = match &failure {
-		subxt::error::DispatchError::Module(module) => {
-			module.as_root_error::<runtime::Error>().ok().map(Box::new)
+pub(super) fn dispatch_failure(
+	metadata: &subxt::Metadata,
+	error: subxt::error::DispatchError,
+) -> ChainError {
+	use subxt::error::DispatchError;
+	match &error {
+		DispatchError::Module(module) => {
+			module_failure(metadata, module.bytes()).unwrap_or_else(|| ChainError::Dispatch {
+				failure: DispatchFailure::Other,
+				message: error.to_string(),
+			})
 		}
-		_ => None,
-	};
-	ChainError::Dispatch { error, message: failure.to_string() }
+		DispatchError::BadOrigin => bad_origin(),
+		_ => ChainError::Dispatch { failure: DispatchFailure::Other, message: error.to_string() },
+	}
+}
+
+/// The failure of a call wrapped in `Sudo::sudo`, as its `Sudid` event reports it.
+pub(super) fn sudo_failure(
+	metadata: &subxt::Metadata,
+	error: runtime::runtime_types::sp_runtime::DispatchError,
+) -> ChainError {
+	use runtime::runtime_types::sp_runtime::{DispatchError, ModuleError};
+	match error {
+		DispatchError::Module(ModuleError { index, error: [a, b, c, d] }) => {
+			module_failure(metadata, [index, a, b, c, d]).unwrap_or_else(|| ChainError::Dispatch {
+				failure: DispatchFailure::Other,
+				message: format!("unknown pallet error {:?}", [index, a, b, c, d]),
+			})
+		}
+		DispatchError::BadOrigin => bad_origin(),
+		other => {
+			ChainError::Dispatch { failure: DispatchFailure::Other, message: format!("{other:?}") }
+		}
+	}
+}
+
+fn bad_origin() -> ChainError {
+	ChainError::Dispatch { failure: DispatchFailure::BadOrigin, message: "BadOrigin".to_owned() }
+}
+
+/// The pallet error encoded as `bytes` (pallet index, error index, three bytes of detail),
+/// decoded through `metadata`, with its name and docs.
+fn module_failure(metadata: &subxt::Metadata, bytes: [u8; 5]) -> Option<ChainError> {
+	let pallet = metadata.pallet_by_error_index(bytes[0])?;
+	let variant = pallet.error_variant_by_index(bytes[1])?;
+	let error = <runtime::Error as DecodeAsType>::decode_as_type(
+		&mut &bytes[..],
+		metadata.outer_enums().error_enum_ty(),
+		metadata.types(),
+	)
+	.ok()?;
+	Some(ChainError::Dispatch {
+		failure: DispatchFailure::Pallet(Box::new(error)),
+		message: describe(pallet.name(), &variant.name, &variant.docs),
+	})
+}
+
+/// `Pallet::Variant (its docs)`.
+fn describe(pallet: &str, name: &str, docs: &[String]) -> String {
+	format!("{pallet}::{name} ({})", docs.join(" "))
 }
 
 /// The pool's error code, when a submission failed because the pool refused the transaction
@@ -173,7 +241,7 @@ fn commit_reveal_error(
 		metadata.types(),
 	)
 	.ok()?;
-	Some((error, format!("CommitReveal::{} ({})", variant.name, variant.docs.join(" "))))
+	Some((error, describe(pallet.name(), &variant.name, &variant.docs)))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //!   file or a bittensor wallet's hotkey ([`wallet`]);
 //! - [`SubnetState`]: what a validator round reads; [`MinerStanding`]: a miner's claims.
 
+mod admin;
 mod error;
 mod keypair;
 mod state;
@@ -15,14 +16,19 @@ pub mod wallet;
 
 use std::time::Duration;
 
+pub use admin::{CallDescription, CallOrigin};
 use error::{dispatch_failure, pool_refusal_code, refusal};
-pub use error::{ChainError, Refusal};
+pub use error::{ChainError, DispatchFailure, Refusal};
 pub use keypair::{KeyFileError, Keypair};
-pub use state::{hash_owner, MinerStanding, ModelEntry, SubnetState, ValidatorStanding};
+pub use state::{
+	hash_owner, subnet_owner, MinerStanding, ModelEntry, Neuron, SubnetOverview, SubnetState,
+	ValidatorStanding,
+};
 use subxt::{
 	error::{
 		ExtrinsicError, TransactionEventsError, TransactionProgressError, TransactionStatusError,
 	},
+	extrinsics::ExtrinsicEvents,
 	transactions::{DefaultParams, Payload},
 	OnlineClient, PolkadotConfig,
 };
@@ -155,6 +161,32 @@ impl Chain {
 		Ok(at.block_hash().0)
 	}
 
+	/// The mean time between the last (up to) 100 finalized blocks, from their timestamps;
+	/// `None` while the chain has too few blocks to tell (the genesis block has no timestamp).
+	pub async fn block_time(&self) -> Result<Option<Duration>, ChainError> {
+		/// How many blocks back the mean is taken over.
+		const SPAN: u32 = 100;
+		let head = self.finalized_number().await?;
+		if head < 2 {
+			return Ok(None);
+		}
+		let from = head.saturating_sub(SPAN).max(1);
+		let now = self.timestamp(head).await?;
+		let then = self.timestamp(from).await?;
+		Ok(Some(Duration::from_millis(now.saturating_sub(then) / u64::from(head - from))))
+	}
+
+	/// The timestamp (milliseconds since the Unix epoch) of finalized block `number`.
+	async fn timestamp(&self, number: u32) -> Result<u64, ChainError> {
+		let at = self.client.at_block(u64::from(number)).await.map_err(rpc)?;
+		at.storage()
+			.fetch(runtime::storage().timestamp().now(), ())
+			.await
+			.map_err(rpc)?
+			.decode()
+			.map_err(rpc)
+	}
+
 	/// Wait until block `number` is finalized, following the node's finalized-block
 	/// subscription; returns the finalized block seen.
 	pub async fn wait_for_block(&self, number: u32) -> Result<u32, ChainError> {
@@ -181,6 +213,15 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<Finalized, ChainError> {
+		Ok(self.submit_for_events(call, signer).await?.0)
+	}
+
+	/// [`Chain::submit`], returning the events the transaction emitted too.
+	pub async fn submit_for_events<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+	) -> Result<(Finalized, ExtrinsicEvents<Config>), ChainError> {
 		let at = self.client.at_current_block().await.map_err(rpc)?;
 		let transaction = at
 			.transactions()
@@ -214,16 +255,19 @@ impl Chain {
 			}
 			Err(other) => return Err(rpc(other)),
 		};
-		in_block.wait_for_success().await.map_err(|e| match e {
-			TransactionEventsError::ExtrinsicFailed(dispatch) => dispatch_failure(dispatch),
+		let events = in_block.wait_for_success().await.map_err(|e| match e {
+			TransactionEventsError::ExtrinsicFailed(dispatch) => {
+				dispatch_failure(&at.metadata(), dispatch)
+			}
 			// The block or its events could not be read: the node may have gone away.
 			other => ChainError::Rpc(other.to_string()),
 		})?;
 		let block = in_block.at().await.map_err(rpc)?;
-		Ok(Finalized {
+		let finalized = Finalized {
 			block_number: block_number(block.block_number())?,
 			block_hash: in_block.block_hash().0,
-		})
+		};
+		Ok((finalized, events))
 	}
 
 	/// Why the pool refused `encoded`: the runtime validates it again at the finalized head

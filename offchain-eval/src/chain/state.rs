@@ -50,6 +50,22 @@ async fn at_finalized(chain: &Chain) -> Result<At, ChainError> {
 	chain.client().at_current_block().await.map_err(rpc)
 }
 
+/// The owner of subnet `netuid` at `at`, if there is such a subnet.
+async fn try_owner_at(at: &At, netuid: NetUid) -> Result<Option<AccountId>, ChainError> {
+	let address = runtime::storage().subnets().subnet_owner();
+	match at.storage().try_fetch(address, (netuid,)).await.map_err(rpc)? {
+		Some(value) => value.decode().map(Some).map_err(rpc),
+		None => Ok(None),
+	}
+}
+
+/// The owner of subnet `netuid` at `at`; an error if there is no such subnet.
+async fn owner_at(at: &At, netuid: NetUid) -> Result<AccountId, ChainError> {
+	try_owner_at(at, netuid)
+		.await?
+		.ok_or_else(|| ChainError::Unexpected(format!("subnet {netuid} does not exist")))
+}
+
 async fn uid_of(at: &At, netuid: NetUid, who: &AccountId) -> Result<Option<Uid>, ChainError> {
 	let address = runtime::storage().subnets().uids();
 	match at.storage().try_fetch(address, (netuid, *who)).await.map_err(rpc)? {
@@ -62,10 +78,11 @@ impl SubnetState {
 	/// Read subnet `netuid` at the latest finalized block.
 	pub async fn read(chain: &Chain, netuid: NetUid) -> Result<Self, ChainError> {
 		let at = at_finalized(chain).await?;
-		let owner = runtime::storage().subnets().subnet_owner();
-		if at.storage().try_fetch(owner, (netuid,)).await.map_err(rpc)?.is_none() {
-			return Err(ChainError::Unexpected(format!("subnet {netuid} does not exist")));
-		}
+		owner_at(&at, netuid).await?;
+		Self::read_at(&at, netuid).await
+	}
+
+	async fn read_at(at: &At, netuid: NetUid) -> Result<Self, ChainError> {
 		let apis = at.runtime_apis();
 		let Static(reveal_config) = apis
 			.call(runtime::runtime_apis().commit_reveal_api().reveal_config(netuid))
@@ -88,7 +105,7 @@ impl SubnetState {
 			.await
 			.map_err(rpc)?
 		{
-			let uid = uid_of(&at, netuid, &hotkey).await?;
+			let uid = uid_of(at, netuid, &hotkey).await?;
 			models.push(ModelEntry { hotkey, uid, commitment, epsilon });
 		}
 		let version_key = at
@@ -100,6 +117,69 @@ impl SubnetState {
 			.map_err(rpc)?;
 		let block = block_number(at.block_number())?;
 		Ok(Self { netuid, block, reveal_config, claim_config, competitions, models, version_key })
+	}
+}
+
+/// A neuron of a subnet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Neuron {
+	/// Its uid.
+	pub uid: Uid,
+	/// Its hotkey.
+	pub hotkey: AccountId,
+	/// Whether it holds a validator permit.
+	pub permit: bool,
+	/// The weights it last set (revealed), as `(uid, weight)`.
+	pub weights: Vec<(Uid, u16)>,
+}
+
+/// Everything about a subnet, at one finalized block: what `status` prints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetOverview {
+	/// The settings, competitions and models a validator round reads.
+	pub state: SubnetState,
+	/// The subnet's owner.
+	pub owner: AccountId,
+	/// The fewest blocks between two model commits of one hotkey.
+	pub model_commit_interval: u32,
+	/// The neurons, by uid.
+	pub neurons: Vec<Neuron>,
+}
+
+impl SubnetOverview {
+	/// Read subnet `netuid` at the latest finalized block.
+	pub async fn read(chain: &Chain, netuid: NetUid) -> Result<Self, ChainError> {
+		let at = at_finalized(chain).await?;
+		let owner = owner_at(&at, netuid).await?;
+		let state = SubnetState::read_at(&at, netuid).await?;
+		let storage = at.storage();
+		let model_commit_interval = storage
+			.fetch(runtime::storage().model_registry().commit_interval(), (netuid,))
+			.await
+			.map_err(rpc)?
+			.decode()
+			.map_err(rpc)?;
+		let subnets = runtime::storage().subnets();
+		let mut neurons = Vec::new();
+		let mut keys = storage.iter(subnets.keys(), (netuid,)).await.map_err(rpc)?;
+		while let Some(entry) = keys.next().await {
+			let entry = entry.map_err(rpc)?;
+			let (_, uid) = entry.key().map_err(rpc)?.decode().map_err(rpc)?;
+			let hotkey = entry.value().decode().map_err(rpc)?;
+			let permit = storage
+				.try_fetch(subnets.validator_permits(), (netuid, uid))
+				.await
+				.map_err(rpc)?
+				.is_some();
+			let weights =
+				match storage.try_fetch(subnets.weights(), (netuid, uid)).await.map_err(rpc)? {
+					Some(value) => value.decode().map_err(rpc)?.0,
+					None => Vec::new(),
+				};
+			neurons.push(Neuron { uid, hotkey, permit, weights });
+		}
+		neurons.sort_by_key(|n| n.uid);
+		Ok(Self { state, owner, model_commit_interval, neurons })
 	}
 }
 
@@ -205,4 +285,9 @@ pub async fn hash_owner(
 		Some(value) => value.decode().map(Some).map_err(rpc),
 		None => Ok(None),
 	}
+}
+
+/// The owner of subnet `netuid`, if there is such a subnet.
+pub async fn subnet_owner(chain: &Chain, netuid: NetUid) -> Result<Option<AccountId>, ChainError> {
+	try_owner_at(&at_finalized(chain).await?, netuid).await
 }

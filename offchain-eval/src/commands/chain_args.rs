@@ -32,6 +32,11 @@ pub struct ChainArgs {
 }
 
 impl ChainArgs {
+	/// Whether a signing key was given, in any of the ways.
+	pub fn has_key(&self) -> bool {
+		self.key.is_some() || self.key_file.is_some() || self.wallet_name.is_some()
+	}
+
 	/// The signing key; an error if none was given.
 	pub fn keypair(&self) -> anyhow::Result<Keypair> {
 		if let Some(path) = &self.key_file {

@@ -7,6 +7,7 @@ mod fixture;
 mod hash;
 mod score;
 mod status;
+mod subnet;
 mod validate;
 
 use std::io::Write;
@@ -26,6 +27,8 @@ pub enum Command {
 	Validate(validate::Opts),
 	/// Show a subnet's settings, competitions, models and this key's pending commits.
 	Status(status::Opts),
+	/// As a subnet's owner (or root, with --sudo): create, register, and change its settings.
+	Subnet(subnet::Opts),
 }
 
 /// Run a command, writing its result to `out`.
@@ -37,5 +40,6 @@ pub fn run(command: Command, out: &mut impl Write) -> anyhow::Result<()> {
 		Command::CommitModel(opts) => commit_model::run(opts, out),
 		Command::Validate(opts) => validate::run(opts, out),
 		Command::Status(opts) => status::run(opts, out),
+		Command::Subnet(opts) => subnet::run(opts, out),
 	}
 }

@@ -26,6 +26,15 @@ pub enum MetricArg {
 	Perplexity,
 }
 
+impl From<MetricArg> for Metric {
+	fn from(metric: MetricArg) -> Self {
+		match metric {
+			MetricArg::Loss => Metric::CrossEntropy,
+			MetricArg::Perplexity => Metric::Perplexity,
+		}
+	}
+}
+
 /// Evaluate models on seeded samples of a corpus and print their losses and weights.
 #[derive(Debug, clap::Args)]
 pub struct Opts {
@@ -119,10 +128,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	}
 	progress.finish_and_clear();
 
-	let metric = match opts.metric {
-		MetricArg::Loss => Metric::CrossEntropy,
-		MetricArg::Perplexity => Metric::Perplexity,
-	};
+	let metric = Metric::from(opts.metric);
 	let contenders: BTreeMap<Uid, Contender> = opts
 		.models
 		.iter()

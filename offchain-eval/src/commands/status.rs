@@ -1,38 +1,174 @@
-//! `galton-eval status`: a subnet's commit-reveal and claim settings, competitions, models and
-//! this key's pending commits and announcements.
+//! `galton-eval status`: a subnet's owner, commit-reveal and claim settings, competitions,
+//! neurons with their weights, models, and this key's pending commits and announcements; as
+//! text or as JSON.
 
 use std::io::Write;
 
 use galton_eval::{
-	chain::{MinerStanding, SubnetState, ValidatorStanding},
+	chain::{Chain, Keypair, MinerStanding, SubnetOverview, ValidatorStanding},
 	scoring::format_schedule,
 };
+use galton_primitives::{ClaimConfig, Competition, CompetitionId, RevealConfig, Uid};
+use serde::Serialize;
+use sp_arithmetic::Perbill;
 
 use super::chain_args::{runtime, ChainArgs};
 
-/// Show a subnet's settings, competitions, models (with their epsilon now) and, with `--key`,
-/// that key's standing and pending commits.
+/// Show a subnet's settings, competitions, neurons, models (with their epsilon now) and, with
+/// a key, that key's standing and pending commits.
 #[derive(Debug, clap::Args)]
 pub struct Opts {
 	/// The subnet.
 	#[arg(long)]
 	netuid: u16,
+	/// Print JSON (fractions in parts per billion) instead of text.
+	#[arg(long)]
+	json: bool,
 	#[command(flatten)]
 	chain: ChainArgs,
 }
 
-fn percent(p: sp_arithmetic::Perbill) -> String {
+/// The subnet as `--json` prints it.
+#[derive(Debug, Serialize)]
+struct Status {
+	netuid: u16,
+	/// The finalized block read.
+	block: u32,
+	owner: String,
+	reveal_config: RevealConfig<u32>,
+	claim_config: ClaimConfig<u32>,
+	model_commit_interval: u32,
+	weights_version_key: u64,
+	competitions: Vec<CompetitionStatus>,
+	neurons: Vec<NeuronStatus>,
+	models: Vec<ModelStatus>,
+	/// The key given, if one was.
+	key: Option<KeyStatus>,
+}
+
+#[derive(Debug, Serialize)]
+struct CompetitionStatus {
+	id: CompetitionId,
+	/// The schedule as `score --schedule` takes it.
+	schedule: String,
+	#[serde(flatten)]
+	competition: Competition,
+}
+
+#[derive(Debug, Serialize)]
+struct NeuronStatus {
+	uid: Uid,
+	hotkey: String,
+	validator_permit: bool,
+	/// The weights it last set, as `[uid, weight]`.
+	weights: Vec<(Uid, u16)>,
+}
+
+#[derive(Debug, Serialize)]
+struct ModelStatus {
+	uid: Option<Uid>,
+	hotkey: String,
+	competition: CompetitionId,
+	repo: String,
+	revision: String,
+	content_hash: String,
+	committed_at: u32,
+	epsilon: Perbill,
+}
+
+#[derive(Debug, Serialize)]
+struct KeyStatus {
+	address: String,
+	uid: Option<Uid>,
+	validator_permit: bool,
+	pending_commits: Vec<PendingStatus>,
+	announcements: Vec<AnnouncementStatus>,
+}
+
+#[derive(Debug, Serialize)]
+struct PendingStatus {
+	hash: String,
+	committed_at: u32,
+	reveal_from: u32,
+	expires_at: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct AnnouncementStatus {
+	binding: String,
+	competition: CompetitionId,
+	announced_at: u32,
+	reveal_from: u32,
+	expires_at: u32,
+}
+
+fn hex32(bytes: [u8; 32]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+fn percent(p: Perbill) -> String {
 	format!("{:.4}%", f64::from(p.deconstruct()) / 1e7)
 }
 
-/// Read and print.
-pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
-	let key = opts.chain.key.as_ref().map(|_| opts.chain.keypair()).transpose()?;
-	runtime()?.block_on(async {
-		let chain = opts.chain.connect().await?;
-		let state = SubnetState::read(&chain, opts.netuid).await?;
-		let rc = state.reveal_config;
-		writeln!(out, "subnet {} at finalized block {}", state.netuid, state.block)?;
+impl Status {
+	async fn read(chain: &Chain, netuid: u16, key: Option<&Keypair>) -> anyhow::Result<Self> {
+		let SubnetOverview { state, owner, model_commit_interval, neurons } =
+			SubnetOverview::read(chain, netuid).await?;
+		let key = match key {
+			Some(key) => Some(KeyStatus::read(chain, netuid, key).await?),
+			None => None,
+		};
+		Ok(Self {
+			netuid,
+			block: state.block,
+			owner: owner.to_string(),
+			reveal_config: state.reveal_config,
+			claim_config: state.claim_config,
+			model_commit_interval,
+			weights_version_key: state.version_key,
+			competitions: state
+				.competitions
+				.into_iter()
+				.map(|(id, competition)| CompetitionStatus {
+					id,
+					schedule: format_schedule(&competition.epsilon),
+					competition,
+				})
+				.collect(),
+			neurons: neurons
+				.into_iter()
+				.map(|n| NeuronStatus {
+					uid: n.uid,
+					hotkey: n.hotkey.to_string(),
+					validator_permit: n.permit,
+					weights: n.weights,
+				})
+				.collect(),
+			models: state
+				.models
+				.into_iter()
+				.map(|m| ModelStatus {
+					uid: m.uid,
+					hotkey: m.hotkey.to_string(),
+					competition: m.commitment.competition,
+					repo: String::from_utf8_lossy(&m.commitment.repo).into_owned(),
+					revision: String::from_utf8_lossy(&m.commitment.revision).into_owned(),
+					content_hash: hex32(m.commitment.content_hash.0),
+					committed_at: m.commitment.committed_at,
+					epsilon: m.epsilon,
+				})
+				.collect(),
+			key,
+		})
+	}
+
+	fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+		let rc = &self.reveal_config;
+		writeln!(
+			out,
+			"subnet {} at finalized block {}, owner {}",
+			self.netuid, self.block, self.owner
+		)?;
 		writeln!(
 			out,
 			"commit-reveal: {}, reveal delay {} blocks, window {} blocks, one commit per {} blocks; \
@@ -41,72 +177,134 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			rc.reveal_delay,
 			rc.reveal_window,
 			rc.min_commit_interval(),
-			state.version_key
+			self.weights_version_key
 		)?;
 		writeln!(
 			out,
-			"model claims: commit from {} blocks after the announcement, for {} blocks",
-			state.claim_config.reveal_delay, state.claim_config.reveal_window
+			"model claims: commit from {} blocks after the announcement, for {} blocks; one model \
+			 commit per {} blocks",
+			self.claim_config.reveal_delay,
+			self.claim_config.reveal_window,
+			self.model_commit_interval
 		)?;
 		writeln!(out, "competitions:")?;
-		for (id, c) in &state.competitions {
+		for c in &self.competitions {
 			writeln!(
 				out,
-				"  {id}: {}, reward share {}, metric {:?}, at most {} parameters",
-				format_schedule(&c.epsilon),
-				percent(c.reward_share),
-				c.metric,
-				c.max_params
+				"  {}: {}, reward share {}, metric {:?}, at most {} parameters",
+				c.id,
+				c.schedule,
+				percent(c.competition.reward_share),
+				c.competition.metric,
+				c.competition.max_params
+			)?;
+		}
+		writeln!(out, "neurons:")?;
+		for n in &self.neurons {
+			writeln!(
+				out,
+				"  uid {:>4} {}{}{}",
+				n.uid,
+				n.hotkey,
+				if n.validator_permit { ", validator permit" } else { "" },
+				if n.weights.is_empty() {
+					String::new()
+				} else {
+					format!(", weights {:?}", n.weights)
+				}
 			)?;
 		}
 		writeln!(out, "models:")?;
-		for m in &state.models {
-			let c = &m.commitment;
+		for m in &self.models {
 			writeln!(
 				out,
-				"  uid {:>4} {} competition {} {}@{} 0x{} committed at {}, epsilon now {}",
+				"  uid {:>4} {} competition {} {}@{} {} committed at {}, epsilon now {}",
 				m.uid.map_or_else(|| "-".to_owned(), |u| u.to_string()),
 				m.hotkey,
-				c.competition,
-				String::from_utf8_lossy(&c.repo),
-				String::from_utf8_lossy(&c.revision),
-				hex::encode(c.content_hash.0),
-				c.committed_at,
+				m.competition,
+				m.repo,
+				m.revision,
+				m.content_hash,
+				m.committed_at,
 				percent(m.epsilon)
 			)?;
 		}
-		if let Some(key) = key {
-			let standing = ValidatorStanding::read(&chain, opts.netuid, &key.account_id()).await?;
+		if let Some(key) = &self.key {
+			key.print(out)?;
+		}
+		Ok(())
+	}
+}
+
+impl KeyStatus {
+	async fn read(chain: &Chain, netuid: u16, key: &Keypair) -> anyhow::Result<Self> {
+		let standing = ValidatorStanding::read(chain, netuid, &key.account_id()).await?;
+		let miner = MinerStanding::read(chain, netuid, &key.account_id()).await?;
+		Ok(Self {
+			address: key.address(),
+			uid: standing.uid,
+			validator_permit: standing.permit,
+			pending_commits: standing
+				.pending
+				.into_iter()
+				.map(|c| PendingStatus {
+					hash: hex32(c.hash.0),
+					committed_at: c.committed_at,
+					reveal_from: c.reveal_from,
+					expires_at: c.expires_at,
+				})
+				.collect(),
+			announcements: miner
+				.announcements
+				.into_iter()
+				.map(|a| AnnouncementStatus {
+					binding: hex32(a.binding.0),
+					competition: a.competition,
+					announced_at: a.announced_at,
+					reveal_from: a.reveal_from,
+					expires_at: a.expires_at,
+				})
+				.collect(),
+		})
+	}
+
+	fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+		writeln!(
+			out,
+			"{}: uid {}, validator permit {}",
+			self.address,
+			self.uid.map_or_else(|| "none (not registered)".to_owned(), |u| u.to_string()),
+			if self.validator_permit { "yes" } else { "no" }
+		)?;
+		for c in &self.pending_commits {
 			writeln!(
 				out,
-				"{}: uid {}, validator permit {}",
-				key.address(),
-				standing.uid.map_or_else(|| "none (not registered)".to_owned(), |u| u.to_string()),
-				if standing.permit { "yes" } else { "no" }
+				"  pending commit {} made at {}, reveal in [{}, {})",
+				c.hash, c.committed_at, c.reveal_from, c.expires_at
 			)?;
-			writeln!(out, "  weights set: {:?}", standing.weights)?;
-			for commit in standing.pending {
-				writeln!(
-					out,
-					"  pending commit 0x{} made at {}, reveal in [{}, {})",
-					hex::encode(commit.hash.0),
-					commit.committed_at,
-					commit.reveal_from,
-					commit.expires_at
-				)?;
-			}
-			let miner = MinerStanding::read(&chain, opts.netuid, &key.account_id()).await?;
-			for a in miner.announcements {
-				writeln!(
-					out,
-					"  announcement 0x{} for competition {} made at {}, commit in [{}, {})",
-					hex::encode(a.binding.0),
-					a.competition,
-					a.announced_at,
-					a.reveal_from,
-					a.expires_at
-				)?;
-			}
+		}
+		for a in &self.announcements {
+			writeln!(
+				out,
+				"  announcement {} for competition {} made at {}, commit in [{}, {})",
+				a.binding, a.competition, a.announced_at, a.reveal_from, a.expires_at
+			)?;
+		}
+		Ok(())
+	}
+}
+
+/// Read and print.
+pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
+	let key = opts.chain.has_key().then(|| opts.chain.keypair()).transpose()?;
+	runtime()?.block_on(async {
+		let chain = opts.chain.connect().await?;
+		let status = Status::read(&chain, opts.netuid, key.as_ref()).await?;
+		if opts.json {
+			serde_json::to_writer_pretty(&mut *out, &status)?;
+			writeln!(out)?;
+		} else {
+			status.print(out)?;
 		}
 		Ok(())
 	})
