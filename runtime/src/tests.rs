@@ -235,3 +235,70 @@ fn commits_and_reveals_per_block() {
 	assert!(commits >= 1_000, "only {commits} commits fit in a block");
 	assert!(reveals >= 100, "only {reveals} 256-uid reveals fit in a block");
 }
+
+/// `docs/subnet-owners.md` lists the runtime's bounds for subnet owners; each row must match
+/// the configured value.
+#[test]
+fn the_owner_guide_states_the_runtime_bounds() {
+	use pallet_commit_reveal::Config as CommitRevealConfig;
+	use pallet_model_registry::Config as RegistryConfig;
+	use pallet_subnets::Config as SubnetsConfig;
+	use polkadot_sdk::frame_support::traits::Get;
+	fn value<V: Into<u128>, G: Get<V>>() -> u128 {
+		G::get().into()
+	}
+	type R = Runtime;
+	let actual: Vec<(&str, u128)> = vec![
+		("Subnets::SubnetDeposit", value::<Balance, <R as SubnetsConfig>::SubnetDeposit>() / UNIT),
+		(
+			"Subnets::RegistrationDeposit",
+			value::<Balance, <R as SubnetsConfig>::RegistrationDeposit>() / UNIT,
+		),
+		("Subnets::MaxSubnets", value::<u16, <R as SubnetsConfig>::MaxSubnets>()),
+		("Subnets::MaxNeurons", value::<u32, <R as SubnetsConfig>::MaxNeurons>()),
+		("CommitReveal::MaxRevealDelay", value::<u32, <R as CommitRevealConfig>::MaxRevealDelay>()),
+		(
+			"CommitReveal::MaxRevealWindow",
+			value::<u32, <R as CommitRevealConfig>::MaxRevealWindow>(),
+		),
+		(
+			"CommitReveal::MaxCommitInterval",
+			value::<u32, <R as CommitRevealConfig>::MaxCommitInterval>(),
+		),
+		(
+			"CommitReveal::MaxPendingCommits",
+			value::<u32, <R as CommitRevealConfig>::MaxPendingCommits>(),
+		),
+		("CommitReveal::MaxBatchSize", value::<u32, <R as CommitRevealConfig>::MaxBatchSize>()),
+		(
+			"CommitReveal::MaxBlockShare",
+			u128::from(<R as CommitRevealConfig>::MaxBlockShare::get().deconstruct()) / 10_000_000,
+		),
+		("ModelRegistry::MaxCompetitions", value::<u32, <R as RegistryConfig>::MaxCompetitions>()),
+		(
+			"ModelRegistry::MaxCommitInterval",
+			value::<u32, <R as RegistryConfig>::MaxCommitInterval>(),
+		),
+		(
+			"ModelRegistry::MaxAnnouncements",
+			value::<u32, <R as RegistryConfig>::MaxAnnouncements>(),
+		),
+		("ModelRegistry::MaxClaimDelay", value::<u32, <R as RegistryConfig>::MaxClaimDelay>()),
+		("ModelRegistry::MaxClaimWindow", value::<u32, <R as RegistryConfig>::MaxClaimWindow>()),
+	];
+	let guide = include_str!("../../docs/subnet-owners.md");
+	let documented: Vec<(&str, u128)> = guide
+		.lines()
+		.filter_map(|line| {
+			let mut cells = line.split('|').map(str::trim).skip(1);
+			let name = cells.next()?.strip_prefix('`')?.strip_suffix('`')?;
+			if !name.contains("::") {
+				return None;
+			}
+			let digits: String =
+				cells.next()?.chars().take_while(|c| c.is_ascii_digit() || *c == ',').collect();
+			Some((name, digits.replace(',', "").parse().ok()?))
+		})
+		.collect();
+	assert_eq!(documented, actual, "docs/subnet-owners.md and the runtime disagree");
+}
