@@ -407,3 +407,23 @@ fn bad_subnet_settings_are_refused_before_connecting() {
 		assert!(err.contains(message), "{args:?}: expected {message:?} in {err}");
 	}
 }
+
+/// The command line of `deploy/galton-eval-validate.service` is one `galton-eval` accepts: it
+/// gets past the flags and fails on the first thing this machine lacks (the key file), not on
+/// usage.
+#[test]
+fn the_systemd_unit_runs_a_command_line_galton_eval_accepts() {
+	let unit = include_str!("../../deploy/galton-eval-validate.service").replace("\\\n", " ");
+	let exec = unit
+		.lines()
+		.find_map(|line| line.strip_prefix("ExecStart="))
+		.expect("the unit has an ExecStart line");
+	let mut words = exec.split_whitespace();
+	assert_eq!(words.next(), Some("/usr/local/bin/galton-eval"));
+	let args: Vec<&str> = words.collect();
+	assert_eq!(args.first(), Some(&"validate"));
+	let output = galton_eval(&args);
+	let err = stderr(&output);
+	assert_eq!(output.status.code(), Some(1), "{err}");
+	assert!(err.contains("/etc/galton/validator.key"), "{err}");
+}
