@@ -199,6 +199,7 @@ fn commits_and_reveals_per_block() {
 	use frame_support::{dispatch::DispatchClass, weights::Weight};
 	use pallet_commit_reveal::WeightInfo;
 	type W = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
+	type Registry = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
@@ -210,7 +211,10 @@ fn commits_and_reveals_per_block() {
 		by_time.min(by_proof)
 	};
 	let commits = per_block(W::commit_weights(), W::check_commit_reveal(1));
-	let reveals = per_block(W::reveal_weights(256), W::check_reveal(256));
+	// A reveal also pays for the registration entries its uids name: one for uids 0..256.
+	let uids: Vec<galton_primitives::Uid> = (0..256).collect();
+	let held = <Subnets as galton_primitives::SubnetsInterface<_, _>>::held_since_weight(&uids);
+	let reveals = per_block(W::reveal_weights(256) + held, W::check_reveal(256));
 	println!("commits per block: {commits}, 256-uid reveals per block: {reveals}");
 	let report = [
 		("commit_weights", W::commit_weights()),
@@ -223,11 +227,8 @@ fn commits_and_reveals_per_block() {
 		("reclaim_expired(256)", W::reclaim_expired(256)),
 		("check_commit_reveal(1)", W::check_commit_reveal(1)),
 		("check_reveal(256)", W::check_reveal(256)),
-		(
-			"commit_model",
-			<pallet_model_registry::weights::SubstrateWeight<Runtime> as
-				pallet_model_registry::WeightInfo>::commit_model(),
-		),
+		("commit_model", <Registry as pallet_model_registry::WeightInfo>::commit_model()),
+		("announce_model", <Registry as pallet_model_registry::WeightInfo>::announce_model()),
 	];
 	for (name, weight) in report {
 		println!("| {name} | {:.1} | {} |", weight.ref_time() as f64 / 1e6, weight.proof_size());

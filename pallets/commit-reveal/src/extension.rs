@@ -8,7 +8,7 @@ use frame_support::{
 	pallet_prelude::{TransactionSource, Weight},
 	traits::{Get, IsSubType, OriginTrait},
 };
-use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface};
+use galton_primitives::{NetUid, PlainWeightsCall};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::{
@@ -214,12 +214,11 @@ where
 	type Pre = ();
 
 	/// What the checks cost: per commit, the commit's checks; per reveal, the reveal's checks,
-	/// which grow with its uids (hashing them and checking them against the host).
+	/// which grow with its uids (hashing them and checking them against the host's occupancy;
+	/// the registration entries are read by the dispatch, which pays for them).
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		let reveal_check = |uids: &[galton_primitives::Uid]| {
-			T::WeightInfo::check_reveal(uids.len() as u32)
-				.saturating_add(T::Subnets::held_since_weight(uids))
-		};
+		let reveal_check =
+			|uids: &[galton_primitives::Uid]| T::WeightInfo::check_reveal(uids.len() as u32);
 		match call.is_sub_type() {
 			Some(Call::batch_commit_weights { commits }) => {
 				T::WeightInfo::check_commit_reveal(commits.len() as u32)

@@ -34,10 +34,9 @@ pub trait SubnetsInterface<AccountId, BlockNumber> {
 	/// at `since` were meant for someone else.
 	fn held_since(netuid: NetUid, uids: &[Uid], since: BlockNumber) -> Vec<bool>;
 
-	/// What [`Self::held_since`] costs for `uids` beyond its cost for as many uids numbered from
-	/// zero, which the reveal benchmarks measure: charged on top of the benchmarked weight, so
-	/// that a reveal of scattered uids pays for the storage it reads. Zero where the cost depends
-	/// only on how many uids there are.
+	/// What [`Self::held_since`] costs for `uids` beyond what the reveal benchmarks' weights
+	/// charge: charged on top of them, so that a reveal pays for every storage item it reads,
+	/// scattered uids included.
 	fn held_since_weight(uids: &[Uid]) -> Weight;
 
 	/// Check weights against the subnet's rules (lengths, bounds, each uid held) without storing
