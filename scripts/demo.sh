@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job in one command: start `galton-node --dev`, commit two fixture models as the
-# miners Bob and Charlie, run one validator round as Alice (evaluate, score, commit, reveal),
-# and show the weights on chain. Run scripts/setup.sh once first.
+# The main job in one command: start `galton-node --dev`, let the subnet's owner (Alice) widen
+# the reveal window and a new miner (Eve) register, commit two fixture models as the miners Bob
+# and Eve, run one validator round as Alice (evaluate, score, commit, reveal), and show the
+# weights on chain. Run scripts/setup.sh once first.
 # Usage: scripts/demo.sh [workdir]   (default: a new temporary directory; the node is stopped
 # at the end, its log and the models stay in the workdir)
 set -euo pipefail
@@ -26,8 +27,12 @@ for _ in $(seq 1 120); do
 	sleep 1
 done
 
+echo "== the subnet's owner widens the reveal window; a new miner registers"
+"$eval_bin" subnet set-reveal-config --netuid 1 --window 30 --url "$url" --key //Alice
+"$eval_bin" subnet register --netuid 1 --url "$url" --key //Eve
+
 echo "== miners commit fixture models"
-for miner in bob:1 charlie:2; do
+for miner in bob:1 eve:2; do
 	name="${miner%%:*}"
 	seed="${miner##*:}"
 	"$eval_bin" fixture "$work/models/galton/$name" --seed "$seed"

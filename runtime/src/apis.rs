@@ -23,10 +23,12 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+
 use crate::{
-	genesis_config_presets, AccountId, Balance, Block, BlockNumber, CommitReveal, Executive,
-	InherentDataExt, ModelRegistry, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
-	TransactionPayment, VERSION,
+	genesis_config_presets, opaque::SessionKeys, AccountId, Aura, Balance, Block, BlockNumber,
+	CommitReveal, Executive, Grandpa, InherentDataExt, ModelRegistry, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 
 // The pallets whose weights this runtime's benchmarks measure; defines `list_benchmarks!` and
@@ -104,17 +106,55 @@ impl_runtime_apis! {
 		}
 	}
 
-	/// The devnet seals blocks without authorities, so there are no session keys.
 	impl sp_session::SessionKeys<Block> for Runtime {
 		fn generate_session_keys(
-			_owner: Vec<u8>,
-			_seed: Option<Vec<u8>>,
+			owner: Vec<u8>,
+			seed: Option<Vec<u8>>,
 		) -> sp_session::OpaqueGeneratedSessionKeys {
-			Default::default()
+			SessionKeys::generate(&owner, seed).into()
 		}
 
-		fn decode_session_keys(_encoded: Vec<u8>) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {
-			Default::default()
+		fn decode_session_keys(encoded: Vec<u8>) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {
+			SessionKeys::decode_into_raw_public_keys(&encoded)
+		}
+	}
+
+	impl sp_consensus_aura::AuraApi<Block, AuraId> for Runtime {
+		fn slot_duration() -> sp_consensus_aura::SlotDuration {
+			sp_consensus_aura::SlotDuration::from_millis(Aura::slot_duration())
+		}
+
+		fn authorities() -> Vec<AuraId> {
+			pallet_aura::Authorities::<Runtime>::get().into_inner()
+		}
+	}
+
+	/// Without staking there is no key ownership to prove, so equivocation reports are not
+	/// taken (`pallet_grandpa::Config::EquivocationReportSystem` is `()`).
+	impl sp_consensus_grandpa::GrandpaApi<Block> for Runtime {
+		fn grandpa_authorities() -> sp_consensus_grandpa::AuthorityList {
+			Grandpa::grandpa_authorities()
+		}
+
+		fn current_set_id() -> sp_consensus_grandpa::SetId {
+			Grandpa::current_set_id()
+		}
+
+		fn submit_report_equivocation_unsigned_extrinsic(
+			_equivocation_proof: sp_consensus_grandpa::EquivocationProof<
+				<Block as BlockT>::Hash,
+				BlockNumber,
+			>,
+			_key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
+		) -> Option<()> {
+			None
+		}
+
+		fn generate_key_ownership_proof(
+			_set_id: sp_consensus_grandpa::SetId,
+			_authority_id: sp_consensus_grandpa::AuthorityId,
+		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
+			None
 		}
 	}
 

@@ -2,12 +2,16 @@
 
 use alloc::{vec, vec::Vec};
 use galton_primitives::{ClaimConfig, Competition, EpsilonSchedule, Metric, RevealConfig};
-use polkadot_sdk::{sp_genesis_builder::PresetId, sp_keyring::Sr25519Keyring, *};
+use polkadot_sdk::{
+	sp_genesis_builder::PresetId,
+	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
+	*,
+};
 use sp_runtime::Perbill;
 
 use crate::{
-	AccountId, BalancesConfig, BlockNumber, CommitRevealConfig, ModelRegistryConfig,
-	RuntimeGenesisConfig, SubnetsConfig, SudoConfig, UNIT,
+	AccountId, AuraConfig, BalancesConfig, BlockNumber, CommitRevealConfig, GrandpaConfig,
+	ModelRegistryConfig, RuntimeGenesisConfig, SubnetsConfig, SudoConfig, UNIT,
 };
 
 /// The name of the `local` preset.
@@ -31,10 +35,12 @@ pub fn demo_competition() -> Competition {
 	}
 }
 
-/// A genesis where the well-known dev accounts hold funds, Alice is sudo and owns subnet 1 and
-/// validates on it (with a permit), and Bob, Charlie and Dave are registered as miners; the
-/// subnet runs commit-reveal with `reveal`, and miners' model claims follow `claim`.
+/// A genesis where `authorities` author blocks (Aura) and finalize them (GRANDPA), the
+/// well-known dev accounts hold funds, Alice is sudo and owns subnet 1 and validates on it (with
+/// a permit), and Bob, Charlie and Dave are registered as miners; the subnet runs commit-reveal
+/// with `reveal`, and miners' model claims follow `claim`.
 fn galton_genesis(
+	authorities: &[(Sr25519Keyring, Ed25519Keyring)],
 	reveal: RevealConfig<BlockNumber>,
 	claim: ClaimConfig<BlockNumber>,
 ) -> serde_json::Value {
@@ -46,6 +52,16 @@ fn galton_genesis(
 	let config = RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed.into_iter().map(|account| (account, 1_000_000 * UNIT)).collect(),
+			..Default::default()
+		},
+		aura: AuraConfig {
+			authorities: authorities.iter().map(|(aura, _)| aura.public().into()).collect(),
+		},
+		grandpa: GrandpaConfig {
+			authorities: authorities
+				.iter()
+				.map(|(_, grandpa)| (grandpa.public().into(), 1))
+				.collect(),
 			..Default::default()
 		},
 		sudo: SudoConfig { key: Some(alice.clone()) },
@@ -61,20 +77,26 @@ fn galton_genesis(
 	serde_json::to_value(config).expect("the genesis config serializes to JSON")
 }
 
-/// The `--dev` chain: a reveal delay of 10 blocks and a 20-block window, short enough for a demo;
-/// a model may be committed 2 blocks after its announcement (every dev block is final at
-/// once), within 100 blocks.
+/// The `--dev` chain: Alice the only authority (the node seals blocks on its own clock), a
+/// reveal delay of 10 blocks and a 20-block window, short enough for a demo; a model may be
+/// committed 2 blocks after its announcement (every dev block is final at once), within 100
+/// blocks.
 pub fn development_config_genesis() -> serde_json::Value {
 	galton_genesis(
+		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20, commit_interval: None },
 		ClaimConfig { reveal_delay: 2, reveal_window: 100 },
 	)
 }
 
-/// A local testnet: the same subnet with an hour's delay and an hour's window for weights, and
-/// the runtime's default claim config.
+/// A local testnet of two authorities, Alice and Bob (Aura and GRANDPA): the same subnet with
+/// an hour's delay and an hour's window for weights, and the runtime's default claim config.
 pub fn local_config_genesis() -> serde_json::Value {
 	galton_genesis(
+		&[
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
 		RevealConfig {
 			enabled: true,
 			reveal_delay: 3_600,

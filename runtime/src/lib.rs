@@ -62,9 +62,11 @@ pub type Hash = sp_core::H256;
 /// One unit of the chain's token (12 decimals).
 pub const UNIT: Balance = 1_000_000_000_000;
 
-/// Blocks per minute at the target block time of the devnet's default (one second); only used
-/// for the bounds below, not for consensus.
-pub const MINUTES: BlockNumber = 60;
+/// The target block time: Aura's slot, in milliseconds.
+pub const MILLISECS_PER_BLOCK: u64 = 1_000;
+
+/// Blocks per minute at the target block time, for the bounds in the configs.
+pub const MINUTES: BlockNumber = (60_000 / MILLISECS_PER_BLOCK) as BlockNumber;
 
 /// Types the node needs without knowing the runtime's details.
 pub mod opaque {
@@ -76,6 +78,16 @@ pub mod opaque {
 	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 	/// A block whose extrinsics stay encoded.
 	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+	sp_runtime::impl_opaque_keys! {
+		/// The keys an authority holds: Aura to author blocks, GRANDPA to finalize them.
+		pub struct SessionKeys {
+			/// Block authoring.
+			pub aura: Aura,
+			/// Finality votes.
+			pub grandpa: Grandpa,
+		}
+	}
 }
 
 /// The runtime's version. `spec_version` goes up with every change of behaviour.
@@ -84,7 +96,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("galton"),
 	impl_name: alloc::borrow::Cow::Borrowed("galton"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -168,6 +180,12 @@ mod runtime {
 
 	#[runtime::pallet_index(5)]
 	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(6)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(7)]
+	pub type Grandpa = pallet_grandpa;
 
 	#[runtime::pallet_index(10)]
 	pub type Subnets = pallet_subnets;

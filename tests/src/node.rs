@@ -1,4 +1,5 @@
-//! A `galton-node --dev` child process.
+//! A `galton-node` child process: a `--dev` devnet, or one authority of the two-node
+//! `--chain local` network.
 
 use std::{
 	fs::File,
@@ -28,11 +29,12 @@ pub fn free_port() -> u16 {
 		.expect("the OS hands out a free loopback port")
 }
 
-/// A running `galton-node --dev`, killed on drop.
+/// A running `galton-node`, killed on drop.
 pub struct Node {
 	child: Child,
 	chain: Chain,
 	rpc_port: u16,
+	p2p_port: u16,
 	log: PathBuf,
 	/// Kept so the base path outlives the process; `None` when the caller owns the path.
 	_dir: Option<TempDir>,
@@ -55,16 +57,44 @@ impl Node {
 	/// Start a devnet on `base_path` with its RPC server on `rpc_port` (to restart a node where
 	/// its clients expect it).
 	pub fn start_on(base_path: &Path, block_time_ms: u64, rpc_port: u16) -> Self {
+		let block_time = block_time_ms.to_string();
+		Self::spawn(base_path, rpc_port, &["--dev", "--dev-block-time", &block_time])
+	}
+
+	/// Start `authority` (`alice` or `bob`) of the `--chain local` network (Aura and GRANDPA) on
+	/// `base_path`, connecting to `bootnode` (another node's [`Node::p2p_address`]) if given.
+	pub fn start_local(base_path: &Path, authority: &str, bootnode: Option<&str>) -> Self {
+		std::fs::create_dir_all(base_path).expect("the base path can be created");
+		// An authority needs a network key of its own; derived from the name, so each differs.
+		let node_key = format!("{:0>64}", hex_of(authority.as_bytes()));
+		let key = format!("--{authority}");
+		// `--force-authoring`: an authority keeps authoring its slots without peers, so that a
+		// test can take the other node down.
+		let mut args = vec![
+			"--chain",
+			"local",
+			"--validator",
+			&key,
+			"--node-key",
+			&node_key,
+			"--force-authoring",
+		];
+		if let Some(bootnode) = bootnode {
+			args.extend(["--bootnodes", bootnode]);
+		}
+		Self::spawn(base_path, free_port(), &args)
+	}
+
+	fn spawn(base_path: &Path, rpc_port: u16, args: &[&str]) -> Self {
 		let p2p_port = free_port();
 		let log = base_path.join(format!("node-{rpc_port}.log"));
 		let log_file = File::create(&log).expect("the node's log file can be created");
 		let child = Command::new(node_binary())
-			.arg("--dev")
+			.args(args)
 			.arg("--base-path")
 			.arg(base_path)
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
-			.args(["--dev-block-time", &block_time_ms.to_string()])
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
 			.stdin(Stdio::null())
 			.stdout(Stdio::null())
@@ -72,9 +102,25 @@ impl Node {
 			.spawn()
 			.expect("galton-node starts");
 		let chain = Chain::new(Rpc::new(format!("http://127.0.0.1:{rpc_port}")));
-		let mut node = Node { child, chain, rpc_port, log, _dir: None };
+		let mut node = Node { child, chain, rpc_port, p2p_port, log, _dir: None };
 		node.wait_until_ready();
 		node
+	}
+
+	/// The node's peer-to-peer address, with its peer id, as `--bootnodes` takes it.
+	pub fn p2p_address(&self) -> String {
+		let peer_id: String = self
+			.chain
+			.rpc()
+			.call("system_localPeerId", serde_json::json!([]))
+			.expect("the node reports its peer id");
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
+	}
+
+	/// Stop the node now (it is also stopped on drop).
+	pub fn stop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
 	}
 
 	/// The chain behind this node's RPC endpoint.
@@ -112,9 +158,13 @@ impl Node {
 	}
 }
 
+/// `bytes` in lowercase hex.
+fn hex_of(bytes: &[u8]) -> String {
+	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 impl Drop for Node {
 	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+		self.stop();
 	}
 }

@@ -449,3 +449,60 @@ fn a_miner_killed_between_the_phases_commits_when_run_again() {
 	assert_eq!(models[0].1.committed_at, announcement.announced_at, "dated from phase 1");
 	assert!(announcements_of_bob(&node).is_empty(), "the announcement is used up");
 }
+
+/// The finalized block of `node`.
+fn finalized(node: &Node) -> u32 {
+	node.chain().finalized_number().expect("the node answers")
+}
+
+#[test]
+fn two_authorities_finalize_with_grandpa_and_a_validator_round_runs_on_them() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let alice = Node::start_local(&dir.path().join("alice"), "alice", None);
+	let mut bob = Node::start_local(&dir.path().join("bob"), "bob", Some(&alice.p2p_address()));
+
+	// Aura authors, GRANDPA finalizes once both authorities vote: both nodes agree on it.
+	alice.chain().wait_for("GRANDPA finality on both nodes", ROUND, |_| {
+		(finalized(&alice) >= 3 && finalized(&bob) >= 3).then_some(())
+	});
+	let hash = |node: &Node| node.chain().block_hash(3).expect("block 3");
+	assert_eq!(hash(&alice), hash(&bob));
+
+	// One validator round. The local chain's reveal delay is an hour; root shortens it.
+	let url = alice.ws_url();
+	let set = eval(&[
+		"subnet",
+		"set-reveal-config",
+		"--netuid",
+		"1",
+		"--delay",
+		"3",
+		"--window",
+		"60",
+		"--sudo",
+		"--key",
+		"//Alice",
+		"--url",
+		&url,
+	]);
+	assert!(set.status.success(), "set-reveal-config: {}", output_text(&set));
+	let models = dir.path().join("models");
+	let model = fixture(&models, "bob", 1);
+	let commit = commit_model(&alice, "//Bob", "bob", &model);
+	assert!(commit.status.success(), "commit-model: {}", output_text(&commit));
+	let journal = dir.path().join("alice.redb");
+	let round = eval(&as_strs(&validate_args(&url, &journal, &models)));
+	assert!(round.status.success(), "validate: {}", output_text(&round));
+	let report = report(&round);
+	assert!(report["reveal_block"].is_u64(), "{report}");
+	assert_eq!(alice_weights(&alice), reported_weights(&report));
+
+	// Without Bob, one authority of two is short of GRANDPA's two thirds: finality stops while
+	// Alice goes on authoring in her slots.
+	bob.stop();
+	thread::sleep(Duration::from_secs(3));
+	let stalled = finalized(&alice);
+	let best = alice.chain().best_number().expect("best block");
+	alice.chain().wait_for_block(best + 3, ROUND);
+	assert_eq!(finalized(&alice), stalled, "finality went on with one authority of two");
+}

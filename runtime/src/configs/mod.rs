@@ -4,7 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstU128, ConstU16, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstBool, ConstU128, ConstU16, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -13,12 +13,13 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use polkadot_sdk::*;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 
 use crate::{
-	AccountId, Balance, Balances, Block, CommitReveal, Hash, ModelRegistry, Nonce, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, Subnets, System, MINUTES, VERSION,
+	AccountId, Aura, Balance, Balances, Block, CommitReveal, Hash, ModelRegistry, Nonce,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Subnets, System, MILLISECS_PER_BLOCK, MINUTES, VERSION,
 };
 
 /// Normal transactions may fill 75% of a block; the rest is kept for operational ones.
@@ -63,10 +64,35 @@ impl frame_system::Config for Runtime {
 impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the unix epoch.
 	type Moment = u64;
-	type OnTimestampSet = ();
-	/// Manual seal may produce blocks as fast as the operator asks; any increase is accepted.
-	type MinimumPeriod = ConstU64<0>;
+	/// Aura checks that each block's timestamp lies in the block's slot.
+	type OnTimestampSet = Aura;
+	/// Half a slot: blocks of consecutive slots always pass.
+	type MinimumPeriod = ConstU64<{ MILLISECS_PER_BLOCK / 2 }>;
 	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+}
+
+/// The most authorities Aura and GRANDPA keep.
+const MAX_AUTHORITIES: u32 = 32;
+
+impl pallet_aura::Config for Runtime {
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+	/// One block per slot: an authority cannot fill its slot with a fork of blocks.
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = ConstU64<MILLISECS_PER_BLOCK>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+	type MaxNominators = ConstU32<0>;
+	/// No staking, so no session history to prove equivocations against: equivocation reports
+	/// are not accepted (`EquivocationReportSystem = ()`).
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
 }
 
 /// The smallest balance an account may hold.

@@ -1,17 +1,23 @@
-//! The node's services: client, transaction pool, network, RPC, and manual seal that seals and
-//! finalizes a block every `--dev-block-time` milliseconds.
+//! The node's services: client, transaction pool, network and RPC, and one of two ways to make
+//! and finalize blocks:
+//!
+//! - [`dev`]: the `--dev` chain seals a block every `--dev-block-time` milliseconds with manual
+//!   seal and finalizes it at once;
+//! - [`consensus`]: every other chain (`--chain local`, a chain spec file) authors blocks with
+//!   Aura and finalizes them with GRANDPA.
 
-use futures::{channel::mpsc, FutureExt, SinkExt};
+mod consensus;
+mod dev;
+
 use galton_runtime::{opaque::Block, RuntimeApi};
 use polkadot_sdk::{
-	sc_consensus_manual_seal::{EngineCommand, ManualSealParams},
 	sc_executor::WasmExecutor,
-	sc_service::{error::Error as ServiceError, Configuration, TaskManager},
+	sc_service::{error::Error as ServiceError, ChainType, Configuration, TaskManager},
 	sc_telemetry::{Telemetry, TelemetryWorker},
 	sp_runtime::traits::Block as BlockT,
 	*,
 };
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 /// The host functions the runtime may call.
 type HostFunctions = sp_io::SubstrateHostFunctions;
@@ -22,17 +28,23 @@ pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<Ho
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
-/// The parts that chain-maintenance subcommands need, without network or block production.
+/// The parts that chain-maintenance subcommands need, without network or block production;
+/// `other` holds GRANDPA's block import and link (none on the devnet) and the telemetry.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
 	FullBackend,
 	FullSelectChain,
 	sc_consensus::DefaultImportQueue<Block>,
 	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
-	Option<Telemetry>,
+	(Option<consensus::GrandpaParts>, Option<Telemetry>),
 >;
 
-/// Build the client, backend, transaction pool and import queue.
+/// Whether `config` is the devnet (manual seal) rather than an Aura and GRANDPA chain.
+fn is_dev(config: &Configuration) -> bool {
+	config.chain_spec.chain_type() == ChainType::Development
+}
+
+/// Build the client, backend, transaction pool and the import queue of the chain's mode.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
@@ -73,11 +85,18 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		.build(),
 	);
 
-	let import_queue = sc_consensus_manual_seal::import_queue(
-		Box::new(client.clone()),
-		&task_manager.spawn_essential_handle(),
-		config.prometheus_registry(),
-	);
+	let (import_queue, grandpa) = if is_dev(config) {
+		(dev::import_queue(&client, &task_manager, config), None)
+	} else {
+		let (queue, parts) = consensus::import_queue(
+			&client,
+			&select_chain,
+			&task_manager,
+			config,
+			telemetry.as_ref(),
+		)?;
+		(queue, Some(parts))
+	};
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -87,15 +106,15 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: telemetry,
+		other: (grandpa, telemetry),
 	})
 }
 
-/// Build and start the full node: network, RPC, and a block sealed and finalized every
-/// `block_time_ms` milliseconds.
+/// Build and start the full node: network, RPC, and block production and finality (manual
+/// seal every `dev_block_time_ms` on the devnet, Aura and GRANDPA elsewhere).
 pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
-	block_time_ms: u64,
+	dev_block_time_ms: u64,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -105,10 +124,10 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: mut telemetry,
+		other: (grandpa, mut telemetry),
 	} = new_partial(&config)?;
 
-	let net_config = sc_network::config::FullNetworkConfiguration::<
+	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
 		<Block as BlockT>::Hash,
 		Network,
@@ -120,6 +139,21 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		config.prometheus_config.as_ref().map(|cfg| &cfg.registry),
 	);
 
+	let (grandpa_network, warp_sync_config) = match &grandpa {
+		Some(parts) => {
+			let (gossip, warp_sync) = consensus::add_grandpa_protocol::<Network>(
+				&mut net_config,
+				parts,
+				&client,
+				&backend,
+				&config,
+				metrics.clone(),
+			)?;
+			(Some(gossip), Some(warp_sync))
+		}
+		None => (None, None),
+	};
+
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
 			config: &config,
@@ -130,7 +164,7 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 			spawn_essential_handle: task_manager.spawn_essential_handle(),
 			import_queue,
 			block_announce_validator_builder: None,
-			warp_sync_config: None,
+			warp_sync_config,
 			block_relay: None,
 			metrics,
 			gap_sync_body_policy: None,
@@ -146,8 +180,12 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 	};
 
 	let prometheus_registry = config.prometheus_registry().cloned();
+	let role = config.role;
+	let force_authoring = config.force_authoring;
+	let enable_grandpa = !config.disable_grandpa;
+	let node_name = config.network.node_name.clone();
 	sc_service::spawn_tasks(sc_service::SpawnTasksParams {
-		network,
+		network: network.clone(),
 		client: client.clone(),
 		keystore: keystore_container.keystore(),
 		task_manager: &mut task_manager,
@@ -156,7 +194,7 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		backend,
 		system_rpc_tx,
 		tx_handler_controller,
-		sync_service,
+		sync_service: sync_service.clone(),
 		config,
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
@@ -170,45 +208,33 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		telemetry.as_ref().map(|telemetry| telemetry.handle()),
 	);
 
-	let (commands, commands_stream) = mpsc::channel(16);
-	task_manager.spawn_handle().spawn(
-		"block-timer",
-		None,
-		seal_every(Duration::from_millis(block_time_ms), commands).boxed(),
-	);
-
-	let authorship = sc_consensus_manual_seal::run_manual_seal(ManualSealParams {
-		block_import: client.clone(),
-		env: proposer,
-		client,
-		pool: transaction_pool,
-		select_chain,
-		commands_stream: Box::pin(commands_stream),
-		consensus_data_provider: None,
-		create_inherent_data_providers: move |_, ()| async move {
-			Ok(sp_timestamp::InherentDataProvider::from_system_time())
-		},
-	});
-	task_manager.spawn_essential_handle().spawn_blocking("manual-seal", None, authorship);
-	Ok(task_manager)
-}
-
-/// Ask manual seal for a new, finalized block every `period`, until the node stops.
-async fn seal_every(
-	period: Duration,
-	mut commands: mpsc::Sender<EngineCommand<<Block as BlockT>::Hash>>,
-) {
-	loop {
-		futures_timer::Delay::new(period).await;
-		let command = EngineCommand::SealNewBlock {
-			create_empty: true,
-			finalize: true,
-			parent_hash: None,
-			sender: None,
-		};
-		if commands.send(command).await.is_err() {
-			log::info!(target: "galton", "block production stopped");
-			return;
-		}
+	match (grandpa, grandpa_network) {
+		(Some(parts), Some(grandpa_network)) => consensus::start(consensus::StartParams {
+			client,
+			select_chain,
+			proposer,
+			parts,
+			grandpa_network,
+			network,
+			sync_service,
+			keystore: keystore_container.keystore(),
+			transaction_pool,
+			task_manager: &task_manager,
+			role,
+			force_authoring,
+			enable_grandpa,
+			node_name,
+			prometheus_registry,
+			telemetry: telemetry.as_ref(),
+		})?,
+		_ => dev::start_sealing(
+			client,
+			select_chain,
+			proposer,
+			transaction_pool,
+			&task_manager,
+			dev_block_time_ms,
+		)?,
 	}
+	Ok(task_manager)
 }
