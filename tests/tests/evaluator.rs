@@ -277,6 +277,21 @@ fn the_validator_reconnects_when_the_node_restarts_and_finishes_its_round() {
 	std::fs::create_dir(&base).expect("mkdir");
 	let node = Node::start_in(&base, BLOCK_MS);
 	let (url, port) = (node.ws_url(), node.rpc_port());
+	// The subject is the reconnect, not the window: a 100 s window leaves a slow restart on a
+	// loaded machine (tens of seconds) time to reveal.
+	let widen = eval(&[
+		"subnet",
+		"set-reveal-config",
+		"--netuid",
+		"1",
+		"--window",
+		"200",
+		"--key",
+		"//Alice",
+		"--url",
+		&url,
+	]);
+	assert!(widen.status.success(), "set-reveal-config: {}", output_text(&widen));
 	let models = dir.path().join("models");
 	two_miners(&node, &models);
 	let args = validate_args(&url, &dir.path().join("journal.redb"), &models);
