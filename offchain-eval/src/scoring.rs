@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use galton_primitives::{EpsilonSchedule, Metric, Uid};
+use galton_primitives::{Competition, EpsilonSchedule, Metric, Uid};
 use sp_arithmetic::{PerThing, Perbill};
 
 /// One model in a competition's scoring.
@@ -236,6 +236,23 @@ pub fn parse_schedule(text: &str) -> Result<EpsilonSchedule, String> {
 	Ok(schedule)
 }
 
+/// A fraction as a percentage with four decimals (`0.4999%`).
+pub fn format_percent(fraction: Perbill) -> String {
+	let percent = f64::from(fraction.deconstruct()) / (f64::from(Perbill::ACCURACY) / 100.0);
+	format!("{percent:.4}%")
+}
+
+/// A competition in one line: `SCHEDULE, reward share X%, metric M, at most N parameters`.
+pub fn format_competition(competition: &Competition) -> String {
+	format!(
+		"{}, reward share {}, metric {:?}, at most {} parameters",
+		format_schedule(&competition.epsilon),
+		format_percent(competition.reward_share),
+		competition.metric,
+		competition.max_params
+	)
+}
+
 /// A schedule in the syntax [`parse_schedule`] reads.
 pub fn format_schedule(schedule: &EpsilonSchedule) -> String {
 	let f = |p: Perbill| {
@@ -391,6 +408,13 @@ mod tests {
 		assert!(parse_schedule("fixed:1.5").expect_err("above 1").contains("fraction"));
 		assert!(parse_schedule("cubic:1").expect_err("unknown").contains("expected"));
 		assert!(parse_schedule("linear:0.1,0.0,-3").expect_err("negative").contains("block count"));
+	}
+
+	#[test]
+	fn fractions_print_as_percentages_with_four_decimals() {
+		assert_eq!(format_percent(Perbill::from_parts(4_999_000)), "0.4999%");
+		assert_eq!(format_percent(Perbill::one()), "100.0000%");
+		assert_eq!(format_percent(Perbill::zero()), "0.0000%");
 	}
 
 	#[test]

@@ -1,7 +1,7 @@
 //! Lengths of time as subnet owners write them: a number of blocks (`600`) or a duration
 //! (`2h`, `1h30m`, `90s`, `1d`, `500ms`), turned into blocks at the chain's block time.
 
-use std::{fmt, str::FromStr, time::Duration};
+use std::{str::FromStr, time::Duration};
 
 /// Why a span cannot be read or turned into blocks.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -59,11 +59,6 @@ impl BlockSpan {
 					.map_err(|_| SpanError::TooLong(format_duration(duration)))
 			}
 		}
-	}
-
-	/// Whether the span is a duration (and so needs the block time).
-	pub fn is_duration(self) -> bool {
-		matches!(self, BlockSpan::Duration(_))
 	}
 }
 
@@ -129,16 +124,6 @@ pub fn format_duration(duration: Duration) -> String {
 		}
 	}
 	out.join(" ")
-}
-
-/// Prints as [`describe_blocks`] does without a block time, or as the duration given.
-impl fmt::Display for BlockSpan {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		match self {
-			BlockSpan::Blocks(blocks) => write!(f, "{}", describe_blocks(*blocks, None)),
-			BlockSpan::Duration(duration) => write!(f, "{}", format_duration(*duration)),
-		}
-	}
 }
 
 #[cfg(test)]

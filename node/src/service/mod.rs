@@ -139,17 +139,18 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		config.prometheus_config.as_ref().map(|cfg| &cfg.registry),
 	);
 
-	let (grandpa_network, warp_sync_config) = match &grandpa {
+	// GRANDPA's parts and its gossip on the network, together: both or neither (the devnet).
+	let (grandpa, warp_sync_config) = match grandpa {
 		Some(parts) => {
 			let (gossip, warp_sync) = consensus::add_grandpa_protocol::<Network>(
 				&mut net_config,
-				parts,
+				&parts,
 				&client,
 				&backend,
 				&config,
 				metrics.clone(),
 			)?;
-			(Some(gossip), Some(warp_sync))
+			(Some((parts, gossip)), Some(warp_sync))
 		}
 		None => (None, None),
 	};
@@ -208,8 +209,8 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		telemetry.as_ref().map(|telemetry| telemetry.handle()),
 	);
 
-	match (grandpa, grandpa_network) {
-		(Some(parts), Some(grandpa_network)) => consensus::start(consensus::StartParams {
+	match grandpa {
+		Some((parts, grandpa_network)) => consensus::start(consensus::StartParams {
 			client,
 			select_chain,
 			proposer,
@@ -227,7 +228,7 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 			prometheus_registry,
 			telemetry: telemetry.as_ref(),
 		})?,
-		_ => dev::start_sealing(
+		None => dev::start_sealing(
 			client,
 			select_chain,
 			proposer,

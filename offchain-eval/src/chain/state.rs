@@ -44,6 +44,8 @@ pub struct SubnetState {
 	pub models: Vec<ModelEntry>,
 	/// The version key weights must carry.
 	pub version_key: u64,
+	/// The fewest blocks between two model commits of one hotkey.
+	pub model_commit_interval: u32,
 }
 
 async fn at_finalized(chain: &Chain) -> Result<At, ChainError> {
@@ -115,8 +117,24 @@ impl SubnetState {
 			.map_err(rpc)?
 			.decode()
 			.map_err(rpc)?;
+		let model_commit_interval = at
+			.storage()
+			.fetch(runtime::storage().model_registry().commit_interval(), (netuid,))
+			.await
+			.map_err(rpc)?
+			.decode()
+			.map_err(rpc)?;
 		let block = block_number(at.block_number())?;
-		Ok(Self { netuid, block, reveal_config, claim_config, competitions, models, version_key })
+		Ok(Self {
+			netuid,
+			block,
+			reveal_config,
+			claim_config,
+			competitions,
+			models,
+			version_key,
+			model_commit_interval,
+		})
 	}
 }
 
@@ -140,8 +158,6 @@ pub struct SubnetOverview {
 	pub state: SubnetState,
 	/// The subnet's owner.
 	pub owner: AccountId,
-	/// The fewest blocks between two model commits of one hotkey.
-	pub model_commit_interval: u32,
 	/// The neurons, by uid.
 	pub neurons: Vec<Neuron>,
 }
@@ -153,12 +169,6 @@ impl SubnetOverview {
 		let owner = owner_at(&at, netuid).await?;
 		let state = SubnetState::read_at(&at, netuid).await?;
 		let storage = at.storage();
-		let model_commit_interval = storage
-			.fetch(runtime::storage().model_registry().commit_interval(), (netuid,))
-			.await
-			.map_err(rpc)?
-			.decode()
-			.map_err(rpc)?;
 		let subnets = runtime::storage().subnets();
 		let mut neurons = Vec::new();
 		let mut keys = storage.iter(subnets.keys(), (netuid,)).await.map_err(rpc)?;
@@ -179,7 +189,7 @@ impl SubnetOverview {
 			neurons.push(Neuron { uid, hotkey, permit, weights });
 		}
 		neurons.sort_by_key(|n| n.uid);
-		Ok(Self { state, owner, model_commit_interval, neurons })
+		Ok(Self { state, owner, neurons })
 	}
 }
 

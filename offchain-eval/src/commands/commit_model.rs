@@ -7,6 +7,7 @@ use galton_eval::{
 	claim::{claim_model, ClaimEvent, ClaimOutcome, ClaimRequest},
 	hash::{content_hash, Links},
 	journal::{ClaimState, Journal},
+	scoring::format_percent,
 };
 use galton_primitives::{RepoId, RepoRevision};
 use subxt::utils::Static;
@@ -107,7 +108,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 					.runtime_apis()
 					.call(runtime::runtime_apis().model_registry_api().effective_epsilon(opts.netuid, key.account_id()))
 					.await?
-					.map(|Static(e)| format!("{:.4}%", f64::from(e.deconstruct()) / 1e7))
+					.map(|Static(e)| format_percent(e))
 					.unwrap_or_else(|| "none".into());
 				let when = block.map_or_else(|| "by an earlier run".to_owned(), |b| format!("in block {b}"));
 				writeln!(

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use galton_eval::{
 	chain::{Chain, Keypair, MinerStanding, SubnetOverview, ValidatorStanding},
-	scoring::format_schedule,
+	scoring::{format_competition, format_percent, format_schedule},
 };
 use galton_primitives::{ClaimConfig, Competition, CompetitionId, RevealConfig, Uid};
 use serde::Serialize;
@@ -106,14 +106,9 @@ fn hex32(bytes: [u8; 32]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
-fn percent(p: Perbill) -> String {
-	format!("{:.4}%", f64::from(p.deconstruct()) / 1e7)
-}
-
 impl Status {
 	async fn read(chain: &Chain, netuid: u16, key: Option<&Keypair>) -> anyhow::Result<Self> {
-		let SubnetOverview { state, owner, model_commit_interval, neurons } =
-			SubnetOverview::read(chain, netuid).await?;
+		let SubnetOverview { state, owner, neurons } = SubnetOverview::read(chain, netuid).await?;
 		let key = match key {
 			Some(key) => Some(KeyStatus::read(chain, netuid, key).await?),
 			None => None,
@@ -124,7 +119,7 @@ impl Status {
 			owner: owner.to_string(),
 			reveal_config: state.reveal_config,
 			claim_config: state.claim_config,
-			model_commit_interval,
+			model_commit_interval: state.model_commit_interval,
 			weights_version_key: state.version_key,
 			competitions: state
 				.competitions
@@ -189,15 +184,7 @@ impl Status {
 		)?;
 		writeln!(out, "competitions:")?;
 		for c in &self.competitions {
-			writeln!(
-				out,
-				"  {}: {}, reward share {}, metric {:?}, at most {} parameters",
-				c.id,
-				c.schedule,
-				percent(c.competition.reward_share),
-				c.competition.metric,
-				c.competition.max_params
-			)?;
+			writeln!(out, "  {}: {}", c.id, format_competition(&c.competition))?;
 		}
 		writeln!(out, "neurons:")?;
 		for n in &self.neurons {
@@ -226,7 +213,7 @@ impl Status {
 				m.revision,
 				m.content_hash,
 				m.committed_at,
-				percent(m.epsilon)
+				format_percent(m.epsilon)
 			)?;
 		}
 		if let Some(key) = &self.key {

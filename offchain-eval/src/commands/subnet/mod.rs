@@ -11,8 +11,8 @@ use std::io::Write;
 
 use anyhow::bail;
 use galton_eval::{
-	chain::{runtime, CallOrigin, SubnetOverview},
-	scoring::{format_schedule, parse_fraction, parse_schedule},
+	chain::{runtime, CallOrigin, SubnetState},
+	scoring::{format_competition, parse_fraction, parse_schedule},
 	span::BlockSpan,
 };
 use galton_primitives::{ClaimConfig, Competition, EpsilonSchedule, Metric, RevealConfig};
@@ -221,7 +221,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			Action::SetCommitInterval { netuid, interval, block_time, admin } => {
 				let chain = admin.send.chain.connect().await?;
 				let block_time = block_time.resolve(&chain).await?;
-				let before = SubnetOverview::read(&chain, netuid).await?.model_commit_interval;
+				let before = SubnetState::read(&chain, netuid).await?.model_commit_interval;
 				let after = interval.to_blocks(block_time)?;
 				writeln!(out, "subnet {netuid} model commits:")?;
 				print_change(out, "one commit per", before, after, block_time)?;
@@ -231,7 +231,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			Action::SetClaimConfig { netuid, delay, window, block_time, admin } => {
 				let chain = admin.send.chain.connect().await?;
 				let block_time = block_time.resolve(&chain).await?;
-				let before = SubnetOverview::read(&chain, netuid).await?.state.claim_config;
+				let before = SubnetState::read(&chain, netuid).await?.claim_config;
 				let after = ClaimConfig {
 					reveal_delay: blocks_or(delay, before.reveal_delay, block_time)?,
 					reveal_window: blocks_or(window, before.reveal_window, block_time)?,
@@ -256,7 +256,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			}
 			Action::SetVersionKey { netuid, version_key, admin } => {
 				let chain = admin.send.chain.connect().await?;
-				let before = SubnetOverview::read(&chain, netuid).await?.state.version_key;
+				let before = SubnetState::read(&chain, netuid).await?.version_key;
 				writeln!(out, "subnet {netuid}: weights version key {before} -> {version_key}")?;
 				let call = runtime::tx().subnets().set_weights_version_key(netuid, version_key);
 				send(&chain, &call, &admin.send, admin.origin(), Some(netuid), out).await?;
@@ -270,7 +270,7 @@ async fn set_reveal_config(opts: RevealOpts, out: &mut impl Write) -> anyhow::Re
 	let netuid = opts.netuid;
 	let chain = opts.admin.send.chain.connect().await?;
 	let block_time = opts.block_time.resolve(&chain).await?;
-	let before = SubnetOverview::read(&chain, netuid).await?.state.reveal_config;
+	let before = SubnetState::read(&chain, netuid).await?.reveal_config;
 	let commit_interval = match (opts.commit_interval, opts.commit_interval_is_delay) {
 		(Some(span), _) => Some(span.to_blocks(block_time)?),
 		(None, true) => None,
@@ -305,9 +305,8 @@ async fn set_reveal_config(opts: RevealOpts, out: &mut impl Write) -> anyhow::Re
 async fn set_competition(opts: CompetitionOpts, out: &mut impl Write) -> anyhow::Result<()> {
 	let (netuid, id) = (opts.netuid, opts.id);
 	let chain = opts.admin.send.chain.connect().await?;
-	let before = SubnetOverview::read(&chain, netuid)
+	let before = SubnetState::read(&chain, netuid)
 		.await?
-		.state
 		.competitions
 		.into_iter()
 		.find_map(|(existing, competition)| (existing == id).then_some(competition));
@@ -365,12 +364,5 @@ fn merge_competition(
 }
 
 fn print_competition(out: &mut impl Write, label: &str, c: &Competition) -> std::io::Result<()> {
-	writeln!(
-		out,
-		"  {label}: schedule {}, reward share {:.4}%, metric {:?}, at most {} parameters",
-		format_schedule(&c.epsilon),
-		f64::from(c.reward_share.deconstruct()) / 1e7,
-		c.metric,
-		c.max_params
-	)
+	writeln!(out, "  {label}: {}", format_competition(c))
 }
