@@ -108,6 +108,16 @@ fn validate_args(url: &str, journal: &Path, models: &Path) -> Vec<String> {
 	.collect()
 }
 
+/// `galton-eval subnet set-reveal-config` on subnet 1 with `flags`, signed by Alice (its owner
+/// and the sudo key); panics if it fails.
+fn set_reveal_config(url: &str, flags: &[&str]) {
+	let mut args =
+		vec!["subnet", "set-reveal-config", "--netuid", "1", "--key", "//Alice", "--url", url];
+	args.extend_from_slice(flags);
+	let output = eval(&args);
+	assert!(output.status.success(), "set-reveal-config: {}", output_text(&output));
+}
+
 fn as_strs(args: &[String]) -> Vec<&str> {
 	args.iter().map(String::as_str).collect()
 }
@@ -277,21 +287,6 @@ fn the_validator_reconnects_when_the_node_restarts_and_finishes_its_round() {
 	std::fs::create_dir(&base).expect("mkdir");
 	let node = Node::start_in(&base, BLOCK_MS);
 	let (url, port) = (node.ws_url(), node.rpc_port());
-	// The subject is the reconnect, not the window: a 100 s window leaves a slow restart on a
-	// loaded machine (tens of seconds) time to reveal.
-	let widen = eval(&[
-		"subnet",
-		"set-reveal-config",
-		"--netuid",
-		"1",
-		"--window",
-		"200",
-		"--key",
-		"//Alice",
-		"--url",
-		&url,
-	]);
-	assert!(widen.status.success(), "set-reveal-config: {}", output_text(&widen));
 	let models = dir.path().join("models");
 	two_miners(&node, &models);
 	let args = validate_args(&url, &dir.path().join("journal.redb"), &models);
@@ -485,22 +480,7 @@ fn two_authorities_finalize_with_grandpa_and_a_validator_round_runs_on_them() {
 
 	// One validator round. The local chain's reveal delay is an hour; root shortens it.
 	let url = alice.ws_url();
-	let set = eval(&[
-		"subnet",
-		"set-reveal-config",
-		"--netuid",
-		"1",
-		"--delay",
-		"3",
-		"--window",
-		"60",
-		"--sudo",
-		"--key",
-		"//Alice",
-		"--url",
-		&url,
-	]);
-	assert!(set.status.success(), "set-reveal-config: {}", output_text(&set));
+	set_reveal_config(&url, &["--delay", "3", "--window", "60", "--sudo"]);
 	let models = dir.path().join("models");
 	let model = fixture(&models, "bob", 1);
 	let commit = commit_model(&alice, "//Bob", "bob", &model);
