@@ -1,0 +1,33 @@
+//! What a pallet that opens timelocked payloads needs from the chain's beacon.
+
+use crate::{BeaconPublicKey, BeaconSignature};
+
+/// The chain's randomness beacon: its key and the verified pulses it stored.
+///
+/// `pallet-beacon` implements it; a chain with a beacon pallet of its own (subtensor's
+/// `pallet-drand`) implements it over that pallet's storage.
+pub trait RandomnessBeacon {
+	/// The key pulses are verified against; `None` while the chain has no beacon.
+	fn public_key() -> Option<BeaconPublicKey>;
+
+	/// The highest round with a stored pulse; `None` before the first pulse.
+	fn latest_round() -> Option<u64>;
+
+	/// The verified signature of `round`, if the chain still holds that pulse.
+	fn signature(round: u64) -> Option<BeaconSignature>;
+}
+
+/// No beacon: nothing can be timelocked.
+impl RandomnessBeacon for () {
+	fn public_key() -> Option<BeaconPublicKey> {
+		None
+	}
+
+	fn latest_round() -> Option<u64> {
+		None
+	}
+
+	fn signature(_round: u64) -> Option<BeaconSignature> {
+		None
+	}
+}
