@@ -10,12 +10,23 @@ use polkadot_sdk::{
 use sp_runtime::Perbill;
 
 use crate::{
-	AccountId, AuraConfig, BalancesConfig, BlockNumber, CommitRevealConfig, GrandpaConfig,
-	ModelRegistryConfig, RuntimeGenesisConfig, SubnetsConfig, SudoConfig, UNIT,
+	AccountId, AuraConfig, BalancesConfig, BeaconConfig, BlockNumber, CommitRevealConfig,
+	GrandpaConfig, ModelRegistryConfig, RuntimeGenesisConfig, SubnetsConfig, SudoConfig, UNIT,
 };
 
 /// The name of the `local` preset.
 pub const LOCAL_TESTNET_RUNTIME_PRESET: &str = "local_testnet";
+
+/// The development beacon of `--dev` and `local`: its secret key is public
+/// ([`galton_timelock::dev::DEV_BEACON_SEED`]), so timelocked weights on these chains hide
+/// nothing from anyone who looks; the node signs its pulses. Rounds every three seconds from
+/// 2026-01-01 00:00 UTC, like drand quicknet's.
+pub fn development_beacon() -> galton_timelock::BeaconInfo {
+	galton_timelock::BeaconInfo {
+		public_key: galton_timelock::DevBeacon::development().public_key(),
+		schedule: galton_timelock::BeaconSchedule { genesis_time: 1_767_225_600, period: 3 },
+	}
+}
 
 /// The subnet every preset creates.
 pub const DEMO_NETUID: galton_primitives::NetUid = 1;
@@ -67,6 +78,7 @@ fn galton_genesis(
 		sudo: SudoConfig { key: Some(alice.clone()) },
 		subnets: SubnetsConfig { subnets: vec![(alice, neurons)] },
 		commit_reveal: CommitRevealConfig { reveal_configs: vec![(DEMO_NETUID, reveal)] },
+		beacon: BeaconConfig { beacon: Some(development_beacon()), ..Default::default() },
 		model_registry: ModelRegistryConfig {
 			competitions: vec![(DEMO_NETUID, 0, demo_competition())],
 			commit_intervals: vec![(DEMO_NETUID, 10)],

@@ -96,7 +96,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("galton"),
 	impl_name: alloc::borrow::Cow::Borrowed("galton"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -114,6 +114,7 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
 /// The checks and payments every transaction goes through, in order.
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -186,6 +187,9 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(8)]
+	pub type Beacon = pallet_beacon;
 
 	#[runtime::pallet_index(10)]
 	pub type Subnets = pallet_subnets;

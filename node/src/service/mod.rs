@@ -6,6 +6,7 @@
 //! - [`consensus`]: every other chain (`--chain local`, a chain spec file) authors blocks with
 //!   Aura and finalizes them with GRANDPA.
 
+mod beacon;
 mod consensus;
 mod dev;
 
@@ -208,6 +209,8 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		prometheus_registry.as_ref(),
 		telemetry.as_ref().map(|telemetry| telemetry.handle()),
 	);
+
+	beacon::start(client.clone(), transaction_pool.clone(), &task_manager);
 
 	match grandpa {
 		Some((parts, grandpa_network)) => consensus::start(consensus::StartParams {

@@ -142,6 +142,11 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 				}
 				valid_with(commit_tags(commits.iter().map(|(netuid, _)| *netuid), who))
 			}
+			Call::commit_timelocked_weights { netuid, ciphertext, reveal_round } => {
+				Pallet::<T>::check_timelocked_commit(who, *netuid, ciphertext, *reveal_round)
+					.map_err(invalid)?;
+				valid_with(commit_tags(core::iter::once(*netuid), who))
+			}
 			Call::reveal_weights { netuid, uids, values, salt, version_key } => {
 				let reveal = Reveal {
 					uids: uids.clone(),

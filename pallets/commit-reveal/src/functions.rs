@@ -14,16 +14,17 @@ use sp_runtime::{
 
 use crate::{
 	CommitsOf, Config, CursorOf, Error, Event, LastCommit, Pallet, PendingCommit, PendingCommits,
-	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, WeightInfo,
+	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, RevealMode, RevealModes, TimelockedCommits,
+	WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
-	/// Run every check of `commit_weights` without writing anything; on success, return the
-	/// subnet's reveal config, which fixes the new commit's window.
-	pub(crate) fn check_commit(
+	/// The checks every commit, hashed or timelocked, makes of its committer: the subnet runs
+	/// commit-reveal, the hotkey holds a validator permit there, and its last commit is at least
+	/// the commit interval old. Returns the subnet's reveal config.
+	pub(crate) fn check_committer(
 		who: &T::AccountId,
 		netuid: NetUid,
-		hash: H256,
 	) -> Result<RevealConfig<BlockNumberFor<T>>, Error<T>> {
 		let config = RevealConfigs::<T>::get(netuid);
 		// Only an enabled config is ever stored for an existing subnet, so the subnet is looked
@@ -39,6 +40,19 @@ impl<T: Config> Pallet<T> {
 		if let Some(last) = LastCommit::<T>::get(netuid, who) {
 			ensure!(now >= config.next_commit_from(last), Error::<T>::CommitRateLimited);
 		}
+		Ok(config)
+	}
+
+	/// Run every check of `commit_weights` without writing anything; on success, return the
+	/// subnet's reveal config, which fixes the new commit's window.
+	pub(crate) fn check_commit(
+		who: &T::AccountId,
+		netuid: NetUid,
+		hash: H256,
+	) -> Result<RevealConfig<BlockNumberFor<T>>, Error<T>> {
+		let config = Self::check_committer(who, netuid)?;
+		ensure!(RevealModes::<T>::get(netuid) == RevealMode::Hash, Error::<T>::UseTimelock);
+		let now = frame_system::Pallet::<T>::block_number();
 		let commits = PendingCommits::<T>::get(netuid, who);
 		let mut live = commits.iter().filter(|commit| commit.expires_at > now);
 		ensure!(!live.clone().any(|commit| commit.hash == hash), Error::<T>::DuplicateCommit);
@@ -121,23 +135,23 @@ impl<T: Config> Pallet<T> {
 		Ok((uid, commits, index, hash))
 	}
 
-	/// The weights of `reveal` that may still land: those of uids whose holder registered before
-	/// the commit (`committed_at`). A uid vacated or taken by someone new since is dropped, with
-	/// its value; the second value is how many were.
-	fn kept_weights(
+	/// The weights that may still land of those committed at `committed_at`: those of uids
+	/// whose holder registered before the commit. A uid vacated or taken by someone new since is
+	/// dropped, with its value; the second value is how many were.
+	pub(crate) fn kept_weights(
 		netuid: NetUid,
-		reveal: &Reveal,
+		uids: &[Uid],
+		values: &[u16],
 		committed_at: BlockNumberFor<T>,
 	) -> ((Vec<Uid>, Vec<u16>), u32) {
-		let held = T::Subnets::held_since(netuid, &reveal.uids, committed_at);
-		let kept: (Vec<Uid>, Vec<u16>) = reveal
-			.uids
+		let held = T::Subnets::held_since(netuid, uids, committed_at);
+		let kept: (Vec<Uid>, Vec<u16>) = uids
 			.iter()
-			.zip(&reveal.values)
+			.zip(values)
 			.zip(held)
 			.filter_map(|(weight, held)| held.then_some(weight))
 			.unzip();
-		let dropped = reveal.uids.len().saturating_sub(kept.0.len()) as u32;
+		let dropped = uids.len().saturating_sub(kept.0.len()) as u32;
 		(kept, dropped)
 	}
 
@@ -150,7 +164,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<H256, Error<T>> {
 		let (_, commits, index, hash) = Self::check_reveal(who, netuid, reveal)?;
 		let committed_at = commits.get(index).ok_or(Error::<T>::NoMatchingCommit)?.committed_at;
-		let ((uids, values), _) = Self::kept_weights(netuid, reveal, committed_at);
+		let ((uids, values), _) =
+			Self::kept_weights(netuid, &reveal.uids, &reveal.values, committed_at);
 		T::Subnets::check_weights(netuid, &uids, &values)?;
 		Ok(hash)
 	}
@@ -161,7 +176,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_reveal(who: &T::AccountId, netuid: NetUid, reveal: &Reveal) -> DispatchResult {
 		let (uid, mut commits, index, hash) = Self::check_reveal(who, netuid, reveal)?;
 		let commit = commits.remove(index);
-		let ((uids, values), dropped) = Self::kept_weights(netuid, reveal, commit.committed_at);
+		let ((uids, values), dropped) =
+			Self::kept_weights(netuid, &reveal.uids, &reveal.values, commit.committed_at);
 		T::Subnets::apply_weights(netuid, uid, &uids, &values).map_err(Error::<T>::from)?;
 		Self::store_commits(netuid, who, commits);
 		Self::deposit_event(Event::WeightsRevealed {
@@ -318,6 +334,7 @@ impl<T: Config> CommitRevealStatus for Pallet<T> {
 impl<T: Config> OnHotkeyDeregistered<T::AccountId> for Pallet<T> {
 	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &T::AccountId) {
 		PendingCommits::<T>::remove(netuid, hotkey);
+		TimelockedCommits::<T>::remove(netuid, hotkey);
 		LastCommit::<T>::remove(netuid, hotkey);
 	}
 

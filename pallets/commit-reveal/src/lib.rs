@@ -56,6 +56,7 @@ pub use pallet::*;
 mod benchmarking;
 mod extension;
 mod functions;
+mod timelock;
 mod types;
 pub mod weights;
 
@@ -65,7 +66,8 @@ mod mock;
 mod tests;
 
 pub use extension::{invalid, CheckCommitReveal, COMMIT_REVEAL_PRIORITY};
-pub use galton_primitives::{PendingCommit, RevealConfig};
+pub use galton_primitives::{PendingCommit, RevealConfig, RevealMode};
+pub use timelock::{TimelockDropReason, TimelockedCommit};
 pub use types::Reveal;
 pub use weights::WeightInfo;
 
@@ -81,6 +83,18 @@ pub mod pallet {
 	use galton_primitives::{NetUid, PlainWeightsCall, SubnetsInterface, Uid, WeightsError};
 	use sp_core::H256;
 	use sp_runtime::Perbill;
+
+	/// A timelocked commit's ciphertext, as submitted.
+	pub type CiphertextOf<T> = BoundedVec<u8, <T as Config>::MaxCiphertextLen>;
+
+	/// The validators whose timelocked commits open at one round.
+	pub type RoundQueueOf<T> = BoundedVec<
+		(NetUid, <T as frame_system::Config>::AccountId),
+		<T as Config>::MaxCommitsPerRound,
+	>;
+
+	/// The rounds that have timelocked commits waiting, in ascending order.
+	pub type QueuedRoundsOf<T> = BoundedVec<u64, <T as Config>::MaxQueuedRounds>;
 
 	/// The pending commits of one validator on one subnet.
 	pub type CommitsOf<T> =
@@ -160,6 +174,37 @@ pub mod pallet {
 		/// refuses it in the pool while its subnet runs commit-reveal. `()` recognises none.
 		type PlainWeightsCall: PlainWeightsCall<<Self as frame_system::Config>::RuntimeCall>;
 
+		/// The chain's randomness beacon, whose pulses open timelocked commits.
+		type Beacon: galton_timelock::RandomnessBeacon;
+
+		/// The longest timelocked ciphertext, in bytes: at least a payload of `MaxUids` weights
+		/// plus [`galton_timelock::cipher::OVERHEAD`].
+		#[pallet::constant]
+		type MaxCiphertextLen: Get<u32>;
+
+		/// The largest `rounds_ahead` a subnet in timelock mode may set.
+		#[pallet::constant]
+		type MaxRoundsAhead: Get<u64>;
+
+		/// How many rounds past the earliest allowed one a timelocked commit may name, so that
+		/// a commit stays valid while a few pulses arrive during its trip to a block.
+		#[pallet::constant]
+		type RoundSlack: Get<u64>;
+
+		/// The most timelocked commits that open at one round, over all subnets.
+		#[pallet::constant]
+		type MaxCommitsPerRound: Get<u32>;
+
+		/// The most distinct rounds with timelocked commits waiting. At least
+		/// `MaxRoundsAhead + RoundSlack + 1`, every round a commit can name.
+		#[pallet::constant]
+		type MaxQueuedRounds: Get<u32>;
+
+		/// The most timelocked commits opened at the start of one block; the rest wait for the
+		/// next block. At least one.
+		#[pallet::constant]
+		type MaxOpenedPerBlock: Get<u32>;
+
 		/// Weights of the calls, the hook and the transaction extension, from the pallet's
 		/// benchmarks.
 		type WeightInfo: WeightInfo;
@@ -197,6 +242,29 @@ pub mod pallet {
 		T::AccountId,
 		BlockNumberFor<T>,
 	>;
+
+	/// Each subnet's reveal mode; subnets without one commit hashes.
+	#[pallet::storage]
+	pub type RevealModes<T: Config> = StorageMap<_, Twox64Concat, NetUid, RevealMode, ValueQuery>;
+
+	/// The timelocked commit each validator has waiting on each subnet (one at a time).
+	#[pallet::storage]
+	pub type TimelockedCommits<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		TimelockedCommit<BlockNumberFor<T>, T::MaxCiphertextLen>,
+	>;
+
+	/// The timelocked commits that open at each beacon round.
+	#[pallet::storage]
+	pub type RoundQueues<T: Config> = StorageMap<_, Twox64Concat, u64, RoundQueueOf<T>, ValueQuery>;
+
+	/// The rounds with a queue in [`RoundQueues`], in ascending order.
+	#[pallet::storage]
+	pub type QueuedRounds<T: Config> = StorageValue<_, QueuedRoundsOf<T>, ValueQuery>;
 
 	/// Where the idle-time reclaim stopped: the raw key of the last commit list it visited.
 	/// `None` when the next walk starts from the first list.
@@ -263,6 +331,45 @@ pub mod pallet {
 			who: T::AccountId,
 			/// The hash that was never revealed.
 			commit_hash: H256,
+		},
+		/// A validator committed weights timelocked to a beacon round.
+		TimelockedWeightsCommitted {
+			/// The subnet.
+			netuid: NetUid,
+			/// The validator's hotkey.
+			who: T::AccountId,
+			/// The round whose pulse opens them.
+			reveal_round: u64,
+		},
+		/// A timelocked commit opened and the host chain stored its weights.
+		TimelockedWeightsRevealed {
+			/// The subnet.
+			netuid: NetUid,
+			/// The validator's hotkey.
+			who: T::AccountId,
+			/// The round whose pulse opened them.
+			round: u64,
+			/// How many uids were dropped because they were vacated, or taken by a new hotkey,
+			/// after the commit.
+			dropped: u32,
+		},
+		/// A timelocked commit was deleted without its weights landing.
+		TimelockedCommitDropped {
+			/// The subnet.
+			netuid: NetUid,
+			/// The validator's hotkey.
+			who: T::AccountId,
+			/// The round it was timelocked to.
+			round: u64,
+			/// Why it was dropped.
+			reason: TimelockDropReason,
+		},
+		/// A subnet's reveal mode changed.
+		RevealModeSet {
+			/// The subnet.
+			netuid: NetUid,
+			/// The new mode; it applies to commits made from now on.
+			mode: RevealMode,
 		},
 		/// A subnet's reveal config changed.
 		RevealConfigSet {
@@ -339,6 +446,29 @@ pub mod pallet {
 		/// The subnet runs commit-reveal, so plain weight setting is refused: commit a hash with
 		/// `commit_weights`, then reveal. (Raised by the [`CheckCommitReveal`] extension.)
 		UseCommitReveal,
+		/// The subnet's reveal mode is timelock: commit with `commit_timelocked_weights`.
+		UseTimelock,
+		/// The subnet's reveal mode is hash (or commit-reveal is off): commit a hash with
+		/// `commit_weights`.
+		TimelockNotEnabled,
+		/// The chain's beacon has stored no pulse yet, so no round can be named.
+		BeaconNotStarted,
+		/// The reveal round is earlier than the latest pulse plus the subnet's `rounds_ahead`.
+		RevealRoundTooEarly,
+		/// The reveal round is later than the earliest allowed one plus `RoundSlack`.
+		RevealRoundTooLate,
+		/// The ciphertext is not a SCALE-encoded timelock ciphertext.
+		MalformedCiphertext,
+		/// The validator's previous timelocked commit on this subnet has not opened yet.
+		TimelockedCommitPending,
+		/// `MaxCommitsPerRound` commits already open at this round: name a later round.
+		RoundFull,
+		/// `MaxQueuedRounds` rounds already have commits waiting: name a round that has some.
+		TooManyQueuedRounds,
+		/// `rounds_ahead` must be at least one: a commit to a round already out hides nothing.
+		RoundsAheadZero,
+		/// `rounds_ahead` is larger than the chain allows (`MaxRoundsAhead`).
+		RoundsAheadTooLarge,
 	}
 
 	impl<T> From<WeightsError> for Error<T> {
@@ -355,6 +485,12 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Open the timelocked commits whose round's pulse is stored (at most
+		/// `MaxOpenedPerBlock`), and apply their weights.
+		fn on_initialize(_now: BlockNumberFor<T>) -> Weight {
+			Self::open_due_commits()
+		}
+
 		/// Reclaim expired commits with the block's spare weight (at most `MaxReclaimPerBlock`
 		/// commit lists).
 		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
@@ -368,6 +504,7 @@ pub mod pallet {
 			assert!(T::MaxBatchSize::get() > 0, "MaxBatchSize must be at least one");
 			assert!(!T::MaxRevealWindow::get().is_zero(), "MaxRevealWindow must be at least one");
 			assert!(!T::MaxBlockShare::get().is_zero(), "MaxBlockShare must be above zero");
+			Self::timelock_integrity_test();
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -523,6 +660,70 @@ pub mod pallet {
 			Self::ensure_valid_config(&config)?;
 			RevealConfigs::<T>::insert(netuid, config);
 			Self::deposit_event(Event::RevealConfigSet { netuid, config });
+			Ok(())
+		}
+
+		/// Commit weights encrypted to a future round of the chain's beacon; the chain opens
+		/// and applies them when that round's pulse is stored, with no reveal transaction.
+		///
+		/// The origin must be signed by a registered hotkey with a validator permit on a subnet
+		/// whose commit-reveal is enabled in [`RevealMode::Timelock`].
+		///
+		/// - `netuid`: the subnet.
+		/// - `ciphertext`: [`galton_timelock::TimelockCiphertext`], SCALE-encoded, of the
+		///   SCALE-encoded [`galton_primitives::TimelockedWeights`] (at most `MaxCiphertextLen`
+		///   bytes).
+		/// - `reveal_round`: the round it is encrypted to: at least the latest pulse's round plus
+		///   the subnet's `rounds_ahead`, at most `RoundSlack` rounds more.
+		///
+		/// Fails with [`Error::UnknownSubnet`], [`Error::CommitRevealDisabled`],
+		/// [`Error::TimelockNotEnabled`], [`Error::NotRegistered`],
+		/// [`Error::NoValidatorPermit`], [`Error::CommitRateLimited`],
+		/// [`Error::TimelockedCommitPending`], [`Error::BeaconNotStarted`],
+		/// [`Error::RevealRoundTooEarly`], [`Error::RevealRoundTooLate`],
+		/// [`Error::MalformedCiphertext`], [`Error::RoundFull`] or
+		/// [`Error::TooManyQueuedRounds`].
+		///
+		/// Emits `TimelockedWeightsCommitted`; later `TimelockedWeightsRevealed` or
+		/// `TimelockedCommitDropped`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::commit_timelocked_weights())]
+		pub fn commit_timelocked_weights(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			ciphertext: CiphertextOf<T>,
+			reveal_round: u64,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_timelocked(&who, netuid, ciphertext, reveal_round)?;
+			Ok(Pays::No.into())
+		}
+
+		/// Set how a subnet's validators hide their weights: hash commits or timelocked ones.
+		///
+		/// The origin must be root or the subnet's owner ([`Config::ConfigOrigin`]). Pending
+		/// commits of either kind keep the terms they were made with.
+		///
+		/// - `netuid`: the subnet.
+		/// - `mode`: [`RevealMode::Hash`] or [`RevealMode::Timelock`] with `rounds_ahead` from one
+		///   to `MaxRoundsAhead`.
+		///
+		/// Fails with [`Error::UnknownSubnet`], [`Error::RoundsAheadZero`] or
+		/// [`Error::RoundsAheadTooLarge`].
+		///
+		/// Emits `RevealModeSet`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_reveal_mode())]
+		pub fn set_reveal_mode(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			mode: RevealMode,
+		) -> DispatchResult {
+			T::ConfigOrigin::ensure_origin(origin, &netuid)?;
+			ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::UnknownSubnet);
+			Self::ensure_valid_mode(mode)?;
+			RevealModes::<T>::insert(netuid, mode);
+			Self::deposit_event(Event::RevealModeSet { netuid, mode });
 			Ok(())
 		}
 	}

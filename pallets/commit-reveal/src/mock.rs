@@ -4,7 +4,9 @@ use crate as pallet_commit_reveal;
 use crate::RevealConfig;
 use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::Weight};
 use frame_system::RunToBlockHooks;
+use galton_timelock::{BeaconPublicKey, BeaconSignature, DevBeacon, RandomnessBeacon};
 use sp_runtime::{BuildStorage, Perbill};
+use std::{cell::RefCell, collections::BTreeMap};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -43,6 +45,47 @@ parameter_types! {
 	pub const MaxSaltLen: u32 = 12;
 	pub const MaxBatchSize: u32 = 4;
 	pub const MaxBlockShare: Perbill = Perbill::from_percent(50);
+	/// A payload of `MaxUids` weights and the timelock overhead.
+	pub const MaxCiphertextLen: u32 = 512;
+}
+
+std::thread_local! {
+	/// The test beacon's stored pulses, by round.
+	static PULSES: RefCell<BTreeMap<u64, BeaconSignature>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The development beacon, with pulses stored by [`store_pulse`].
+pub struct TestBeacon;
+
+impl RandomnessBeacon for TestBeacon {
+	fn public_key() -> Option<BeaconPublicKey> {
+		Some(DevBeacon::development().public_key())
+	}
+
+	fn latest_round() -> Option<u64> {
+		PULSES.with(|pulses| pulses.borrow().keys().next_back().copied())
+	}
+
+	fn signature(round: u64) -> Option<BeaconSignature> {
+		PULSES.with(|pulses| pulses.borrow().get(&round).copied())
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn store_for_benchmark(round: u64) {
+		store_pulse(round);
+	}
+}
+
+/// Store the development beacon's pulse for `round`.
+pub fn store_pulse(round: u64) {
+	let signature = DevBeacon::development().pulse(round).signature;
+	PULSES.with(|pulses| pulses.borrow_mut().insert(round, signature));
+}
+
+/// Store a pulse for `round` that is not the beacon's (a signature over another round).
+pub fn store_wrong_pulse(round: u64) {
+	let signature = DevBeacon::development().pulse(round + 1_000).signature;
+	PULSES.with(|pulses| pulses.borrow_mut().insert(round, signature));
 }
 
 impl pallet_subnets::Config for Test {
@@ -74,6 +117,13 @@ impl pallet_commit_reveal::Config for Test {
 	type MaxSaltLen = MaxSaltLen;
 	type MaxBatchSize = MaxBatchSize;
 	type MaxBlockShare = MaxBlockShare;
+	type Beacon = TestBeacon;
+	type MaxCiphertextLen = MaxCiphertextLen;
+	type MaxRoundsAhead = frame_support::traits::ConstU64<10>;
+	type RoundSlack = frame_support::traits::ConstU64<2>;
+	type MaxCommitsPerRound = frame_support::traits::ConstU32<2>;
+	type MaxQueuedRounds = frame_support::traits::ConstU32<13>;
+	type MaxOpenedPerBlock = frame_support::traits::ConstU32<2>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;
@@ -121,6 +171,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.build_storage()
 	.expect("the mock genesis is valid");
 	let mut ext = sp_io::TestExternalities::new(storage);
+	PULSES.with(|pulses| pulses.borrow_mut().clear());
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

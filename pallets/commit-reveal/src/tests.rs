@@ -11,6 +11,7 @@ use sp_runtime::{DispatchError, DispatchResult};
 
 mod extension;
 mod model;
+mod timelock;
 
 /// The uids every standard test reveal weighs.
 const UIDS: [u16; 2] = [1, 2];

@@ -31,6 +31,9 @@ pub trait WeightInfo {
 	fn on_hotkey_deregistered() -> Weight;
 	fn check_commit_reveal(n: u32) -> Weight;
 	fn check_reveal(u: u32) -> Weight;
+	fn commit_timelocked_weights() -> Weight;
+	fn set_reveal_mode() -> Weight;
+	fn open_timelocked(n: u32) -> Weight;
 }
 
 /// Weights for `pallet_commit_reveal` using the host chain's database weights.
@@ -196,6 +199,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
 	}
+	// Estimates until the next `benchmarking/run-benchmarks.sh` run measures them.
+	fn commit_timelocked_weights() -> Weight {
+		Weight::from_parts(1_000_000_000, 30_000)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn set_reveal_mode() -> Weight {
+		Weight::from_parts(50_000_000, 3_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn open_timelocked(n: u32) -> Weight {
+		Weight::from_parts(20_000_000, 3_000)
+			.saturating_add(Weight::from_parts(100_000_000, 40_000).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+	}
 }
 
 /// For tests: the same figures with RocksDB's database weights.
@@ -256,5 +277,23 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(66_837, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
+	}
+	// Estimates until the next `benchmarking/run-benchmarks.sh` run measures them.
+	fn commit_timelocked_weights() -> Weight {
+		Weight::from_parts(1_000_000_000, 30_000)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn set_reveal_mode() -> Weight {
+		Weight::from_parts(50_000_000, 3_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn open_timelocked(n: u32) -> Weight {
+		Weight::from_parts(20_000_000, 3_000)
+			.saturating_add(Weight::from_parts(100_000_000, 40_000).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 	}
 }

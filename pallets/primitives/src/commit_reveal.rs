@@ -67,3 +67,51 @@ pub struct PendingCommit<BlockNumber> {
 	/// checked against it, so raising the minimum later never strands a pending commit.
 	pub min_version_key: u64,
 }
+
+/// How a subnet's validators hide their weights until the reveal. Set by root or the subnet
+/// owner; it applies while the subnet's [`RevealConfig`] is enabled.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum RevealMode {
+	/// Commit a hash, reveal the weights in a later transaction inside the reveal window.
+	#[default]
+	Hash,
+	/// Commit the weights encrypted to a future round of the chain's randomness beacon; the
+	/// chain opens and applies them when that round's pulse arrives, with no reveal
+	/// transaction.
+	Timelock {
+		/// How many beacon rounds past the latest stored pulse a commit's round must be at
+		/// least.
+		rounds_ahead: u64,
+	},
+}
+
+/// The plaintext of a timelocked weight commit: the weights, bound to the committing hotkey and
+/// subnet, so a copier who re-submits someone else's ciphertext under its own hotkey gets it
+/// dropped when it opens.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct TimelockedWeights<AccountId> {
+	/// The hotkey that commits.
+	pub who: AccountId,
+	/// The subnet.
+	pub netuid: crate::NetUid,
+	/// The neurons weighed.
+	pub uids: alloc::vec::Vec<crate::Uid>,
+	/// One weight per uid.
+	pub values: alloc::vec::Vec<u16>,
+	/// The validator software's version key.
+	pub version_key: u64,
+}

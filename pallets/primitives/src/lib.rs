@@ -29,7 +29,7 @@ pub mod traits;
 pub mod weights;
 
 pub use claim::{announcement_binding, Announcement, ClaimConfig, ClaimNonce};
-pub use commit_reveal::{PendingCommit, RevealConfig};
+pub use commit_reveal::{PendingCommit, RevealConfig, RevealMode, TimelockedWeights};
 pub use epsilon::{EpsilonSchedule, ScheduleError};
 pub use hash::commit_hash;
 pub use model::{

@@ -15,6 +15,11 @@ pub trait RandomnessBeacon {
 
 	/// The verified signature of `round`, if the chain still holds that pulse.
 	fn signature(round: u64) -> Option<BeaconSignature>;
+
+	/// Install the development beacon and store its pulse for `round`, for other pallets'
+	/// benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn store_for_benchmark(round: u64);
 }
 
 /// No beacon: nothing can be timelocked.
@@ -30,4 +35,7 @@ impl RandomnessBeacon for () {
 	fn signature(_round: u64) -> Option<BeaconSignature> {
 		None
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn store_for_benchmark(_round: u64) {}
 }

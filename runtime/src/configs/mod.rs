@@ -17,9 +17,9 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 
 use crate::{
-	AccountId, Aura, Balance, Balances, Block, CommitReveal, Hash, ModelRegistry, Nonce,
+	AccountId, Aura, Balance, Balances, Beacon, Block, CommitReveal, Hash, ModelRegistry, Nonce,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Subnets, System, MILLISECS_PER_BLOCK, MINUTES, VERSION,
+	RuntimeOrigin, RuntimeTask, Subnets, System, Timestamp, MILLISECS_PER_BLOCK, MINUTES, VERSION,
 };
 
 /// Normal transactions may fill 75% of a block; the rest is kept for operational ones.
@@ -185,9 +185,36 @@ impl pallet_commit_reveal::Config for Runtime {
 	/// Commits and reveals fill at most half of a block's normal weight; transfers and other
 	/// paying transactions always have the rest.
 	type MaxBlockShare = MaxBlockShare;
+	type Beacon = Beacon;
+	/// A payload of `MaxUids` weights (16,436 bytes) and the timelock overhead, rounded up.
+	type MaxCiphertextLen = ConstU32<{ 16 * 1024 + 512 }>;
+	/// An hour of drand quicknet's three-second rounds.
+	type MaxRoundsAhead = ConstU64<1_200>;
+	/// A minute of rounds for the commit to reach a block.
+	type RoundSlack = ConstU64<20>;
+	type MaxCommitsPerRound = ConstU32<256>;
+	type MaxQueuedRounds = ConstU32<1_221>;
+	type MaxOpenedPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;
+}
+
+impl pallet_beacon::Config for Runtime {
+	type UnixTime = Timestamp;
+	type ConfigOrigin = frame_system::EnsureRoot<AccountId>;
+	/// Two rounds of slack between the chain's clock and the beacon's.
+	type MaxRoundsAhead = ConstU64<2>;
+	/// An hour of drand quicknet's three-second rounds.
+	type HistoryDepth = ConstU32<1_200>;
+	type PulsePriority = PulsePriority;
+	type WeightInfo = pallet_beacon::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Pulses go before every ordinary transaction: they open timelocked commits.
+	pub const PulsePriority: sp_runtime::transaction_validity::TransactionPriority =
+		sp_runtime::transaction_validity::TransactionPriority::MAX / 2;
 }
 
 parameter_types! {

@@ -1,0 +1,355 @@
+//! Timelocked commits: sealed to a beacon round, opened by the chain when its pulse arrives.
+
+use super::{signed, stored_weights, UIDS, VALUES};
+use crate::{
+	mock::*, CiphertextOf, Error, Event, QueuedRounds, RevealMode, RoundQueues, TimelockDropReason,
+	TimelockedCommits,
+};
+use codec::Encode;
+use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use galton_primitives::{RevealConfig, TimelockedWeights};
+use galton_timelock::{encrypt, DevBeacon};
+use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+use sp_runtime::{DispatchError, DispatchResult};
+
+/// Subnet 1's `rounds_ahead` in these tests.
+const AHEAD: u64 = 2;
+
+/// Subnet 1 in timelock mode, and the beacon at round 5.
+fn timelock_subnet() {
+	assert_ok!(CommitReveal::set_reveal_mode(
+		signed(OWNER),
+		1,
+		RevealMode::Timelock { rounds_ahead: AHEAD }
+	));
+	store_pulse(5);
+}
+
+/// The standard weights of `who` on `netuid`, as a timelocked payload.
+fn payload(who: u64, netuid: u16) -> Vec<u8> {
+	TimelockedWeights { who, netuid, uids: UIDS.to_vec(), values: VALUES.to_vec(), version_key: 0 }
+		.encode()
+}
+
+/// `payload` sealed to `round` of the development beacon.
+fn seal(payload: &[u8], round: u64) -> CiphertextOf<Test> {
+	let key = DevBeacon::development().public_key();
+	let sealed = encrypt(&key, round, payload, &mut ChaCha20Rng::seed_from_u64(round))
+		.expect("the development key is valid");
+	CiphertextOf::<Test>::try_from(sealed.encode()).expect("within MaxCiphertextLen")
+}
+
+fn commit_sealed(
+	who: u64,
+	netuid: u16,
+	ciphertext: CiphertextOf<Test>,
+	round: u64,
+) -> DispatchResult {
+	CommitReveal::commit_timelocked_weights(signed(who), netuid, ciphertext, round)
+		.map(drop)
+		.map_err(|error| error.error)
+}
+
+/// Commit `who`'s standard weights on `netuid`, sealed to `round`.
+fn commit_timelocked(who: u64, netuid: u16, round: u64) -> DispatchResult {
+	commit_sealed(who, netuid, seal(&payload(who, netuid), round), round)
+}
+
+/// Store the pulses up to `round` and open what is due, as the next block's start does.
+fn pulse_and_open(round: u64) {
+	store_pulse(round);
+	CommitReveal::on_initialize(System::block_number());
+}
+
+fn dropped(who: u64, round: u64, reason: TimelockDropReason) -> RuntimeEvent {
+	Event::TimelockedCommitDropped { netuid: 1, who, round, reason }.into()
+}
+
+#[test]
+fn sealed_weights_land_when_their_round_arrives_with_no_reveal_transaction() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		System::assert_last_event(
+			Event::TimelockedWeightsCommitted { netuid: 1, who: VALIDATOR, reveal_round: 7 }.into(),
+		);
+		pulse_and_open(6);
+		assert!(stored_weights(1, 0).is_empty(), "round 6 does not open round 7's commit");
+		assert!(TimelockedCommits::<Test>::contains_key(1, VALIDATOR));
+
+		pulse_and_open(7);
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+		System::assert_last_event(
+			Event::TimelockedWeightsRevealed { netuid: 1, who: VALIDATOR, round: 7, dropped: 0 }
+				.into(),
+		);
+		assert!(!TimelockedCommits::<Test>::contains_key(1, VALIDATOR));
+		assert!(!RoundQueues::<Test>::contains_key(7));
+		assert!(QueuedRounds::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn a_copied_ciphertext_opens_only_for_the_hotkey_that_sealed_it() {
+	build_and_execute(|| {
+		timelock_subnet();
+		let original = seal(&payload(VALIDATOR, 1), 7);
+		assert_ok!(commit_sealed(VALIDATOR, 1, original.clone(), 7));
+		// A copier lifts the ciphertext from the pool and commits it as its own.
+		assert_ok!(commit_sealed(VALIDATOR_2, 1, original, 7));
+		pulse_and_open(7);
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+		assert!(stored_weights(1, 2).is_empty(), "the copier's weights never land");
+		System::assert_has_event(dropped(VALIDATOR_2, 7, TimelockDropReason::NotBoundToCommitter));
+	});
+}
+
+#[test]
+fn what_cannot_be_opened_is_dropped_with_its_reason() {
+	build_and_execute(|| {
+		timelock_subnet();
+		// Sealed to round 8 but filed under round 7: round 7's pulse does not open it.
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&payload(VALIDATOR, 1), 8), 7));
+		// Sealed correctly, but the plaintext is not a weights payload.
+		assert_ok!(commit_sealed(VALIDATOR_2, 1, seal(b"not weights", 7), 7));
+		pulse_and_open(7);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::Undecryptable));
+		System::assert_has_event(dropped(VALIDATOR_2, 7, TimelockDropReason::MalformedPayload));
+		assert!(TimelockedCommits::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn a_skipped_round_drops_its_commits() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		// The beacon relay was down over round 7 and resumed at round 9.
+		pulse_and_open(9);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::PulseMissing));
+		assert!(QueuedRounds::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn a_pulse_that_is_not_the_rounds_opens_nothing() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		store_wrong_pulse(7);
+		CommitReveal::on_initialize(System::block_number());
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::Undecryptable));
+	});
+}
+
+#[test]
+fn weights_that_became_invalid_are_dropped() {
+	build_and_execute(|| {
+		timelock_subnet();
+		let too_many = TimelockedWeights {
+			who: VALIDATOR,
+			netuid: 1u16,
+			uids: vec![1; MaxUids::get() as usize + 1],
+			values: vec![1; MaxUids::get() as usize + 1],
+			version_key: 0,
+		};
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&too_many.encode(), 7), 7));
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
+		// The key was raised after the commits: they are judged by the minimum at commit time.
+		pulse_and_open(7);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::InvalidWeights));
+		assert_eq!(stored_weights(1, 2), vec![(1, 100), (2, 200)]);
+	});
+}
+
+#[test]
+fn a_version_key_below_the_minimum_at_commit_is_dropped() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		pulse_and_open(7);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::OutdatedVersionKey));
+	});
+}
+
+#[test]
+fn a_validator_that_lost_its_permit_has_its_commit_dropped() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, 0, false));
+		pulse_and_open(7);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::NoLongerValidator));
+	});
+}
+
+#[test]
+fn a_deregistered_validators_commit_goes_with_it() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
+		assert_ok!(Subnets::deregister(signed(VALIDATOR_2), 1, VALIDATOR_2));
+		assert!(!TimelockedCommits::<Test>::contains_key(1, VALIDATOR_2));
+		System::reset_events();
+		pulse_and_open(7);
+		assert!(System::events().is_empty(), "the stale queue entry is skipped quietly");
+		assert!(!RoundQueues::<Test>::contains_key(7));
+	});
+}
+
+#[test]
+fn at_most_max_opened_per_block_commits_open_in_one_block() {
+	build_and_execute(|| {
+		timelock_subnet();
+		enable_timelock_on_subnet_2();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
+		assert_ok!(commit_timelocked(VALIDATOR, 2, 8));
+		store_pulse(8);
+		CommitReveal::on_initialize(System::block_number());
+		assert_eq!(TimelockedCommits::<Test>::iter().count(), 1, "two of three opened");
+		assert_eq!(QueuedRounds::<Test>::get().into_inner(), vec![8]);
+		CommitReveal::on_initialize(System::block_number());
+		assert_eq!(TimelockedCommits::<Test>::iter().count(), 0);
+		assert_eq!(stored_weights(2, 0), vec![(1, 100), (2, 200)]);
+		assert!(QueuedRounds::<Test>::get().is_empty());
+	});
+}
+
+/// Subnet 2 runs commit-reveal in timelock mode too, with neurons at uids 1 and 2 registered a
+/// block before the commits that weigh them (weights for a uid registered since a commit are
+/// dropped).
+fn enable_timelock_on_subnet_2() {
+	let config =
+		RevealConfig { enabled: true, reveal_delay: 1, reveal_window: 1, commit_interval: Some(1) };
+	assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 2, config));
+	assert_ok!(CommitReveal::set_reveal_mode(
+		signed(OWNER),
+		2,
+		RevealMode::Timelock { rounds_ahead: AHEAD }
+	));
+	for hotkey in [20, 21] {
+		assert_ok!(Subnets::register(signed(hotkey), 2));
+	}
+	run_to_block(System::block_number() + 1);
+}
+
+#[test]
+fn bad_commits_are_refused_and_change_nothing() {
+	build_and_execute(|| {
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 7), Error::<Test>::TimelockNotEnabled);
+		assert_noop!(commit_timelocked(VALIDATOR, 2, 7), Error::<Test>::CommitRevealDisabled);
+		assert_noop!(commit_timelocked(VALIDATOR, 3, 7), Error::<Test>::UnknownSubnet);
+		assert_ok!(CommitReveal::set_reveal_mode(
+			signed(OWNER),
+			1,
+			RevealMode::Timelock { rounds_ahead: AHEAD }
+		));
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 7), Error::<Test>::BeaconNotStarted);
+		store_pulse(5);
+		assert_noop!(commit_timelocked(99, 1, 7), Error::<Test>::NotRegistered);
+		assert_noop!(commit_timelocked(MINER, 1, 7), Error::<Test>::NoValidatorPermit);
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 6), Error::<Test>::RevealRoundTooEarly);
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 5), Error::<Test>::RevealRoundTooEarly);
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 10), Error::<Test>::RevealRoundTooLate);
+		let garbage = CiphertextOf::<Test>::try_from(vec![7u8; 100]).expect("short");
+		assert_noop!(commit_sealed(VALIDATOR, 1, garbage, 7), Error::<Test>::MalformedCiphertext);
+		// A hash commit on a timelock subnet is refused too.
+		assert_noop!(
+			CommitReveal::commit_weights(signed(VALIDATOR), 1, Default::default()),
+			Error::<Test>::UseTimelock
+		);
+
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 9));
+		run_to_block(2);
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 9), Error::<Test>::TimelockedCommitPending);
+	});
+}
+
+#[test]
+fn commits_are_rate_limited_and_rounds_bounded() {
+	build_and_execute(|| {
+		timelock_subnet();
+		enable_timelock_on_subnet_2();
+		let config = RevealConfig {
+			enabled: true,
+			reveal_delay: 3,
+			reveal_window: 5,
+			commit_interval: None,
+		};
+		assert_ok!(CommitReveal::set_reveal_config(signed(OWNER), 1, config));
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		pulse_and_open(7);
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 9), Error::<Test>::CommitRateLimited);
+
+		run_to_block(5);
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 9));
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 9));
+		// MaxCommitsPerRound (two) commits open at round 9 already.
+		assert_noop!(commit_timelocked(VALIDATOR, 2, 9), Error::<Test>::RoundFull);
+		assert_ok!(commit_timelocked(VALIDATOR, 2, 10));
+	});
+}
+
+#[test]
+fn only_the_owner_or_root_sets_a_mode_within_bounds() {
+	build_and_execute(|| {
+		let mode = RevealMode::Timelock { rounds_ahead: AHEAD };
+		assert_noop!(
+			CommitReveal::set_reveal_mode(signed(VALIDATOR), 1, mode),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			CommitReveal::set_reveal_mode(RuntimeOrigin::root(), 3, mode),
+			Error::<Test>::UnknownSubnet
+		);
+		assert_noop!(
+			CommitReveal::set_reveal_mode(
+				signed(OWNER),
+				1,
+				RevealMode::Timelock { rounds_ahead: 0 }
+			),
+			Error::<Test>::RoundsAheadZero
+		);
+		assert_noop!(
+			CommitReveal::set_reveal_mode(
+				signed(OWNER),
+				1,
+				RevealMode::Timelock { rounds_ahead: 11 }
+			),
+			Error::<Test>::RoundsAheadTooLarge
+		);
+		assert_ok!(CommitReveal::set_reveal_mode(RuntimeOrigin::root(), 1, mode));
+		System::assert_last_event(Event::RevealModeSet { netuid: 1, mode }.into());
+		assert_ok!(CommitReveal::set_reveal_mode(signed(OWNER), 1, RevealMode::Hash));
+	});
+}
+
+#[test]
+fn the_pool_admits_one_sealed_commit_per_validator_and_refuses_doomed_ones() {
+	use crate::{extension::invalid, CheckCommitReveal};
+	use frame_support::{dispatch::GetDispatchInfo, pallet_prelude::TransactionSource};
+	use sp_runtime::traits::DispatchTransaction;
+
+	let validate = |who: u64, round: u64| {
+		let call = RuntimeCall::CommitReveal(crate::Call::commit_timelocked_weights {
+			netuid: 1,
+			ciphertext: seal(&payload(who, 1), round),
+			reveal_round: round,
+		});
+		let info = call.get_dispatch_info();
+		CheckCommitReveal::<Test>::new()
+			.validate_only(signed(who), &call, &info, 0, TransactionSource::External, 0)
+			.map(|(validity, _, _)| validity)
+	};
+	build_and_execute(|| {
+		timelock_subnet();
+		let first = validate(VALIDATOR, 7).expect("a valid commit");
+		let second = validate(VALIDATOR, 8).expect("a valid commit");
+		assert_eq!(first.provides, second.provides, "one sealed commit per validator in the pool");
+		assert_eq!(validate(VALIDATOR, 6), Err(invalid(Error::<Test>::RevealRoundTooEarly)));
+		assert_eq!(validate(MINER, 7), Err(invalid(Error::<Test>::NoValidatorPermit)));
+	});
+}
