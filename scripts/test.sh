@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 cargo build --locked -p galton-node -p galton-eval
 cargo test --workspace --all-targets --locked
 # Each benchmark also runs once as a test, on the pallet's mock runtime.
-cargo test --locked --lib -p pallet-subnets -p pallet-commit-reveal -p pallet-model-registry \
+cargo test --locked --lib -p pallet-subnets -p pallet-commit-reveal -p pallet-model-registry -p pallet-beacon \
 	--features runtime-benchmarks benchmarking

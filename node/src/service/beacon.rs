@@ -42,7 +42,12 @@ async fn run(client: Arc<FullClient>, pool: Arc<Pool>) {
 	let mut announced = false;
 	loop {
 		futures_timer::Delay::new(TICK).await;
-		let best = client.info().best_hash;
+		let chain = client.info();
+		// The genesis block has no timestamp: by its clock no round is due yet.
+		if chain.best_number == 0 {
+			continue;
+		}
+		let best = chain.best_hash;
 		let info: Option<BeaconInfo> =
 			read(&client, best, pallet_beacon::Beacon::<Runtime>::hashed_key());
 		let Some(info) = info.filter(|info| info.public_key == key) else { continue };

@@ -100,6 +100,17 @@ fn max_batch_reveals<T: Config>() -> u32 {
 	T::MaxPendingCommits::get().min(T::MaxBatchSize::get())
 }
 
+/// Subnet [`NETUID`] in timelock mode, one round ahead, with the beacon's pulse for round one
+/// stored.
+fn enable_timelock<T: Config>() {
+	enable::<T>(NETUID);
+	RevealModes::<T>::insert(NETUID, RevealMode::Timelock { rounds_ahead: 1 });
+	<T::Beacon as galton_timelock::RandomnessBeacon>::store_for_benchmark(1);
+}
+
+/// The round the timelock benchmarks commit to: one past the stored pulse.
+const ROUND: u64 = 2;
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -250,6 +261,83 @@ mod benchmarks {
 		{
 			Pallet::<T>::check_reveal_in_pool(&who, NETUID, &reveal).expect("a valid reveal");
 		}
+	}
+
+	/// A commit of the longest ciphertext: the commit checks decode it whole.
+	#[benchmark]
+	fn commit_timelocked_weights() -> Result<(), BenchmarkError> {
+		enable_timelock::<T>();
+		let who = validator::<T>(NETUID, 0);
+		let body_len = (T::MaxCiphertextLen::get() as usize)
+			.checked_sub(galton_timelock::cipher::OVERHEAD)
+			.ok_or("MaxCiphertextLen below the timelock overhead")?;
+		let ciphertext = galton_timelock::TimelockCiphertext {
+			u: [0; 96],
+			v: [0; 32],
+			w: [0; 32],
+			nonce: [0; 12],
+			body: vec![0; body_len],
+		};
+		let ciphertext = CiphertextOf::<T>::try_from(codec::Encode::encode(&ciphertext))
+			.map_err(|_| "the ciphertext fits MaxCiphertextLen")?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), NETUID, ciphertext, ROUND);
+
+		assert!(TimelockedCommits::<T>::contains_key(NETUID, &who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_reveal_mode() -> Result<(), BenchmarkError> {
+		T::BenchmarkHelper::create_subnet(1);
+		let origin =
+			T::ConfigOrigin::try_successful_origin(&1).map_err(|_| BenchmarkError::Weightless)?;
+		let mode = RevealMode::Timelock { rounds_ahead: T::MaxRoundsAhead::get() };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 1, mode);
+
+		assert_eq!(RevealModes::<T>::get(1), mode);
+		Ok(())
+	}
+
+	/// The start of a block that opens `n` timelocked commits, each of the most uids a
+	/// validator can weigh: decryption, the plaintext's checks and the weights' application.
+	#[benchmark]
+	fn open_timelocked(n: Linear<0, { T::MaxOpenedPerBlock::get() }>) {
+		enable_timelock::<T>();
+		let validators: Vec<T::AccountId> =
+			(0..n).map(|index| validator::<T>(NETUID, index + 1)).collect();
+		let uids = max_uids::<T>().saturating_sub(n);
+		let weighed = reveal_of::<T>(&account("weighed", 0, 0), NETUID, uids, 0);
+		next_block::<T>();
+		for (index, who) in validators.iter().enumerate() {
+			let payload = galton_primitives::TimelockedWeights {
+				who: who.clone(),
+				netuid: NETUID,
+				uids: weighed.uids.clone(),
+				values: weighed.values.clone(),
+				version_key: 0,
+			};
+			let sealed = galton_timelock::dev::seal_for_benchmark(
+				ROUND,
+				&codec::Encode::encode(&payload),
+				index as u64,
+			);
+			let ciphertext = CiphertextOf::<T>::try_from(codec::Encode::encode(&sealed))
+				.expect("a payload of MaxUids weights fits MaxCiphertextLen");
+			Pallet::<T>::do_commit_timelocked(who, NETUID, ciphertext, ROUND)
+				.expect("a valid timelocked commit");
+		}
+		<T::Beacon as galton_timelock::RandomnessBeacon>::store_for_benchmark(ROUND);
+
+		#[block]
+		{
+			Pallet::<T>::open_due_commits();
+		}
+
+		assert_eq!(TimelockedCommits::<T>::iter().count(), 0);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
