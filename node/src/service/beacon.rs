@@ -69,7 +69,7 @@ async fn run(client: Arc<FullClient>, pool: Arc<Pool>) {
 			RuntimeCall::Beacon(pallet_beacon::Call::store_pulse { pulse: beacon.pulse(round) });
 		let extrinsic = galton_runtime::transaction::authorized(call);
 		let opaque = OpaqueExtrinsic::from(extrinsic);
-		match pool.submit_one(best, TransactionSource::Local, opaque.into()).await {
+		match pool.submit_one(best, TransactionSource::Local, opaque).await {
 			Ok(_) => {
 				log::debug!(target: "galton", "submitted the development beacon's pulse of round {round}");
 				last_submitted = round;
