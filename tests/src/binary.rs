@@ -1,4 +1,4 @@
-//! Finding the binaries the end-to-end tests start.
+//! Finding the binaries the end-to-end tests start and the files they read.
 
 use std::path::{Path, PathBuf};
 
@@ -20,4 +20,13 @@ pub fn built_binary(name: &str, env_var: &str) -> PathBuf {
 		binary.display()
 	);
 	binary
+}
+
+/// The directory of the crate under test, read when the test runs: cargo sets
+/// `CARGO_MANIFEST_DIR` for test processes, and unlike `env!` the value cannot go stale when
+/// the shared target directory was last built from another checkout.
+pub fn manifest_dir() -> PathBuf {
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.expect("cargo test sets CARGO_MANIFEST_DIR for the tests it runs")
+		.into()
 }

@@ -14,6 +14,7 @@ mod eval;
 mod node;
 mod rpc;
 
+pub use binary::manifest_dir;
 pub use chain::{module_error, Chain};
 pub use eval::{eval, eval_binary, output_text, spawn_eval};
 pub use node::{free_port, node_binary, Node};

@@ -27,7 +27,7 @@ const NETUID: u16 = 1;
 const ROUND: Duration = Duration::from_secs(180);
 
 fn corpus() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-eval/fixtures/corpus.jsonl")
+	galton_e2e::manifest_dir().join("../offchain-eval/fixtures/corpus.jsonl")
 }
 
 /// Write a fixture model at `models/galton/<name>` and return its directory.

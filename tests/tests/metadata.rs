@@ -1,8 +1,6 @@
 //! The evaluator's chain client is generated from `offchain-eval/metadata/galton.scale`; this
 //! test fails when that file no longer matches the runtime, and says how to refresh it.
 
-use std::path::Path;
-
 use galton_runtime::Runtime;
 
 /// The metadata version the client is generated from.
@@ -10,7 +8,7 @@ const VERSION: u32 = 16;
 
 #[test]
 fn committed_metadata_matches_the_runtime() {
-	let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../offchain-eval/metadata/galton.scale");
+	let path = galton_e2e::manifest_dir().join("../offchain-eval/metadata/galton.scale");
 	let current = Runtime::metadata_at_version(VERSION).expect("the runtime serves metadata v16");
 	let current: &[u8] = &current;
 	if std::env::var_os("GALTON_UPDATE_METADATA").is_some() {

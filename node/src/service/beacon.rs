@@ -5,27 +5,21 @@
 //! The development beacon's secret key is public, so this proves nothing about time: it only
 //! lets the timelock flow run offline. On a chain with any other beacon key the task idles.
 
-use codec::Decode;
 use futures::FutureExt;
-use galton_runtime::{opaque::Block, Runtime, RuntimeCall};
+use galton_runtime::{Runtime, RuntimeCall};
 use galton_timelock::{BeaconInfo, DevBeacon};
 use polkadot_sdk::{
-	sc_client_api::StorageProvider,
 	sc_service::TaskManager,
 	sc_transaction_pool_api::{TransactionPool, TransactionSource},
 	sp_blockchain::HeaderBackend,
-	sp_core::storage::StorageKey,
-	sp_runtime::{traits::Block as BlockT, OpaqueExtrinsic},
-	*,
+	sp_runtime::OpaqueExtrinsic,
 };
 use std::{
 	sync::Arc,
 	time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use super::FullClient;
-
-type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+use super::{storage_value, FullClient, Pool};
 
 /// How often the task looks at the clock and the chain's latest round.
 const TICK: Duration = Duration::from_millis(500);
@@ -49,7 +43,9 @@ async fn run(client: Arc<FullClient>, pool: Arc<Pool>) {
 		}
 		let best = chain.best_hash;
 		let info: Option<BeaconInfo> =
-			read(&client, best, pallet_beacon::Beacon::<Runtime>::hashed_key());
+			storage_value(&client, best, pallet_beacon::Beacon::<Runtime>::hashed_key())
+				.ok()
+				.flatten();
 		let Some(info) = info.filter(|info| info.public_key == key) else { continue };
 		if !announced {
 			log::info!(
@@ -60,7 +56,10 @@ async fn run(client: Arc<FullClient>, pool: Arc<Pool>) {
 			announced = true;
 		}
 		let latest: u64 =
-			read(&client, best, pallet_beacon::LatestRound::<Runtime>::hashed_key()).unwrap_or(0);
+			storage_value(&client, best, pallet_beacon::LatestRound::<Runtime>::hashed_key())
+				.ok()
+				.flatten()
+				.unwrap_or(0);
 		let round = info.schedule.round_at(unix_seconds());
 		if round == 0 || round <= latest.max(last_submitted) {
 			continue;
@@ -79,12 +78,6 @@ async fn run(client: Arc<FullClient>, pool: Arc<Pool>) {
 			}
 		}
 	}
-}
-
-/// A storage value at block `at`; `None` when absent or undecodable.
-fn read<T: Decode>(client: &FullClient, at: <Block as BlockT>::Hash, key: [u8; 32]) -> Option<T> {
-	let value = client.storage(at, &StorageKey(key.to_vec())).ok()??;
-	T::decode(&mut value.0.as_slice()).ok()
 }
 
 fn unix_seconds() -> u64 {

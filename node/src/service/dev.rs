@@ -9,21 +9,17 @@
 use futures::{channel::mpsc, FutureExt, SinkExt};
 use galton_runtime::opaque::Block;
 use polkadot_sdk::{
-	sc_client_api::StorageProvider,
 	sc_consensus_manual_seal::{
 		consensus::aura::AuraConsensusDataProvider, EngineCommand, ManualSealParams,
 	},
 	sc_service::{error::Error as ServiceError, Configuration, TaskManager},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
-	sp_core::storage::StorageKey,
 	sp_runtime::traits::Block as BlockT,
 	*,
 };
 use std::{sync::Arc, time::Duration};
 
-use super::{FullClient, FullSelectChain};
-
-type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+use super::{storage_value, FullClient, FullSelectChain, Pool};
 
 /// Manual seal's import queue: it takes the blocks it is given.
 pub fn import_queue(
@@ -83,12 +79,8 @@ fn parent_timestamp(
 	client: &FullClient,
 	parent: <Block as BlockT>::Hash,
 ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
-	let key = StorageKey(pallet_timestamp::Now::<galton_runtime::Runtime>::hashed_key().to_vec());
-	match client.storage(parent, &key)? {
-		// SCALE encodes a u64 as its 8 little-endian bytes.
-		Some(value) => Ok(u64::from_le_bytes(value.0.as_slice().try_into()?)),
-		None => Ok(0),
-	}
+	let key = pallet_timestamp::Now::<galton_runtime::Runtime>::hashed_key();
+	Ok(storage_value(client, parent, key)?.unwrap_or(0))
 }
 
 /// Ask manual seal for a new, finalized block every `period`, until the node stops.

@@ -10,11 +10,14 @@ mod beacon;
 mod consensus;
 mod dev;
 
+use codec::Decode;
 use galton_runtime::{opaque::Block, RuntimeApi};
 use polkadot_sdk::{
+	sc_client_api::StorageProvider,
 	sc_executor::WasmExecutor,
 	sc_service::{error::Error as ServiceError, ChainType, Configuration, TaskManager},
 	sc_telemetry::{Telemetry, TelemetryWorker},
+	sp_core::storage::StorageKey,
 	sp_runtime::traits::Block as BlockT,
 	*,
 };
@@ -26,6 +29,9 @@ type HostFunctions = sp_io::SubstrateHostFunctions;
 /// The client: block import, state and runtime calls.
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<HostFunctions>>;
 
+/// The transaction pool.
+type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
@@ -36,9 +42,22 @@ pub type Service = sc_service::PartialComponents<
 	FullBackend,
 	FullSelectChain,
 	sc_consensus::DefaultImportQueue<Block>,
-	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+	Pool,
 	(Option<consensus::GrandpaParts>, Option<Telemetry>),
 >;
+
+/// The SCALE-decoded value of the storage item under `key` at block `at`; `None` when the item
+/// is absent.
+fn storage_value<T: Decode>(
+	client: &FullClient,
+	at: <Block as BlockT>::Hash,
+	key: [u8; 32],
+) -> Result<Option<T>, Box<dyn std::error::Error + Send + Sync>> {
+	match client.storage(at, &StorageKey(key.to_vec()))? {
+		Some(value) => Ok(Some(T::decode(&mut value.0.as_slice())?)),
+		None => Ok(None),
+	}
+}
 
 /// Whether `config` is the devnet (manual seal) rather than an Aura and GRANDPA chain.
 fn is_dev(config: &Configuration) -> bool {

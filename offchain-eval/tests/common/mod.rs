@@ -11,9 +11,12 @@ use std::{
 use candle_core::Tensor;
 use galton_eval::fixtures::TinyLlama;
 
-/// The corpus shipped with the crate.
+/// The corpus shipped with the crate. The crate's directory is read when the test runs (cargo
+/// sets `CARGO_MANIFEST_DIR` then), so a shared target directory last built from another
+/// checkout cannot point the tests at it.
 pub fn shipped_corpus() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus.jsonl")
+	let dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR");
+	PathBuf::from(dir).join("fixtures/corpus.jsonl")
 }
 
 /// Write a fixture model into `root/name`.

@@ -11,9 +11,9 @@ use frame_support::{
 use frame_system::RawOrigin;
 use galton_timelock::{BeaconInfo, BeaconSchedule, DevBeacon};
 
-/// A beacon whose round one was due at Unix time zero, one round a second, so that any round up
-/// to the chain's clock (in seconds) is due.
-fn install_beacon<T: Config>() -> DevBeacon {
+/// The development beacon as the chain's, with round one due at Unix time zero and one round a
+/// second, so that any round up to the chain's clock (in seconds) is due.
+pub(crate) fn install_beacon<T: Config>() -> DevBeacon {
 	let beacon = DevBeacon::development();
 	let schedule = BeaconSchedule { genesis_time: 0, period: 1 };
 	Beacon::<T>::put(BeaconInfo { public_key: beacon.public_key(), schedule });

@@ -288,10 +288,7 @@ pub mod pallet {
 
 		#[cfg(feature = "runtime-benchmarks")]
 		fn store_for_benchmark(round: u64) {
-			let beacon = galton_timelock::DevBeacon::development();
-			let schedule = BeaconSchedule { genesis_time: 0, period: 1 };
-			Beacon::<T>::put(BeaconInfo { public_key: beacon.public_key(), schedule });
-			Self::store(beacon.pulse(round));
+			Self::store(crate::benchmarking::install_beacon::<T>().pulse(round));
 		}
 	}
 }

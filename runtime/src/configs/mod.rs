@@ -166,6 +166,13 @@ parameter_types! {
 	pub const MaxBlockShare: Perbill = Perbill::from_percent(50);
 }
 
+/// The most beacon rounds ahead a subnet's timelocked commits may be: an hour of drand
+/// quicknet's three-second rounds.
+const MAX_TIMELOCK_ROUNDS_AHEAD: u64 = 1_200;
+/// Rounds a timelocked commit may name past the earliest allowed: a minute for it to reach a
+/// block.
+const TIMELOCK_ROUND_SLACK: u64 = 20;
+
 impl pallet_commit_reveal::Config for Runtime {
 	type Subnets = Subnets;
 	type PlainWeightsCall = pallet_subnets::SetWeightsCall<Runtime>;
@@ -188,12 +195,12 @@ impl pallet_commit_reveal::Config for Runtime {
 	type Beacon = Beacon;
 	/// A payload of `MaxUids` weights (16,436 bytes) and the timelock overhead, rounded up.
 	type MaxCiphertextLen = ConstU32<{ 16 * 1024 + 512 }>;
-	/// An hour of drand quicknet's three-second rounds.
-	type MaxRoundsAhead = ConstU64<1_200>;
-	/// A minute of rounds for the commit to reach a block.
-	type RoundSlack = ConstU64<20>;
+	type MaxRoundsAhead = ConstU64<MAX_TIMELOCK_ROUNDS_AHEAD>;
+	type RoundSlack = ConstU64<TIMELOCK_ROUND_SLACK>;
 	type MaxCommitsPerRound = ConstU32<256>;
-	type MaxQueuedRounds = ConstU32<1_221>;
+	/// Every round a commit can name.
+	type MaxQueuedRounds =
+		ConstU32<{ (MAX_TIMELOCK_ROUNDS_AHEAD + TIMELOCK_ROUND_SLACK + 1) as u32 }>;
 	type MaxOpenedPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
