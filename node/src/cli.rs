@@ -51,4 +51,12 @@ pub struct Cli {
 	/// Milliseconds between two blocks: the node seals a block this often and finalizes it.
 	#[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
 	pub dev_block_time: u64,
+
+	/// A drand HTTP relay serving the chain's beacon, with the beacon's chain hash, e.g.
+	/// `https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971`
+	/// (quicknet): the node fetches each due round from `URL/public/ROUND`, checks it against the
+	/// chain's beacon key and submits it. Without it, the node signs pulses only when the
+	/// chain's beacon is the (insecure) development beacon.
+	#[arg(long, value_name = "URL", value_parser = crate::service::parse_relay_url)]
+	pub beacon_relay: Option<String>,
 }

@@ -104,13 +104,14 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let block_time = cli.dev_block_time;
+			let relay = cli.beacon_relay.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					NetworkBackendType::Libp2p => {
-						service::new_full::<NetworkWorker<_, _>>(config, block_time)
+						service::new_full::<NetworkWorker<_, _>>(config, block_time, relay)
 					}
 					NetworkBackendType::Litep2p => {
-						service::new_full::<Litep2pNetworkBackend>(config, block_time)
+						service::new_full::<Litep2pNetworkBackend>(config, block_time, relay)
 					}
 				}
 				.map_err(sc_cli::Error::Service)

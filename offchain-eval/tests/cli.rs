@@ -375,7 +375,7 @@ fn a_wallet_hotkey_that_cannot_sign_is_refused_before_anything_happens() {
 fn bad_subnet_settings_are_refused_before_connecting() {
 	// No node listens on this port: each error comes from checking the input alone.
 	let url = ["--url", "ws://127.0.0.1:1"];
-	let cases: [(&[&str], &str); 8] = [
+	let cases: [(&[&str], &str); 11] = [
 		(&["set-reveal-config", "--netuid", "1", "--delay", "2x"], "neither a number of blocks"),
 		(&["set-reveal-config", "--netuid", "1", "--window", "4294967296"], "more blocks than"),
 		(&["set-reveal-config", "--netuid", "1"], "required arguments were not provided"),
@@ -396,6 +396,9 @@ fn bad_subnet_settings_are_refused_before_connecting() {
 			&["set-commit-interval", "--netuid", "1", "--interval", "soon"],
 			"neither a number of blocks",
 		),
+		(&["set-reveal-mode", "--netuid", "1"], "required arguments were not provided"),
+		(&["set-reveal-mode", "--netuid", "1", "--hash", "--timelock", "3"], "cannot be used with"),
+		(&["set-reveal-mode", "--netuid", "1", "--timelock", "0"], "not in 1.."),
 	];
 	for (args, message) in cases {
 		let mut all = vec!["subnet"];

@@ -37,7 +37,7 @@ use crate::{
 frame_benchmarking::define_benchmarks!(
 	[pallet_subnets, crate::Subnets]
 	[pallet_commit_reveal, CommitReveal]
-	[pallet_beacon, Beacon]
+	[pallet_beacon, crate::Beacon]
 	[pallet_model_registry, ModelRegistry]
 );
 

@@ -200,6 +200,7 @@ fn commits_and_reveals_per_block() {
 	use pallet_commit_reveal::WeightInfo;
 	type W = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
 	type Registry = pallet_model_registry::weights::SubstrateWeight<Runtime>;
+	type Pulses = pallet_beacon::weights::SubstrateWeight<Runtime>;
 
 	let weights = configs::RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
@@ -229,12 +230,35 @@ fn commits_and_reveals_per_block() {
 		("check_reveal(256)", W::check_reveal(256)),
 		("commit_model", <Registry as pallet_model_registry::WeightInfo>::commit_model()),
 		("announce_model", <Registry as pallet_model_registry::WeightInfo>::announce_model()),
+		("commit_timelocked_weights", W::commit_timelocked_weights()),
+		("set_reveal_mode", W::set_reveal_mode()),
+		("open_timelocked(1)", W::open_timelocked(1)),
+		("open_timelocked(32)", W::open_timelocked(32)),
+		("store_pulse", <Pulses as pallet_beacon::WeightInfo>::store_pulse()),
+		("authorize_store_pulse", <Pulses as pallet_beacon::WeightInfo>::authorize_store_pulse()),
+		("set_beacon(1200)", <Pulses as pallet_beacon::WeightInfo>::set_beacon(1_200)),
 	];
 	for (name, weight) in report {
 		println!("| {name} | {:.1} | {} |", weight.ref_time() as f64 / 1e6, weight.proof_size());
 	}
 	assert!(commits >= 1_000, "only {commits} commits fit in a block");
 	assert!(reveals >= 100, "only {reveals} 256-uid reveals fit in a block");
+}
+
+/// The timelocked commits a block opens in `on_initialize` take at most a quarter of its
+/// compute, by their benchmarked weight, so decryption never crowds out transactions.
+#[test]
+fn opening_timelocked_commits_takes_at_most_a_quarter_of_a_block() {
+	use pallet_commit_reveal::WeightInfo;
+	use polkadot_sdk::frame_support::traits::Get;
+	type W = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
+	let most = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
+	let opening = W::open_timelocked(most).ref_time();
+	let block = configs::RuntimeBlockWeights::get().max_block.ref_time();
+	assert!(
+		opening <= block / 4,
+		"opening {most} commits takes {opening} of the block's {block}: lower MaxOpenedPerBlock"
+	);
 }
 
 /// `docs/subnet-owners.md` lists the runtime's bounds for subnet owners; each row must match
@@ -274,6 +298,16 @@ fn the_owner_guide_states_the_runtime_bounds() {
 		(
 			"CommitReveal::MaxBlockShare",
 			u128::from(<R as CommitRevealConfig>::MaxBlockShare::get().deconstruct()) / 10_000_000,
+		),
+		("CommitReveal::MaxRoundsAhead", value::<u64, <R as CommitRevealConfig>::MaxRoundsAhead>()),
+		("CommitReveal::RoundSlack", value::<u64, <R as CommitRevealConfig>::RoundSlack>()),
+		(
+			"CommitReveal::MaxCiphertextLen",
+			value::<u32, <R as CommitRevealConfig>::MaxCiphertextLen>(),
+		),
+		(
+			"CommitReveal::MaxCommitsPerRound",
+			value::<u32, <R as CommitRevealConfig>::MaxCommitsPerRound>(),
 		),
 		("ModelRegistry::MaxCompetitions", value::<u32, <R as RegistryConfig>::MaxCompetitions>()),
 		(

@@ -43,8 +43,16 @@ pub struct Node {
 impl Node {
 	/// Start a devnet in a fresh temporary directory, sealing a block every `block_time_ms`.
 	pub fn start(block_time_ms: u64) -> Self {
+		Self::start_with(block_time_ms, &[])
+	}
+
+	/// [`Node::start`] with `extra` command-line arguments (`--beacon-relay URL`, ...).
+	pub fn start_with(block_time_ms: u64, extra: &[&str]) -> Self {
 		let dir = TempDir::new().expect("a temporary directory");
-		let mut node = Self::start_in(dir.path(), block_time_ms);
+		let block_time = block_time_ms.to_string();
+		let mut args = vec!["--dev", "--dev-block-time", &block_time];
+		args.extend_from_slice(extra);
+		let mut node = Self::spawn(dir.path(), free_port(), &args);
 		node._dir = Some(dir);
 		node
 	}

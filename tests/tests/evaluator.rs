@@ -1,6 +1,7 @@
 //! End-to-end tests of `galton-eval` against a real `galton-node --dev`: miners commit fixture
 //! models, a validator round commits and reveals the weights it scored, and no reveal is lost
-//! when the evaluator is killed or the node restarts.
+//! when the evaluator is killed or the node restarts; on a subnet in timelock mode the chain
+//! applies the weights of a validator killed right after its commit.
 
 use std::{
 	io::{Read, Write},
@@ -10,8 +11,11 @@ use std::{
 	time::{Duration, Instant},
 };
 
+use codec::Decode;
 use galton_e2e::{eval, free_port, output_text, spawn_eval, Node};
-use galton_primitives::{Announcement, ClaimConfig, ModelCommitment, PendingCommit};
+use galton_primitives::{
+	Announcement, ClaimConfig, ModelCommitment, PendingCommit, RevealMode, TimelockedWeights,
+};
 use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
 use polkadot_sdk::{
 	sp_core::H256,
@@ -278,6 +282,100 @@ fn a_validator_killed_after_its_commit_still_reveals_in_the_window() {
 		});
 	assert!((commit.reveal_from..commit.expires_at).contains(&revealed));
 	assert_eq!(alice_weights(&node), reported_weights(&report(&second)));
+}
+
+/// Alice's timelocked commit on subnet 1, if she has one waiting.
+fn timelocked_of_alice(
+	node: &Node,
+) -> Option<
+	pallet_commit_reveal::TimelockedCommit<
+		u32,
+		<Runtime as pallet_commit_reveal::Config>::MaxCiphertextLen,
+	>,
+> {
+	let key = pallet_commit_reveal::TimelockedCommits::<Runtime>::hashed_key_for(
+		NETUID,
+		Alice.to_account_id(),
+	);
+	node.chain().storage(&key, None).expect("storage read")
+}
+
+/// The number of transactions Alice has sent.
+fn nonce_of_alice(node: &Node) -> u32 {
+	node.chain().next_nonce(Alice).expect("nonce")
+}
+
+#[test]
+fn a_validator_killed_after_its_timelocked_commit_gets_its_weights_applied_by_the_chain() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	let url = node.ws_url();
+	let set_mode = ["subnet", "set-reveal-mode", "--netuid", "1", "--timelock", "2"];
+	let output = eval(&[&set_mode[..], &["--key", "//Alice", "--url", &url]].concat());
+	assert!(output.status.success(), "set-reveal-mode: {}", output_text(&output));
+	assert!(
+		output_text(&output).contains("hash commits -> timelock, 2 beacon rounds ahead"),
+		"{}",
+		output_text(&output)
+	);
+	let mode = pallet_commit_reveal::RevealModes::<Runtime>::hashed_key_for(NETUID);
+	let mode: Option<RevealMode> = node.chain().storage(&mode, None).expect("storage read");
+	assert_eq!(mode, Some(RevealMode::Timelock { rounds_ahead: 2 }));
+
+	let args = validate_args(&url, &dir.path().join("journal.redb"), &models);
+	let mut validator = spawn_eval(&as_strs(&args), dir.path(), "validator");
+	let commit = node.chain().wait_for("Alice's timelocked commit", ROUND, |_| {
+		if let Ok(Some(status)) = validator.try_wait() {
+			assert!(status.success() || timelocked_of_alice(&node).is_some(), "validate failed");
+		}
+		timelocked_of_alice(&node)
+	});
+	let _ = validator.kill();
+	let _ = validator.wait();
+	let nonce_after_commit = nonce_of_alice(&node);
+	assert!(alice_weights(&node).is_empty(), "the weights stay sealed until their round");
+
+	// `status` lists the commit and when it opens.
+	let status = eval(&["status", "--netuid", "1", "--json", "--url", &url]);
+	assert!(status.status.success(), "status: {}", output_text(&status));
+	let status: serde_json::Value = serde_json::from_slice(&status.stdout).expect("JSON");
+	let listed = &status["timelocked_commits"][0];
+	assert_eq!(listed["validator"], Alice.to_account_id().to_string(), "{status}");
+	assert_eq!(listed["reveal_round"], commit.reveal_round, "{status}");
+	assert!(status["beacon"]["latest_round"].as_u64() < Some(commit.reveal_round), "{status}");
+
+	// What the chain will apply is what the validator sealed: open it with the dev beacon.
+	let ciphertext = galton_timelock::TimelockCiphertext::decode(&mut &commit.ciphertext[..])
+		.expect("the wire format");
+	let pulse = galton_timelock::DevBeacon::development().pulse(commit.reveal_round);
+	let opened = galton_timelock::decrypt(&ciphertext, &pulse.signature).expect("opens");
+	let sealed =
+		TimelockedWeights::<AccountId>::decode(&mut &opened[..]).expect("the weights payload");
+	assert_eq!((sealed.who.clone(), sealed.netuid), (Alice.to_account_id(), NETUID));
+	assert!(sealed.values.contains(&u16::MAX), "{sealed:?}");
+
+	let applied = node.chain().wait_for("the timelocked weights", ROUND, |_| {
+		let weights = alice_weights(&node);
+		(!weights.is_empty()).then_some(weights)
+	});
+	let expected: Vec<(u16, u16)> = sealed.uids.into_iter().zip(sealed.values).collect();
+	assert_eq!(applied, expected, "the chain applied the sealed weights");
+	let now = finalized(&node);
+	let events = node.chain().events_between(commit.committed_at, now).expect("events");
+	assert!(
+		events.iter().any(|event| matches!(
+			event,
+			RuntimeEvent::CommitReveal(pallet_commit_reveal::Event::TimelockedWeightsRevealed {
+				netuid: NETUID, who, round, dropped: 0
+			}) if *who == Alice.to_account_id() && *round == commit.reveal_round
+		)),
+		"no TimelockedWeightsRevealed for Alice's round in blocks {}..={now}",
+		commit.committed_at
+	);
+	assert_eq!(nonce_of_alice(&node), nonce_after_commit, "no transaction after the commit");
+	assert!(timelocked_of_alice(&node).is_none(), "the commit is used up");
 }
 
 #[test]

@@ -10,6 +10,8 @@ mod beacon;
 mod consensus;
 mod dev;
 
+pub use beacon::relay::parse_relay_url;
+
 use codec::Decode;
 use galton_runtime::{opaque::Block, RuntimeApi};
 use polkadot_sdk::{
@@ -130,11 +132,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
-/// Build and start the full node: network, RPC, and block production and finality (manual
-/// seal every `dev_block_time_ms` on the devnet, Aura and GRANDPA elsewhere).
+/// Build and start the full node: network, RPC, block production and finality (manual seal
+/// every `dev_block_time_ms` on the devnet, Aura and GRANDPA elsewhere), and the beacon service
+/// (pulses from `beacon_relay`, a drand relay's URL, or else the development beacon's).
 pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	dev_block_time_ms: u64,
+	beacon_relay: Option<String>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -229,7 +233,11 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		telemetry.as_ref().map(|telemetry| telemetry.handle()),
 	);
 
-	beacon::start(client.clone(), transaction_pool.clone(), &task_manager);
+	let pulses = match beacon_relay {
+		Some(url) => beacon::PulseSource::Relay(beacon::relay::Relay::new(&url)),
+		None => beacon::PulseSource::Development(galton_timelock::DevBeacon::development()),
+	};
+	beacon::start(client.clone(), transaction_pool.clone(), pulses, &task_manager);
 
 	match grandpa {
 		Some((parts, grandpa_network)) => consensus::start(consensus::StartParams {

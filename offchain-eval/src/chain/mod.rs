@@ -6,12 +6,15 @@
 //!   wait for finalization and turn failures into readable messages;
 //! - [`Keypair`]: a signing key from a secret URI (`//Alice`, a mnemonic phrase, ...), a key
 //!   file or a bittensor wallet's hotkey ([`wallet`]);
-//! - [`SubnetState`]: what a validator round reads; [`MinerStanding`]: a miner's claims.
+//! - [`SubnetState`]: what a validator round reads; [`MinerStanding`]: a miner's claims;
+//! - [`BeaconState`]: the chain's randomness beacon, which timelocked weight commits are sealed
+//!   to ([`seal_weights`]).
 
 mod admin;
 mod error;
 mod keypair;
 mod state;
+mod timelock;
 pub mod wallet;
 
 use std::time::Duration;
@@ -32,6 +35,7 @@ use subxt::{
 	transactions::{DefaultParams, Payload},
 	OnlineClient, PolkadotConfig,
 };
+pub use timelock::{commit_round, seal_weights, BeaconState, TimelockedEntry, ROUND_MARGIN};
 
 /// The metadata the code below is generated from, included so that cargo rebuilds the client
 /// whenever the file changes (the `subxt` macro alone does not tell cargo it reads it).
@@ -64,6 +68,14 @@ const _METADATA: &[u8] = include_bytes!("../../metadata/galton.scale");
 	substitute_type(
 		path = "galton_primitives::claim::ClaimConfig<A>",
 		with = "::subxt::utils::Static<::galton_primitives::ClaimConfig<A>>"
+	),
+	substitute_type(
+		path = "galton_primitives::commit_reveal::RevealMode",
+		with = "::subxt::utils::Static<::galton_primitives::RevealMode>"
+	),
+	substitute_type(
+		path = "galton_timelock::beacon::BeaconInfo",
+		with = "::subxt::utils::Static<::galton_timelock::BeaconInfo>"
 	),
 	substitute_type(
 		path = "sp_arithmetic::per_things::Perbill",
@@ -153,6 +165,16 @@ impl Chain {
 	pub async fn finalized_number(&self) -> Result<u32, ChainError> {
 		let at = self.client.at_current_block().await.map_err(rpc)?;
 		block_number(at.block_number())
+	}
+
+	/// A constant of the runtime at the finalized head, such as
+	/// `runtime::constants().commit_reveal().round_slack()`.
+	pub async fn constant<Addr: subxt::constants::Address>(
+		&self,
+		address: Addr,
+	) -> Result<Addr::Target, ChainError> {
+		let at = self.client.at_current_block().await.map_err(rpc)?;
+		at.constants().entry(address).map_err(rpc)
 	}
 
 	/// The hash of finalized block `number`.

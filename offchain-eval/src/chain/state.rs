@@ -2,7 +2,7 @@
 
 use galton_primitives::{
 	Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
-	RevealConfig, Uid,
+	RevealConfig, RevealMode, Uid,
 };
 use sp_arithmetic::Perbill;
 use subxt::{
@@ -10,9 +10,13 @@ use subxt::{
 	utils::Static,
 };
 
-use super::{block_number, rpc, runtime, AccountId, Chain, ChainError, Config};
+use super::{
+	block_number, rpc, runtime,
+	timelock::{timelocked_commits, BeaconState, TimelockedEntry},
+	AccountId, Chain, ChainError, Config,
+};
 
-type At = ClientAtBlock<Config, OnlineClientAtBlockImpl<Config>>;
+pub(super) type At = ClientAtBlock<Config, OnlineClientAtBlockImpl<Config>>;
 
 /// A miner's model commitment, with the miner's uid and the model's epsilon at the block read.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +40,9 @@ pub struct SubnetState {
 	pub block: u32,
 	/// Commit-reveal settings.
 	pub reveal_config: RevealConfig<u32>,
+	/// How validators hide their weights when commit-reveal is on: hash commits, or commits
+	/// timelocked to the chain's beacon.
+	pub reveal_mode: RevealMode,
 	/// When announced models may be committed.
 	pub claim_config: ClaimConfig<u32>,
 	/// The competitions, by id.
@@ -68,7 +75,11 @@ async fn owner_at(at: &At, netuid: NetUid) -> Result<AccountId, ChainError> {
 		.ok_or_else(|| ChainError::Unexpected(format!("subnet {netuid} does not exist")))
 }
 
-async fn uid_of(at: &At, netuid: NetUid, who: &AccountId) -> Result<Option<Uid>, ChainError> {
+pub(super) async fn uid_of(
+	at: &At,
+	netuid: NetUid,
+	who: &AccountId,
+) -> Result<Option<Uid>, ChainError> {
 	let address = runtime::storage().subnets().uids();
 	match at.storage().try_fetch(address, (netuid, *who)).await.map_err(rpc)? {
 		Some(value) => value.decode().map(Some).map_err(rpc),
@@ -110,6 +121,13 @@ impl SubnetState {
 			let uid = uid_of(at, netuid, &hotkey).await?;
 			models.push(ModelEntry { hotkey, uid, commitment, epsilon });
 		}
+		let Static(reveal_mode) = at
+			.storage()
+			.fetch(runtime::storage().commit_reveal().reveal_modes(), (netuid,))
+			.await
+			.map_err(rpc)?
+			.decode()
+			.map_err(rpc)?;
 		let version_key = at
 			.storage()
 			.fetch(runtime::storage().subnets().weights_version_key(), (netuid,))
@@ -129,6 +147,7 @@ impl SubnetState {
 			netuid,
 			block,
 			reveal_config,
+			reveal_mode,
 			claim_config,
 			competitions,
 			models,
@@ -160,6 +179,10 @@ pub struct SubnetOverview {
 	pub owner: AccountId,
 	/// The neurons, by uid.
 	pub neurons: Vec<Neuron>,
+	/// The chain's randomness beacon, if it has one.
+	pub beacon: Option<BeaconState>,
+	/// The timelocked commits waiting for their round, in the order they open.
+	pub timelocked: Vec<TimelockedEntry>,
 }
 
 impl SubnetOverview {
@@ -189,7 +212,9 @@ impl SubnetOverview {
 			neurons.push(Neuron { uid, hotkey, permit, weights });
 		}
 		neurons.sort_by_key(|n| n.uid);
-		Ok(Self { state, owner, neurons })
+		let beacon = BeaconState::read_at(&at).await?;
+		let timelocked = timelocked_commits(&at, netuid).await?;
+		Ok(Self { state, owner, neurons, beacon, timelocked })
 	}
 }
 

@@ -1,14 +1,14 @@
 //! `galton-eval status`: a subnet's owner, commit-reveal and claim settings, competitions,
-//! neurons with their weights, models, and this key's pending commits and announcements; as
-//! text or as JSON.
+//! neurons with their weights, models, the timelocked commits waiting for their beacon round,
+//! and this key's pending commits and announcements; as text or as JSON.
 
 use std::io::Write;
 
 use galton_eval::{
-	chain::{Chain, Keypair, MinerStanding, SubnetOverview, ValidatorStanding},
+	chain::{BeaconState, Chain, Keypair, MinerStanding, SubnetOverview, ValidatorStanding},
 	scoring::{format_competition, format_percent, format_schedule},
 };
-use galton_primitives::{ClaimConfig, Competition, CompetitionId, RevealConfig, Uid};
+use galton_primitives::{ClaimConfig, Competition, CompetitionId, RevealConfig, RevealMode, Uid};
 use serde::Serialize;
 use sp_arithmetic::Perbill;
 
@@ -36,12 +36,17 @@ struct Status {
 	block: u32,
 	owner: String,
 	reveal_config: RevealConfig<u32>,
+	reveal_mode: RevealMode,
 	claim_config: ClaimConfig<u32>,
 	model_commit_interval: u32,
 	weights_version_key: u64,
 	competitions: Vec<CompetitionStatus>,
 	neurons: Vec<NeuronStatus>,
 	models: Vec<ModelStatus>,
+	/// The chain's randomness beacon, if it has one.
+	beacon: Option<BeaconStatus>,
+	/// The timelocked commits waiting for their round, in the order they open.
+	timelocked_commits: Vec<TimelockedStatus>,
 	/// The key given, if one was.
 	key: Option<KeyStatus>,
 }
@@ -77,6 +82,28 @@ struct ModelStatus {
 }
 
 #[derive(Debug, Serialize)]
+struct BeaconStatus {
+	public_key: String,
+	/// Unix time, in seconds, of round one.
+	genesis_time: u64,
+	/// Seconds between rounds.
+	period: u32,
+	/// The highest round with a stored pulse.
+	latest_round: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+struct TimelockedStatus {
+	validator: String,
+	uid: Option<Uid>,
+	committed_at: u32,
+	reveal_round: u64,
+	/// Seconds from the block read until the round's pulse is due (0: due now); the weights
+	/// are applied in the first block after the pulse is stored.
+	opens_in_secs: u64,
+}
+
+#[derive(Debug, Serialize)]
 struct KeyStatus {
 	address: String,
 	uid: Option<Uid>,
@@ -108,7 +135,8 @@ fn hex32(bytes: [u8; 32]) -> String {
 
 impl Status {
 	async fn read(chain: &Chain, netuid: u16, key: Option<&Keypair>) -> anyhow::Result<Self> {
-		let SubnetOverview { state, owner, neurons } = SubnetOverview::read(chain, netuid).await?;
+		let SubnetOverview { state, owner, neurons, beacon, timelocked } =
+			SubnetOverview::read(chain, netuid).await?;
 		let key = match key {
 			Some(key) => Some(KeyStatus::read(chain, netuid, key).await?),
 			None => None,
@@ -118,6 +146,7 @@ impl Status {
 			block: state.block,
 			owner: owner.to_string(),
 			reveal_config: state.reveal_config,
+			reveal_mode: state.reveal_mode,
 			claim_config: state.claim_config,
 			model_commit_interval: state.model_commit_interval,
 			weights_version_key: state.version_key,
@@ -153,6 +182,22 @@ impl Status {
 					epsilon: m.epsilon,
 				})
 				.collect(),
+			timelocked_commits: timelocked
+				.into_iter()
+				.map(|c| TimelockedStatus {
+					validator: c.validator.to_string(),
+					uid: c.uid,
+					committed_at: c.committed_at,
+					reveal_round: c.reveal_round,
+					opens_in_secs: beacon.as_ref().map_or(0, |b| b.seconds_until(c.reveal_round)),
+				})
+				.collect(),
+			beacon: beacon.map(|BeaconState { info, latest_round, .. }| BeaconStatus {
+				public_key: format!("0x{}", hex::encode(info.public_key.0)),
+				genesis_time: info.schedule.genesis_time,
+				period: info.schedule.period,
+				latest_round,
+			}),
 			key,
 		})
 	}
@@ -174,6 +219,25 @@ impl Status {
 			rc.min_commit_interval(),
 			self.weights_version_key
 		)?;
+		match self.reveal_mode {
+			RevealMode::Hash => {
+				writeln!(out, "reveal mode: hash commits, revealed by the validator")?
+			}
+			RevealMode::Timelock { rounds_ahead } => writeln!(
+				out,
+				"reveal mode: timelock, sealed at least {rounds_ahead} beacon rounds ahead, revealed \
+				 by the chain"
+			)?,
+		}
+		match &self.beacon {
+			Some(b) => writeln!(
+				out,
+				"beacon: latest round {}, one round every {} s",
+				b.latest_round.map_or_else(|| "none yet".to_owned(), |r| r.to_string()),
+				b.period
+			)?,
+			None => writeln!(out, "beacon: none (timelocked commits cannot open)")?,
+		}
 		writeln!(
 			out,
 			"model claims: commit from {} blocks after the announcement, for {} blocks; one model \
@@ -214,6 +278,23 @@ impl Status {
 				m.content_hash,
 				m.committed_at,
 				format_percent(m.epsilon)
+			)?;
+		}
+		if !self.timelocked_commits.is_empty() {
+			writeln!(out, "timelocked commits:")?;
+		}
+		for c in &self.timelocked_commits {
+			writeln!(
+				out,
+				"  uid {:>4} {} committed at {}, opens at beacon round {} ({})",
+				c.uid.map_or_else(|| "-".to_owned(), |u| u.to_string()),
+				c.validator,
+				c.committed_at,
+				c.reveal_round,
+				match c.opens_in_secs {
+					0 => "due now".to_owned(),
+					secs => format!("in about {secs} s"),
+				}
 			)?;
 		}
 		if let Some(key) = &self.key {

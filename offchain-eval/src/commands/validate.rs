@@ -18,7 +18,9 @@ use super::{
 };
 
 /// Evaluate a subnet's models every round and publish the weights with commit-reveal; the
-/// journal keeps every commit until its reveal is finalized, across crashes and restarts.
+/// journal keeps every commit until its reveal is finalized, across crashes and restarts. On a
+/// subnet in timelock mode the weights are sealed to a future beacon round instead, and the
+/// chain reveals them itself.
 #[derive(Debug, clap::Args)]
 pub struct Opts {
 	/// The subnet.
@@ -109,12 +111,15 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 					} else {
 						writeln!(
 							out,
-							"round at block {}: {} models, weights {:?}, committed in {:?}, revealed in {:?}",
+							"round at block {}: {} models, weights {:?}, committed in {:?}, {}",
 							report.block,
 							report.models.len(),
 							report.uids.iter().zip(&report.values).collect::<Vec<_>>(),
 							report.commit_block,
-							report.reveal_block
+							match report.reveal_round {
+								Some(round) => format!("timelocked: opens at beacon round {round}"),
+								None => format!("revealed in {:?}", report.reveal_block),
+							}
 						)?;
 					}
 					out.flush()?;

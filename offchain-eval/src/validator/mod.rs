@@ -8,15 +8,19 @@
 //! 3. per competition: fetch each model, check its files against the committed content hash,
 //!    evaluate, score, smooth with the previous round's weights; combine by reward share;
 //! 4. journal the weights, salt and version key, then send `commit_weights` (or `set_weights`
-//!    when the subnet does not use commit-reveal); settle the new commit (reveal it).
+//!    when the subnet does not use commit-reveal); settle the new commit (reveal it). On a
+//!    subnet in timelock mode, seal the weights to a future round of the chain's beacon and
+//!    commit them instead: the chain opens them when that round's pulse arrives, with no
+//!    journal entry and no reveal ([`timelock`]).
 
 mod locator;
 mod settle;
+mod timelock;
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
 use candle_core::{DType, Device};
-use galton_primitives::{commit_hash, NetUid, Uid};
+use galton_primitives::{commit_hash, NetUid, RevealMode, Uid};
 use serde::Serialize;
 
 use crate::{
@@ -36,6 +40,7 @@ use locator::verify;
 pub use locator::{ModelDir, ModelLocator};
 pub use settle::COMMIT_LIFETIME;
 use settle::{next_step, Step};
+use timelock::SealedLosses;
 
 /// Salt words per commit.
 pub const SALT_LEN: usize = 8;
@@ -117,6 +122,9 @@ pub struct RoundReport {
 	pub commit_block: Option<u32>,
 	/// The block the reveal landed in.
 	pub reveal_block: Option<u32>,
+	/// The beacon round whose pulse opens a timelocked commit: the chain applies the weights
+	/// then, with no reveal transaction.
+	pub reveal_round: Option<u64>,
 }
 
 /// A validator on one subnet.
@@ -127,6 +135,17 @@ pub struct Validator {
 	corpus: Arc<Corpus>,
 	config: ValidatorConfig,
 	metrics: Metrics,
+	/// The losses of the last timelocked round, until its weights open.
+	sealed_losses: Option<SealedLosses>,
+}
+
+/// When a commit refused for a reason that passes with time stops being retried.
+#[derive(Clone, Copy, Debug)]
+enum Deadline {
+	/// Once this block is finalized.
+	Block(u32),
+	/// At this instant.
+	At(Instant),
 }
 
 impl Validator {
@@ -139,7 +158,7 @@ impl Validator {
 		config: ValidatorConfig,
 		metrics: Metrics,
 	) -> Self {
-		Self { chain, key, journal, corpus: Arc::new(corpus), config, metrics }
+		Self { chain, key, journal, corpus: Arc::new(corpus), config, metrics, sealed_losses: None }
 	}
 
 	/// Replace the connection (after the node came back).
@@ -256,6 +275,7 @@ impl Validator {
 	/// One full round: settle the journal, evaluate and score, publish the weights, reveal.
 	pub async fn round(&mut self) -> Result<RoundReport, ValidatorError> {
 		self.settle_journal().await?;
+		self.publish_opened_losses().await?;
 		let state = SubnetState::read(&self.chain, self.config.netuid).await?;
 		let sync = sync_block(u64::from(state.block), u64::from(self.config.sync_interval));
 		let sync = u32::try_from(sync)
@@ -272,32 +292,44 @@ impl Validator {
 			values: weights.values().copied().collect(),
 			commit_block: None,
 			reveal_block: None,
+			reveal_round: None,
 		};
 		if report.uids.is_empty() {
 			tracing::warn!("no model scored: nothing to publish this round");
 			return Ok(report);
 		}
 		self.metrics.rounds.inc();
-		let public = if state.reveal_config.enabled {
-			let (commit_block, reveal_block) = self.commit_and_reveal(&state, &report).await?;
-			report.commit_block = Some(commit_block);
-			report.reveal_block = reveal_block;
-			reveal_block.is_some()
-		} else {
-			let call = runtime::tx().subnets().set_weights(
-				state.netuid,
-				report.uids.clone(),
-				report.values.clone(),
-				state.version_key,
-			);
-			report.commit_block = Some(self.chain.submit(&call, &self.key).await?.block_number);
-			true
-		};
-		// The losses are the ranking a commit hides: exported only once the weights are public.
-		if public {
-			self.metrics.publish_losses(
-				report.models.iter().map(|m| (m.uid, m.mean_loss.unwrap_or(f64::INFINITY))),
-			);
+		let losses: Vec<(Uid, f64)> =
+			report.models.iter().map(|m| (m.uid, m.mean_loss.unwrap_or(f64::INFINITY))).collect();
+		match (state.reveal_config.enabled, state.reveal_mode) {
+			(true, RevealMode::Timelock { rounds_ahead }) => {
+				let (commit_block, round) =
+					self.commit_timelocked(&state, &report, rounds_ahead).await?;
+				tracing::info!(block = commit_block, round, "timelocked weights committed");
+				self.metrics.last_commit_block.set(i64::from(commit_block));
+				report.commit_block = Some(commit_block);
+				report.reveal_round = Some(round);
+				// The losses are the ranking a commit hides: exported once the round opens it.
+				self.sealed_losses = Some(SealedLosses { reveal_round: round, losses });
+			}
+			(true, RevealMode::Hash) => {
+				let (commit_block, reveal_block) = self.commit_and_reveal(&state, &report).await?;
+				report.commit_block = Some(commit_block);
+				report.reveal_block = reveal_block;
+				if reveal_block.is_some() {
+					self.metrics.publish_losses(losses);
+				}
+			}
+			(false, _) => {
+				let call = runtime::tx().subnets().set_weights(
+					state.netuid,
+					report.uids.clone(),
+					report.values.clone(),
+					state.version_key,
+				);
+				report.commit_block = Some(self.chain.submit(&call, &self.key).await?.block_number);
+				self.metrics.publish_losses(losses);
+			}
 		}
 		Ok(report)
 	}
@@ -350,7 +382,7 @@ impl Validator {
 			.reveal_delay
 			.saturating_add(config.reveal_window)
 			.saturating_add(config.min_commit_interval());
-		let give_up_at = state.block.saturating_add(patience);
+		let deadline = Deadline::Block(state.block.saturating_add(patience));
 		loop {
 			let error = match self.chain.submit(call, &self.key).await {
 				Ok(done) => return Ok(done),
@@ -363,13 +395,29 @@ impl Validator {
 						| runtime::commit_reveal::Error::TooManyPendingCommits
 				)
 			);
-			let now = self.chain.finalized_number().await?;
-			if !passes || now >= give_up_at {
-				return Err(error.into());
-			}
-			tracing::info!(%error, now, give_up_at, "commit refused for now; trying again next block");
-			self.chain.wait_for_block(now.saturating_add(1)).await?;
+			self.retry_next_block(error.into(), passes, deadline).await?;
 		}
+	}
+
+	/// After a commit was refused with `error`: wait for the next block when the refusal
+	/// `passes` with time and the `deadline` is not reached, else fail with it.
+	async fn retry_next_block(
+		&self,
+		error: ValidatorError,
+		passes: bool,
+		deadline: Deadline,
+	) -> Result<(), ValidatorError> {
+		let now = self.chain.finalized_number().await?;
+		let out_of_time = match deadline {
+			Deadline::Block(block) => now >= block,
+			Deadline::At(instant) => Instant::now() >= instant,
+		};
+		if !passes || out_of_time {
+			return Err(error);
+		}
+		tracing::info!(%error, now, ?deadline, "commit refused for now; trying again next block");
+		self.chain.wait_for_block(now.saturating_add(1)).await?;
+		Ok(())
 	}
 
 	/// Evaluate every competition's models and combine the weights.

@@ -48,14 +48,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::ValidatorPermits` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::LastCommit` (r:1 w:1)
 	/// Proof: `CommitReveal::LastCommit` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RevealModes` (r:1 w:0)
+	/// Proof: `CommitReveal::RevealModes` (`max_values`: None, `max_size`: Some(19), added: 2494, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::PendingCommits` (r:1 w:1)
 	/// Proof: `CommitReveal::PendingCommits` (`max_values`: None, `max_size`: Some(579), added: 3054, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::WeightsVersionKey` (r:1 w:0)
 	/// Proof: `Subnets::WeightsVersionKey` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
-		// Minimum execution time: 60_133 nanoseconds.
-		Weight::from_parts(61_616_000, 4_044)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 63_740 nanoseconds.
+		Weight::from_parts(65_773_000, 4_044)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
@@ -74,9 +76,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[0, 4096]`.
 	fn reveal_weights(u: u32) -> Weight {
-		// Minimum execution time: 63_900 nanoseconds.
-		Weight::from_parts(67_458_560, 4_044)
-			.saturating_add(Weight::from_parts(85_027, 0).saturating_mul(u.into()))
+		// Minimum execution time: 65_032 nanoseconds.
+		Weight::from_parts(104_235_042, 4_044)
+			.saturating_add(Weight::from_parts(78_500, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
@@ -89,16 +91,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::ValidatorPermits` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::LastCommit` (r:16 w:16)
 	/// Proof: `CommitReveal::LastCommit` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RevealModes` (r:16 w:0)
+	/// Proof: `CommitReveal::RevealModes` (`max_values`: None, `max_size`: Some(19), added: 2494, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::PendingCommits` (r:16 w:16)
 	/// Proof: `CommitReveal::PendingCommits` (`max_values`: None, `max_size`: Some(579), added: 3054, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::WeightsVersionKey` (r:16 w:0)
 	/// Proof: `Subnets::WeightsVersionKey` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn batch_commit_weights(n: u32) -> Weight {
-		// Minimum execution time: 53_069 nanoseconds.
-		Weight::from_parts(21_242_611, 990)
-			.saturating_add(Weight::from_parts(35_586_671, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
+		// Minimum execution time: 56_076 nanoseconds.
+		Weight::from_parts(19_174_618, 990)
+			.saturating_add(Weight::from_parts(39_446_915, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3054).saturating_mul(n.into()))
 	}
@@ -119,10 +123,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 10]`.
 	/// The range of component `u` is `[0, 4096]`.
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight {
-		// Minimum execution time: 294_713 nanoseconds.
-		Weight::from_parts(296_286_000, 4_044)
-			.saturating_add(Weight::from_parts(79_576_615, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(181_432, 0).saturating_mul(u.into()))
+		// Minimum execution time: 298_951 nanoseconds.
+		Weight::from_parts(299_873_000, 4_044)
+			.saturating_add(Weight::from_parts(76_858_588, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(177_968, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 206).saturating_mul(n.into()))
@@ -133,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `CommitReveal::RevealConfigs` (r:0 w:1)
 	/// Proof: `CommitReveal::RevealConfigs` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	fn set_reveal_config() -> Weight {
-		// Minimum execution time: 20_428 nanoseconds.
-		Weight::from_parts(21_560_000, 3_507)
+		// Minimum execution time: 20_939 nanoseconds.
+		Weight::from_parts(22_002_000, 3_507)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -144,9 +148,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `CommitReveal::PendingCommits` (`max_values`: None, `max_size`: Some(579), added: 3054, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 256]`.
 	fn reclaim_expired(e: u32) -> Weight {
-		// Minimum execution time: 4_979 nanoseconds.
-		Weight::from_parts(5_069_000, 4_044)
-			.saturating_add(Weight::from_parts(37_635_612, 0).saturating_mul(e.into()))
+		// Minimum execution time: 4_909 nanoseconds.
+		Weight::from_parts(5_080_000, 4_044)
+			.saturating_add(Weight::from_parts(37_729_771, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -157,9 +161,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `CommitReveal::LastCommit` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::PendingCommits` (r:0 w:1)
 	/// Proof: `CommitReveal::PendingCommits` (`max_values`: None, `max_size`: Some(579), added: 3054, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::TimelockedCommits` (r:0 w:1)
+	/// Proof: `CommitReveal::TimelockedCommits` (`max_values`: None, `max_size`: Some(16978), added: 19453, mode: `MaxEncodedLen`)
 	fn on_hotkey_deregistered() -> Weight {
-		// Minimum execution time: 6_182 nanoseconds.
-		Weight::from_parts(6_602_000, 0).saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 8_506 nanoseconds.
+		Weight::from_parts(9_097_000, 0).saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `CommitReveal::RevealConfigs` (r:16 w:0)
 	/// Proof: `CommitReveal::RevealConfigs` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
@@ -169,14 +175,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::ValidatorPermits` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::LastCommit` (r:16 w:0)
 	/// Proof: `CommitReveal::LastCommit` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RevealModes` (r:16 w:0)
+	/// Proof: `CommitReveal::RevealModes` (`max_values`: None, `max_size`: Some(19), added: 2494, mode: `MaxEncodedLen`)
 	/// Storage: `CommitReveal::PendingCommits` (r:16 w:0)
 	/// Proof: `CommitReveal::PendingCommits` (`max_values`: None, `max_size`: Some(579), added: 3054, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn check_commit_reveal(n: u32) -> Weight {
-		// Minimum execution time: 30_738 nanoseconds.
-		Weight::from_parts(13_054_920, 990)
-			.saturating_add(Weight::from_parts(19_852_222, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+		// Minimum execution time: 33_092 nanoseconds.
+		Weight::from_parts(12_493_441, 990)
+			.saturating_add(Weight::from_parts(22_819_107, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3054).saturating_mul(n.into()))
 	}
 	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
@@ -193,70 +201,119 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::RegisteredAt` (`max_values`: None, `max_size`: Some(1046), added: 3521, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[0, 4096]`.
 	fn check_reveal(u: u32) -> Weight {
-		// Minimum execution time: 41_348 nanoseconds.
-		Weight::from_parts(67_766_533, 4_044)
-			.saturating_add(Weight::from_parts(66_837, 0).saturating_mul(u.into()))
+		// Minimum execution time: 41_437 nanoseconds.
+		Weight::from_parts(42_650_760, 4_044)
+			.saturating_add(Weight::from_parts(71_116, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
 	}
-	// Estimates until the next `benchmarking/run-benchmarks.sh` run measures them.
+	/// Storage: `CommitReveal::RevealConfigs` (r:1 w:0)
+	/// Proof: `CommitReveal::RevealConfigs` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:1 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::ValidatorPermits` (r:1 w:0)
+	/// Proof: `Subnets::ValidatorPermits` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::LastCommit` (r:1 w:1)
+	/// Proof: `CommitReveal::LastCommit` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RevealModes` (r:1 w:0)
+	/// Proof: `CommitReveal::RevealModes` (`max_values`: None, `max_size`: Some(19), added: 2494, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::TimelockedCommits` (r:1 w:1)
+	/// Proof: `CommitReveal::TimelockedCommits` (`max_values`: None, `max_size`: Some(16978), added: 19453, mode: `MaxEncodedLen`)
+	/// Storage: `Beacon::LatestRound` (r:1 w:0)
+	/// Proof: `Beacon::LatestRound` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RoundQueues` (r:1 w:1)
+	/// Proof: `CommitReveal::RoundQueues` (`max_values`: None, `max_size`: Some(8722), added: 11197, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::QueuedRounds` (r:1 w:1)
+	/// Proof: `CommitReveal::QueuedRounds` (`max_values`: Some(1), `max_size`: Some(9770), added: 10265, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::WeightsVersionKey` (r:1 w:0)
+	/// Proof: `Subnets::WeightsVersionKey` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	fn commit_timelocked_weights() -> Weight {
-		Weight::from_parts(1_000_000_000, 30_000)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 85_650 nanoseconds.
+		Weight::from_parts(87_534_000, 20_443)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RevealModes` (r:0 w:1)
+	/// Proof: `CommitReveal::RevealModes` (`max_values`: None, `max_size`: Some(19), added: 2494, mode: `MaxEncodedLen`)
 	fn set_reveal_mode() -> Weight {
-		Weight::from_parts(50_000_000, 3_000)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 20_478 nanoseconds.
+		Weight::from_parts(21_561_000, 3_507)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Beacon::LatestRound` (r:1 w:0)
+	/// Proof: `Beacon::LatestRound` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::QueuedRounds` (r:1 w:1)
+	/// Proof: `CommitReveal::QueuedRounds` (`max_values`: Some(1), `max_size`: Some(9770), added: 10265, mode: `MaxEncodedLen`)
+	/// Storage: `Beacon::Pulses` (r:1 w:0)
+	/// Proof: `Beacon::Pulses` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::RoundQueues` (r:1 w:1)
+	/// Proof: `CommitReveal::RoundQueues` (`max_values`: None, `max_size`: Some(8722), added: 11197, mode: `MaxEncodedLen`)
+	/// Storage: `CommitReveal::TimelockedCommits` (r:16 w:16)
+	/// Proof: `CommitReveal::TimelockedCommits` (`max_values`: None, `max_size`: Some(16978), added: 19453, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:16 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::ValidatorPermits` (r:16 w:0)
+	/// Proof: `Subnets::ValidatorPermits` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Occupancy` (r:1 w:0)
+	/// Proof: `Subnets::Occupancy` (`max_values`: None, `max_size`: Some(524), added: 2999, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::RegisteredAt` (r:16 w:0)
+	/// Proof: `Subnets::RegisteredAt` (`max_values`: None, `max_size`: Some(1046), added: 3521, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Weights` (r:0 w:16)
+	/// Proof: `Subnets::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 16]`.
 	fn open_timelocked(n: u32) -> Weight {
-		Weight::from_parts(20_000_000, 3_000)
-			.saturating_add(Weight::from_parts(100_000_000, 40_000).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((10_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+		// Minimum execution time: 11_933 nanoseconds.
+		Weight::from_parts(263_921_713, 57_326)
+			.saturating_add(Weight::from_parts(14_767_724_312, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 19453).saturating_mul(n.into()))
 	}
 }
 
 /// For tests: the same figures with RocksDB's database weights.
 impl WeightInfo for () {
 	fn commit_weights() -> Weight {
-		Weight::from_parts(61_616_000, 4_044)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(65_773_000, 4_044)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reveal_weights(u: u32) -> Weight {
-		Weight::from_parts(67_458_560, 4_044)
-			.saturating_add(Weight::from_parts(85_027, 0).saturating_mul(u.into()))
+		Weight::from_parts(104_235_042, 4_044)
+			.saturating_add(Weight::from_parts(78_500, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
 	}
 	fn batch_commit_weights(n: u32) -> Weight {
-		Weight::from_parts(21_242_611, 990)
-			.saturating_add(Weight::from_parts(35_586_671, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
+		Weight::from_parts(19_174_618, 990)
+			.saturating_add(Weight::from_parts(39_446_915, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3054).saturating_mul(n.into()))
 	}
 	fn batch_reveal_weights(n: u32, u: u32) -> Weight {
-		Weight::from_parts(296_286_000, 4_044)
-			.saturating_add(Weight::from_parts(79_576_615, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(181_432, 0).saturating_mul(u.into()))
+		Weight::from_parts(299_873_000, 4_044)
+			.saturating_add(Weight::from_parts(76_858_588, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(177_968, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 206).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
 	}
 	fn set_reveal_config() -> Weight {
-		Weight::from_parts(21_560_000, 3_507)
+		Weight::from_parts(22_002_000, 3_507)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reclaim_expired(e: u32) -> Weight {
-		Weight::from_parts(5_069_000, 4_044)
-			.saturating_add(Weight::from_parts(37_635_612, 0).saturating_mul(e.into()))
+		Weight::from_parts(5_080_000, 4_044)
+			.saturating_add(Weight::from_parts(37_729_771, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -264,36 +321,37 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3054).saturating_mul(e.into()))
 	}
 	fn on_hotkey_deregistered() -> Weight {
-		Weight::from_parts(6_602_000, 0).saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(9_097_000, 0).saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn check_commit_reveal(n: u32) -> Weight {
-		Weight::from_parts(13_054_920, 990)
-			.saturating_add(Weight::from_parts(19_852_222, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
+		Weight::from_parts(12_493_441, 990)
+			.saturating_add(Weight::from_parts(22_819_107, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3054).saturating_mul(n.into()))
 	}
 	fn check_reveal(u: u32) -> Weight {
-		Weight::from_parts(67_766_533, 4_044)
-			.saturating_add(Weight::from_parts(66_837, 0).saturating_mul(u.into()))
+		Weight::from_parts(42_650_760, 4_044)
+			.saturating_add(Weight::from_parts(71_116, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(Weight::from_parts(0, 14).saturating_mul(u.into()))
 	}
-	// Estimates until the next `benchmarking/run-benchmarks.sh` run measures them.
 	fn commit_timelocked_weights() -> Weight {
-		Weight::from_parts(1_000_000_000, 30_000)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(87_534_000, 20_443)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_reveal_mode() -> Weight {
-		Weight::from_parts(50_000_000, 3_000)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(21_561_000, 3_507)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn open_timelocked(n: u32) -> Weight {
-		Weight::from_parts(20_000_000, 3_000)
-			.saturating_add(Weight::from_parts(100_000_000, 40_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((10_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+		Weight::from_parts(263_921_713, 57_326)
+			.saturating_add(Weight::from_parts(14_767_724_312, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 19453).saturating_mul(n.into()))
 	}
 }

@@ -5,6 +5,7 @@ use ark_bls12_381::{Bls12_381, G1Affine, G2Affine};
 use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup};
 use ark_serialize::CanonicalDeserialize;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use hex_literal::hex;
 use scale_info::TypeInfo;
 use sha2::{Digest, Sha256};
 use timelock::engines::{drand::TinyBLS381, EngineBLS};
@@ -233,15 +234,22 @@ pub struct BeaconInfo {
 	pub schedule: BeaconSchedule,
 }
 
+/// drand's "quicknet" beacon (the League of Entropy's unchained network, a round every 3 s), the
+/// beacon a production chain names in its spec. Relays serve it under its chain hash
+/// `52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971`.
+pub const QUICKNET: BeaconInfo = BeaconInfo {
+	public_key: BeaconPublicKey(hex!(
+		"83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a"
+	)),
+	schedule: BeaconSchedule { genesis_time: 1_692_803_367, period: 3 },
+};
+
 #[cfg(test)]
 pub(crate) mod tests {
 	use super::*;
-	use hex_literal::hex;
 
 	/// drand quicknet's public key (chain hash 52db9ba7…e971).
-	pub(crate) const QUICKNET_KEY: BeaconPublicKey = BeaconPublicKey(hex!(
-		"83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a"
-	));
+	pub(crate) const QUICKNET_KEY: BeaconPublicKey = QUICKNET.public_key;
 	/// Quicknet's pulse for round 1000, as api.drand.sh publishes it.
 	pub(crate) const QUICKNET_ROUND_1000: BeaconSignature = BeaconSignature(hex!(
 		"b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"

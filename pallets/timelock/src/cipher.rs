@@ -87,6 +87,17 @@ pub fn encrypt<R: Rng + CryptoRng>(
 	})
 }
 
+/// [`encrypt`] with fresh randomness from the operating system: how a validator seals its
+/// weights.
+#[cfg(feature = "std")]
+pub fn seal(
+	public_key: &BeaconPublicKey,
+	round: u64,
+	payload: &[u8],
+) -> Result<TimelockCiphertext, TimelockError> {
+	encrypt(public_key, round, payload, &mut ark_std::rand::rngs::OsRng)
+}
+
 /// Open `ciphertext` with the pulse signature of the round it was made for.
 ///
 /// The signature must come from a verified pulse ([`crate::verify_pulse`]); this checks only
@@ -202,6 +213,18 @@ mod tests {
 			let payload = alloc::vec![7u8; len];
 			let sealed = encrypt(&beacon.public_key(), 3, &payload, &mut rng()).expect("seals");
 			assert!(sealed.encode().len() <= len + OVERHEAD);
+		}
+	}
+
+	#[test]
+	fn sealing_with_system_randomness_opens_with_the_rounds_pulse_and_never_repeats() {
+		let beacon = DevBeacon::development();
+		let payload = b"weights".to_vec();
+		let first = seal(&beacon.public_key(), 9, &payload).expect("seals");
+		let second = seal(&beacon.public_key(), 9, &payload).expect("seals");
+		assert_ne!(first, second, "each seal draws fresh randomness");
+		for sealed in [first, second] {
+			assert_eq!(decrypt(&sealed, &beacon.pulse(9).signature), Ok(payload.clone()));
 		}
 	}
 

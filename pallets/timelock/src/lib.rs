@@ -30,8 +30,10 @@ pub mod traits;
 
 pub use beacon::{
 	round_message, verify_pulse, BeaconError, BeaconInfo, BeaconPublicKey, BeaconSchedule,
-	BeaconSignature, Pulse,
+	BeaconSignature, Pulse, QUICKNET,
 };
+#[cfg(feature = "std")]
+pub use cipher::seal;
 pub use cipher::{decrypt, encrypt, TimelockCiphertext, TimelockError};
 pub use dev::DevBeacon;
 pub use traits::RandomnessBeacon;

@@ -1,5 +1,6 @@
 //! `galton-eval subnet`: create a subnet, register on it, and, as its owner or as root, grant
-//! validator permits and set its commit-reveal, competitions, model claims and version key.
+//! validator permits and set its commit-reveal (and reveal mode), competitions, model claims and
+//! version key.
 //!
 //! Settings merge with what is on chain: only the flags given change. Spans take a number of
 //! blocks or a duration (`2h`), and both are printed. `--dry-run` prints the call without
@@ -9,13 +10,15 @@ mod send;
 
 use std::io::Write;
 
-use anyhow::bail;
+use anyhow::{bail, ensure};
 use galton_eval::{
 	chain::{runtime, CallOrigin, SubnetState},
 	scoring::{format_competition, parse_fraction, parse_schedule},
 	span::BlockSpan,
 };
-use galton_primitives::{ClaimConfig, Competition, EpsilonSchedule, Metric, RevealConfig};
+use galton_primitives::{
+	ClaimConfig, Competition, EpsilonSchedule, Metric, RevealConfig, RevealMode,
+};
 use sp_arithmetic::Perbill;
 use subxt::utils::Static;
 
@@ -60,6 +63,9 @@ enum Action {
 	},
 	/// Change how validators commit and reveal their weights.
 	SetRevealConfig(RevealOpts),
+	/// Choose how validators hide their weights: hash commits they reveal themselves, or
+	/// commits timelocked to the chain's randomness beacon, which the chain reveals.
+	SetRevealMode(RevealModeOpts),
 	/// Create or change a competition (flags not given keep the competition's values).
 	SetCompetition(CompetitionOpts),
 	/// Remove a competition; its models stop scoring until they commit to another.
@@ -146,6 +152,24 @@ struct RevealOpts {
 	admin: AdminArgs,
 }
 
+/// Flags of `subnet set-reveal-mode`: `--hash` or `--timelock ROUNDS_AHEAD`.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true))]
+struct RevealModeOpts {
+	/// The subnet.
+	#[arg(long)]
+	netuid: u16,
+	/// Validators commit a hash and reveal the weights themselves in a later transaction.
+	#[arg(long, group = "mode")]
+	hash: bool,
+	/// Validators seal their weights to a beacon round at least this many rounds past the
+	/// latest pulse (1 to the chain's `MaxRoundsAhead`); the chain reveals them then.
+	#[arg(long, group = "mode", value_name = "ROUNDS_AHEAD", value_parser = clap::value_parser!(u64).range(1..))]
+	timelock: Option<u64>,
+	#[command(flatten)]
+	admin: AdminArgs,
+}
+
 /// Flags of `subnet set-competition`.
 #[derive(Debug, clap::Args)]
 struct CompetitionOpts {
@@ -211,6 +235,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 				send(&chain, &call, &admin.send, admin.origin(), Some(netuid), out).await?;
 			}
 			Action::SetRevealConfig(opts) => set_reveal_config(opts, out).await?,
+			Action::SetRevealMode(opts) => set_reveal_mode(opts, out).await?,
 			Action::SetCompetition(opts) => set_competition(opts, out).await?,
 			Action::RemoveCompetition { netuid, id, admin } => {
 				let chain = admin.send.chain.connect().await?;
@@ -300,6 +325,50 @@ async fn set_reveal_config(opts: RevealOpts, out: &mut impl Write) -> anyhow::Re
 	let call = runtime::tx().commit_reveal().set_reveal_config(netuid, Static(after));
 	send(&chain, &call, &opts.admin.send, opts.admin.origin(), Some(netuid), out).await?;
 	Ok(())
+}
+
+async fn set_reveal_mode(opts: RevealModeOpts, out: &mut impl Write) -> anyhow::Result<()> {
+	let netuid = opts.netuid;
+	let after = match opts.timelock {
+		Some(rounds_ahead) => RevealMode::Timelock { rounds_ahead },
+		None => RevealMode::Hash,
+	};
+	let chain = opts.admin.send.chain.connect().await?;
+	let max_rounds_ahead =
+		chain.constant(runtime::constants().commit_reveal().max_rounds_ahead()).await?;
+	if let RevealMode::Timelock { rounds_ahead } = after {
+		ensure!(
+			rounds_ahead <= max_rounds_ahead,
+			"--timelock {rounds_ahead} is more rounds ahead than this chain allows \
+			 ({max_rounds_ahead})"
+		);
+	}
+	let before = SubnetState::read(&chain, netuid).await?.reveal_mode;
+	let period = chain.beacon().await?.map(|beacon| beacon.info.schedule.period);
+	writeln!(out, "subnet {netuid} reveal mode:")?;
+	if before == after {
+		writeln!(out, "  {} (unchanged)", describe_mode(before, period))?;
+	} else {
+		writeln!(out, "  {} -> {}", describe_mode(before, period), describe_mode(after, period))?;
+	}
+	let call = runtime::tx().commit_reveal().set_reveal_mode(netuid, Static(after));
+	send(&chain, &call, &opts.admin.send, opts.admin.origin(), Some(netuid), out).await?;
+	Ok(())
+}
+
+/// A reveal mode in words, with how long a timelocked commit stays sealed at the beacon's
+/// `period` (seconds), when the chain has a beacon.
+fn describe_mode(mode: RevealMode, period: Option<u32>) -> String {
+	match (mode, period) {
+		(RevealMode::Hash, _) => "hash commits".to_owned(),
+		(RevealMode::Timelock { rounds_ahead }, Some(period)) => format!(
+			"timelock, {rounds_ahead} beacon rounds ahead (sealed for at least {} s)",
+			rounds_ahead.saturating_mul(u64::from(period))
+		),
+		(RevealMode::Timelock { rounds_ahead }, None) => {
+			format!("timelock, {rounds_ahead} beacon rounds ahead (the chain has no beacon)")
+		}
+	}
 }
 
 async fn set_competition(opts: CompetitionOpts, out: &mut impl Write) -> anyhow::Result<()> {

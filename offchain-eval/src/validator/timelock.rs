@@ -1,0 +1,111 @@
+//! Timelocked commits: the round's weights sealed to a future round of the chain's randomness
+//! beacon. The chain opens and applies them when that round's pulse arrives, so there is
+//! nothing to journal and no reveal to send: a validator that stops after committing loses
+//! nothing.
+
+use std::time::{Duration, Instant};
+
+use galton_primitives::{TimelockedWeights, Uid};
+
+use super::{Deadline, RoundReport, Validator, ValidatorError};
+use crate::chain::{
+	commit_round,
+	runtime::{
+		self, commit_reveal::Error, runtime_types::bounded_collections::bounded_vec::BoundedVec,
+	},
+	seal_weights, BeaconState, SubnetState, ROUND_MARGIN,
+};
+
+/// A round's losses, kept back until the beacon round that opens its weights has passed.
+pub(super) struct SealedLosses {
+	/// The round whose pulse opens the commit.
+	pub reveal_round: u64,
+	/// `(uid, mean loss)` of every model evaluated.
+	pub losses: Vec<(Uid, f64)>,
+}
+
+impl Validator {
+	/// The chain's beacon at the finalized head; an error when the chain has none.
+	async fn beacon(&self) -> Result<BeaconState, ValidatorError> {
+		self.chain.beacon().await?.ok_or_else(|| {
+			ValidatorError::Other(format!(
+				"subnet {} commits timelocked weights, but the chain has no randomness beacon",
+				self.config.netuid
+			))
+		})
+	}
+
+	/// Seal `report`'s weights to a future beacon round and commit them; returns the block the
+	/// commit landed in and the round that opens it.
+	///
+	/// Refusals that pass with time are retried each block: the rate limit, the previous
+	/// timelocked commit still waiting for its round, a round already full, a beacon that has
+	/// stored no pulse yet, and pulses that arrived between reading the beacon and the commit's
+	/// inclusion (the weights are sealed again, to a later round). The wait is bounded by a
+	/// commit interval plus the rounds a pending commit can take to open.
+	pub(super) async fn commit_timelocked(
+		&self,
+		state: &SubnetState,
+		report: &RoundReport,
+		rounds_ahead: u64,
+	) -> Result<(u32, u64), ValidatorError> {
+		let weights = TimelockedWeights {
+			who: self.key.account_id(),
+			netuid: state.netuid,
+			uids: report.uids.clone(),
+			values: report.values.clone(),
+			version_key: state.version_key,
+		};
+		let round_slack =
+			self.chain.constant(runtime::constants().commit_reveal().round_slack()).await?;
+		let period = u64::from(self.beacon().await?.info.schedule.period);
+		let block_time = self.chain.block_time().await?.unwrap_or_default();
+		let rounds = rounds_ahead.saturating_add(round_slack).saturating_add(ROUND_MARGIN + 1);
+		let patience = block_time.saturating_mul(state.reveal_config.min_commit_interval())
+			+ Duration::from_secs(rounds.saturating_mul(period));
+		let deadline = Deadline::At(Instant::now() + patience);
+		loop {
+			let beacon = self.beacon().await?;
+			let Some(latest) = beacon.latest_round else {
+				let error =
+					ValidatorError::Other("the chain's beacon has stored no pulse yet".into());
+				self.retry_next_block(error, true, deadline).await?;
+				continue;
+			};
+			let round = commit_round(latest, rounds_ahead, round_slack);
+			let ciphertext = seal_weights(&beacon.info, round, &weights)
+				.map_err(|e| ValidatorError::Other(format!("cannot seal the weights: {e:?}")))?;
+			let call = runtime::tx().commit_reveal().commit_timelocked_weights(
+				state.netuid,
+				BoundedVec(ciphertext),
+				round,
+			);
+			let error = match self.chain.submit(&call, &self.key).await {
+				Ok(done) => return Ok((done.block_number, round)),
+				Err(error) => error,
+			};
+			let passes = matches!(
+				error.commit_reveal_error(),
+				Some(
+					Error::CommitRateLimited
+						| Error::TimelockedCommitPending
+						| Error::RevealRoundTooEarly
+						| Error::RoundFull | Error::BeaconNotStarted
+				)
+			);
+			self.retry_next_block(error.into(), passes, deadline).await?;
+		}
+	}
+
+	/// Export the losses kept back by a timelocked round once the beacon has passed its round.
+	pub(super) async fn publish_opened_losses(&mut self) -> Result<(), ValidatorError> {
+		let Some(sealed) = &self.sealed_losses else { return Ok(()) };
+		let latest = self.chain.beacon().await?.and_then(|beacon| beacon.latest_round);
+		if latest.is_some_and(|latest| latest >= sealed.reveal_round) {
+			if let Some(sealed) = self.sealed_losses.take() {
+				self.metrics.publish_losses(sealed.losses);
+			}
+		}
+		Ok(())
+	}
+}
