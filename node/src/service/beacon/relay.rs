@@ -155,6 +155,51 @@ mod tests {
 		}
 	}
 
+	/// A relay on a loopback port that answers every request with `response` (raw HTTP).
+	fn serve(response: String) -> Relay {
+		use std::io::{BufRead, BufReader, Write};
+		let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+		let url = format!("http://{}", listener.local_addr().expect("its address"));
+		std::thread::spawn(move || {
+			for mut stream in listener.incoming().flatten() {
+				let mut line = String::new();
+				let _ = BufReader::new(&stream).read_line(&mut line);
+				let _ = stream.write_all(response.as_bytes());
+			}
+		});
+		Relay::new(&url)
+	}
+
+	fn answer(status: &str, body: &str) -> String {
+		format!(
+			"HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+			body.len()
+		)
+	}
+
+	#[test]
+	fn a_round_the_relay_does_not_have_yet_is_no_pulse_and_no_error() {
+		for status in ["425 Too Early", "404 Not Found"] {
+			assert!(matches!(serve(answer(status, "")).pulse(1000), Ok(None)), "{status}");
+		}
+		assert!(matches!(
+			serve(answer("500 Internal Server Error", "")).pulse(1000),
+			Err(RelayError::Http(_))
+		));
+	}
+
+	#[test]
+	fn a_relay_answer_is_read_and_parsed() {
+		let relay = serve(answer("200 OK", QUICKNET_1000));
+		assert_eq!(relay.pulse(1000).expect("read").map(|pulse| pulse.round), Some(1000));
+	}
+
+	#[test]
+	fn an_oversized_answer_is_refused_without_reading_it_all() {
+		let huge = format!(r#"{{"round":1000,"padding":"{}"}}"#, "x".repeat(1 << 20));
+		assert!(matches!(serve(answer("200 OK", &huge)).pulse(1000), Err(RelayError::Http(_))));
+	}
+
 	#[test]
 	fn a_relay_strips_a_trailing_slash() {
 		assert_eq!(Relay::new("https://relay.example/abc/").url(), "https://relay.example/abc");
