@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job in one command: start `galton-node --dev`, let the subnet's owner (Alice) widen
 # the reveal window and a new miner (Eve) register, commit two fixture models as the miners Bob
-# and Eve, run one validator round as Alice (evaluate, score, commit, reveal), and show the
-# weights on chain. Run scripts/setup.sh once first.
+# and Eve, run one validator round as Alice (evaluate, score, commit, reveal), show the weights
+# on chain, then switch the subnet to timelocked commits and run a second round whose weights
+# the chain reveals by itself. Run scripts/setup.sh once first.
 # Usage: scripts/demo.sh [workdir]   (default: a new temporary directory; the node is stopped
 # at the end, its log and the models stay in the workdir)
 set -euo pipefail
@@ -48,3 +49,17 @@ echo "== one validator round (evaluate, score, commit, reveal)"
 
 echo "== the subnet now"
 "$eval_bin" status --netuid 1 --url "$url" --key //Alice
+
+echo "== timelocked commits: the owner switches the mode; a round commits once, the chain reveals"
+"$eval_bin" subnet set-reveal-mode --netuid 1 --timelock 2 --url "$url" --key //Alice
+"$eval_bin" validate --netuid 1 --once --key //Alice --url "$url" \
+	--corpus offchain-eval/fixtures/corpus.jsonl --models-dir "$work/models" \
+	--journal "$work/journal.redb" --batches 4 --batch-size 2 --seq-len 128 --sync-interval 5
+status() { "$eval_bin" status --netuid 1 --url "$url"; }
+grep -A1 "^timelocked commits" <<<"$(status)" || true
+echo "(waiting for the beacon round that opens it)"
+for _ in $(seq 1 60); do
+	if ! grep -q "^timelocked commits" <<<"$(status)"; then break; fi
+	sleep 1
+done
+grep "reveal mode\|beacon\|timelocked\|uid    0" <<<"$(status)"
