@@ -200,13 +200,7 @@ impl Chain {
 
 	/// The timestamp (milliseconds since the Unix epoch) of finalized block `number`.
 	async fn timestamp(&self, number: u32) -> Result<u64, ChainError> {
-		let at = self.client.at_block(u64::from(number)).await.map_err(rpc)?;
-		at.storage()
-			.fetch(runtime::storage().timestamp().now(), ())
-			.await
-			.map_err(rpc)?
-			.decode()
-			.map_err(rpc)
+		state::timestamp_at(&self.client.at_block(u64::from(number)).await.map_err(rpc)?).await
 	}
 
 	/// Wait until block `number` is finalized, following the node's finalized-block

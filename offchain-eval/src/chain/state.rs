@@ -75,6 +75,12 @@ async fn owner_at(at: &At, netuid: NetUid) -> Result<AccountId, ChainError> {
 		.ok_or_else(|| ChainError::Unexpected(format!("subnet {netuid} does not exist")))
 }
 
+/// The timestamp of the block `at` (milliseconds since the Unix epoch).
+pub(super) async fn timestamp_at(at: &At) -> Result<u64, ChainError> {
+	let address = runtime::storage().timestamp().now();
+	at.storage().fetch(address, ()).await.map_err(rpc)?.decode().map_err(rpc)
+}
+
 pub(super) async fn uid_of(
 	at: &At,
 	netuid: NetUid,

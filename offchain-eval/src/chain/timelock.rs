@@ -5,7 +5,11 @@ use galton_primitives::{NetUid, TimelockedWeights, Uid};
 use galton_timelock::{BeaconInfo, TimelockError};
 use subxt::utils::Static;
 
-use super::{rpc, runtime, state::At, AccountId, Chain, ChainError};
+use super::{
+	rpc, runtime,
+	state::{timestamp_at, At},
+	AccountId, Chain, ChainError,
+};
 
 /// Rounds past the earliest the chain accepts that a new commit names, so that pulses stored
 /// between reading the beacon and the commit's inclusion do not make it too early.
@@ -35,9 +39,8 @@ impl BeaconState {
 			Some(value) => Some(value.decode().map_err(rpc)?),
 			None => None,
 		};
-		let now_ms =
-			storage.fetch(runtime::storage().timestamp().now(), ()).await.map_err(rpc)?.decode();
-		Ok(Some(Self { info, latest_round, now_ms: now_ms.map_err(rpc)? }))
+		let now_ms = timestamp_at(at).await?;
+		Ok(Some(Self { info, latest_round, now_ms }))
 	}
 
 	/// Seconds from this block's time until the pulse of `round` is due; zero once it is.

@@ -58,42 +58,47 @@ impl Validator {
 		};
 		let round_slack =
 			self.chain.constant(runtime::constants().commit_reveal().round_slack()).await?;
-		let period = u64::from(self.beacon().await?.info.schedule.period);
+		let mut beacon = self.beacon().await?;
+		let period = u64::from(beacon.info.schedule.period);
 		let block_time = self.chain.block_time().await?.unwrap_or_default();
 		let rounds = rounds_ahead.saturating_add(round_slack).saturating_add(ROUND_MARGIN + 1);
 		let patience = block_time.saturating_mul(state.reveal_config.min_commit_interval())
 			+ Duration::from_secs(rounds.saturating_mul(period));
 		let deadline = Deadline::At(Instant::now() + patience);
 		loop {
-			let beacon = self.beacon().await?;
-			let Some(latest) = beacon.latest_round else {
-				let error =
-					ValidatorError::Other("the chain's beacon has stored no pulse yet".into());
-				self.retry_next_block(error, true, deadline).await?;
-				continue;
+			let (error, passes) = match beacon.latest_round {
+				None => (
+					ValidatorError::Other("the chain's beacon has stored no pulse yet".into()),
+					true,
+				),
+				Some(latest) => {
+					let round = commit_round(latest, rounds_ahead, round_slack);
+					let ciphertext = seal_weights(&beacon.info, round, &weights).map_err(|e| {
+						ValidatorError::Other(format!("cannot seal the weights: {e:?}"))
+					})?;
+					let call = runtime::tx().commit_reveal().commit_timelocked_weights(
+						state.netuid,
+						BoundedVec(ciphertext),
+						round,
+					);
+					let error = match self.chain.submit(&call, &self.key).await {
+						Ok(done) => return Ok((done.block_number, round)),
+						Err(error) => error,
+					};
+					let passes = matches!(
+						error.commit_reveal_error(),
+						Some(
+							Error::CommitRateLimited
+								| Error::TimelockedCommitPending
+								| Error::RevealRoundTooEarly
+								| Error::RoundFull | Error::BeaconNotStarted
+						)
+					);
+					(error.into(), passes)
+				}
 			};
-			let round = commit_round(latest, rounds_ahead, round_slack);
-			let ciphertext = seal_weights(&beacon.info, round, &weights)
-				.map_err(|e| ValidatorError::Other(format!("cannot seal the weights: {e:?}")))?;
-			let call = runtime::tx().commit_reveal().commit_timelocked_weights(
-				state.netuid,
-				BoundedVec(ciphertext),
-				round,
-			);
-			let error = match self.chain.submit(&call, &self.key).await {
-				Ok(done) => return Ok((done.block_number, round)),
-				Err(error) => error,
-			};
-			let passes = matches!(
-				error.commit_reveal_error(),
-				Some(
-					Error::CommitRateLimited
-						| Error::TimelockedCommitPending
-						| Error::RevealRoundTooEarly
-						| Error::RoundFull | Error::BeaconNotStarted
-				)
-			);
-			self.retry_next_block(error.into(), passes, deadline).await?;
+			self.retry_next_block(error, passes, deadline).await?;
+			beacon = self.beacon().await?;
 		}
 	}
 
