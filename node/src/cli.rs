@@ -54,9 +54,10 @@ pub struct Cli {
 
 	/// A drand HTTP relay serving the chain's beacon, with the beacon's chain hash, e.g.
 	/// `https://api.drand.sh/52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971`
-	/// (quicknet): the node fetches each due round from `URL/public/ROUND`, checks it against the
-	/// chain's beacon key and submits it. Without it, the node signs pulses only when the
-	/// chain's beacon is the (insecure) development beacon.
+	/// (quicknet): the node fetches the rounds the chain needs from `URL/public/ROUND`, checks
+	/// them against the chain's beacon key and adds them to the blocks it authors. Give it more
+	/// than once for fallbacks, tried in order. Without it, the node signs pulses only on a
+	/// development or local chain whose beacon is the (insecure) development beacon.
 	#[arg(long, value_name = "URL", value_parser = crate::service::parse_relay_url)]
-	pub beacon_relay: Option<String>,
+	pub beacon_relay: Vec<String>,
 }

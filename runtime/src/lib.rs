@@ -96,7 +96,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("galton"),
 	impl_name: alloc::borrow::Cow::Borrowed("galton"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -114,7 +114,6 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
 /// The checks and payments every transaction goes through, in order.
 pub type TxExtension = (
-	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,

@@ -234,8 +234,8 @@ fn commits_and_reveals_per_block() {
 		("set_reveal_mode", W::set_reveal_mode()),
 		("open_timelocked(1)", W::open_timelocked(1)),
 		("open_timelocked(32)", W::open_timelocked(32)),
-		("store_pulse", <Pulses as pallet_beacon::WeightInfo>::store_pulse()),
-		("authorize_store_pulse", <Pulses as pallet_beacon::WeightInfo>::authorize_store_pulse()),
+		("store_pulses(1)", <Pulses as pallet_beacon::WeightInfo>::store_pulses(1)),
+		("store_pulses(4)", <Pulses as pallet_beacon::WeightInfo>::store_pulses(4)),
 		("set_beacon(1200)", <Pulses as pallet_beacon::WeightInfo>::set_beacon(1_200)),
 	];
 	for (name, weight) in report {
@@ -336,4 +336,71 @@ fn the_owner_guide_states_the_runtime_bounds() {
 		})
 		.collect();
 	assert_eq!(documented, actual, "docs/subnet-owners.md and the runtime disagree");
+}
+
+/// Pulses travel only in blocks: the pool refuses a pulse call, bare or signed, whatever its
+/// pulse, before it verifies a signature, so a flood of bad pulses over RPC or gossip costs the
+/// nodes no pairing.
+#[test]
+fn the_pool_refuses_pulses_before_looking_at_them() {
+	use galton_timelock::DevBeacon;
+	externalities(development_config_genesis()).execute_with(|| {
+		let beacon = DevBeacon::development();
+		let forger = DevBeacon::from_seed(b"a forger");
+		for pulse in [beacon.pulse(1), forger.pulse(1), beacon.pulse(u64::MAX)] {
+			let call = RuntimeCall::Beacon(pallet_beacon::Call::store_pulses {
+				pulses: pallet_beacon::PulsesOf::<Runtime>::truncate_from(vec![pulse]),
+			});
+			let bare = UncheckedExtrinsic::new_bare(call.clone());
+			assert_eq!(validate(bare), Err(InvalidTransaction::MandatoryValidation.into()));
+			let signed = signed(Sr25519Keyring::Alice, call);
+			assert_eq!(validate(signed), Err(InvalidTransaction::MandatoryValidation.into()));
+		}
+	});
+}
+
+/// A missing pulse is waited for no longer than the beacon keeps pulses, so that a back-filled
+/// pulse can still be stored and read when its commits open.
+#[test]
+fn a_missing_pulse_is_waited_for_inside_the_beacons_history() {
+	use polkadot_sdk::frame_support::traits::Get;
+	let grace = <Runtime as pallet_commit_reveal::Config>::MissingPulseGrace::get();
+	assert!(grace <= u64::from(configs::BEACON_HISTORY_DEPTH));
+}
+
+/// A block's compute fits the part of Aura's slot its author has to build it in (two thirds),
+/// and the mandatory work at its start, pulses and timelocked openings, leaves most of it to
+/// transactions.
+#[test]
+fn the_block_weight_fits_the_slot() {
+	use polkadot_sdk::frame_support::{traits::Get, weights::constants::WEIGHT_REF_TIME_PER_MILLIS};
+	type Commits = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
+	type Pulses = pallet_beacon::weights::SubstrateWeight<Runtime>;
+	let block = configs::RuntimeBlockWeights::get().max_block.ref_time();
+	let authoring = MILLISECS_PER_BLOCK * 2 / 3 * WEIGHT_REF_TIME_PER_MILLIS;
+	assert!(block <= authoring, "a block of {block} does not fit the author's {authoring}");
+	let pulses = <Runtime as pallet_beacon::Config>::MaxPulsesPerBlock::get();
+	let verifying = <Pulses as pallet_beacon::WeightInfo>::store_pulses(pulses).ref_time();
+	assert!(verifying <= block / 8, "{pulses} pulses take {verifying} of the block's {block}");
+	let opened = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
+	let opening =
+		<Commits as pallet_commit_reveal::WeightInfo>::open_timelocked(opened).ref_time();
+	assert!(verifying + opening <= block * 3 / 8, "mandatory work crowds out transactions");
+}
+
+/// Every commit one beacon round takes opens within that round's blocks, so the queue of
+/// timelocked commits never falls behind the beacon (and no commit outlives the pulses kept).
+#[test]
+fn timelocked_commits_open_as_fast_as_the_beacon_takes_them() {
+	use polkadot_sdk::frame_support::traits::Get;
+	let per_round = <Runtime as pallet_commit_reveal::Config>::MaxCommitsPerRound::get();
+	let per_block = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
+	for beacon in [galton_timelock::QUICKNET, genesis_config_presets::development_beacon()] {
+		let blocks = u64::from(beacon.schedule.period) * 1_000 / MILLISECS_PER_BLOCK;
+		assert_eq!(blocks, u64::from(configs::BLOCKS_PER_BEACON_ROUND));
+		assert!(
+			u64::from(per_round) <= u64::from(per_block) * blocks,
+			"{per_round} commits a round, {per_block} opened in each of its {blocks} blocks"
+		);
+	}
 }

@@ -16,7 +16,6 @@ use crate::{
 /// The transaction extensions of an immortal transaction with `nonce` and `tip`.
 pub fn extensions(nonce: Nonce, tip: Balance) -> TxExtension {
 	(
-		frame_system::AuthorizeCall::new(),
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
 		frame_system::CheckTxVersion::new(),
@@ -52,7 +51,6 @@ pub fn sign_with_tip(
 	let extension = extensions(nonce, tip);
 	let implicit = (
 		(),
-		(),
 		VERSION.spec_version,
 		VERSION.transaction_version,
 		genesis,
@@ -71,10 +69,4 @@ pub fn sign_with_tip(
 		signature.into(),
 		extension,
 	)
-}
-
-/// A transaction with no signer whose call authorizes itself (`#[pallet::authorize]`, as
-/// `Beacon::store_pulse` does): a general transaction with the default extensions, paying nothing.
-pub fn authorized(call: RuntimeCall) -> UncheckedExtrinsic {
-	UncheckedExtrinsic::new_transaction(call, extensions(0, 0))
 }

@@ -2,13 +2,18 @@
 //! signed transactions.
 
 use codec::{Decode, Encode};
-use galton_runtime::{transaction, AccountId, Balance, Hash, Header, RuntimeCall, RuntimeEvent};
+use galton_runtime::{
+	transaction, AccountId, Balance, Hash, Header, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
+};
 use polkadot_sdk::{
 	frame_support::storage::storage_prefix,
 	frame_system,
 	sp_core::{bytes, crypto::Ss58Codec, sr25519, Bytes, Pair},
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::{DispatchError, ModuleError},
+	sp_runtime::{
+		transaction_validity::{TransactionSource, TransactionValidity},
+		DispatchError, ModuleError,
+	},
 };
 use serde_json::json;
 use std::{
@@ -112,6 +117,36 @@ impl Chain {
 		let extrinsic = transaction::sign_with_tip(call, pair, nonce, genesis, tip);
 		let encoded = bytes::to_hex(&extrinsic.encode(), false);
 		self.rpc.call("author_submitExtrinsic", json!([encoded]))
+	}
+
+	/// Submit an already encoded extrinsic as it is; returns its hash, or the pool's refusal.
+	pub fn submit_encoded(&self, extrinsic: &impl Encode) -> Result<Hash, RpcError> {
+		let encoded = bytes::to_hex(&extrinsic.encode(), false);
+		self.rpc.call("author_submitExtrinsic", json!([encoded]))
+	}
+
+	/// What the runtime's `TaggedTransactionQueue` says of `extrinsic` at the best block, as
+	/// the pool asks it (typed, not the node's message).
+	pub fn validate(&self, extrinsic: &impl Encode) -> Result<TransactionValidity, RpcError> {
+		let best: Hash = self.rpc.call("chain_getBlockHash", json!([]))?;
+		let args = (TransactionSource::External, extrinsic, best);
+		self.state_call("TaggedTransactionQueue_validate_transaction", args)
+	}
+
+	/// The extrinsics of block `at`, decoded.
+	pub fn extrinsics(&self, at: Hash) -> Result<Vec<UncheckedExtrinsic>, RpcError> {
+		let block: serde_json::Value = self.rpc.call("chain_getBlock", json!([at]))?;
+		let encoded = block["block"]["extrinsics"].as_array().cloned().unwrap_or_default();
+		encoded
+			.iter()
+			.map(|hex| {
+				let hex = hex.as_str().unwrap_or_default();
+				let raw = bytes::from_hex(hex)
+					.map_err(|error| RpcError::Transport(format!("extrinsic hex: {error:?}")))?;
+				UncheckedExtrinsic::decode(&mut &raw[..])
+					.map_err(|error| RpcError::Transport(format!("undecodable extrinsic: {error}")))
+			})
+			.collect()
 	}
 
 	/// The value at storage `key` in block `at` (the best block if `None`), decoded.

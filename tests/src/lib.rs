@@ -12,10 +12,12 @@ mod binary;
 mod chain;
 mod eval;
 mod node;
+mod python;
 mod rpc;
 
 pub use binary::manifest_dir;
 pub use chain::{module_error, Chain};
 pub use eval::{eval, eval_binary, output_text, spawn_eval};
 pub use node::{free_port, node_binary, Node};
+pub use python::python_with;
 pub use rpc::{Rpc, RpcError};

@@ -1,6 +1,9 @@
-//! The node's beacon service with `--beacon-relay`, against a drand-style relay served by the
-//! test on loopback: pulses that verify against the chain's beacon key are stored, in order;
-//! a hostile relay's pulses never reach the chain.
+//! The node's beacon service: pulses reach the chain only as the block author's inherent, never
+//! through the transaction pool (a flood of pulses over RPC is refused before any signature is
+//! verified, and transfers keep landing); with `--beacon-relay`, against drand-style relays
+//! served by the test on loopback, pulses that verify against the chain's beacon key are
+//! stored, in order, the relays tried in the order given; a hostile relay's pulses never reach
+//! the chain.
 
 use std::{
 	io::{BufRead, BufReader, Write},
@@ -13,10 +16,18 @@ use std::{
 	time::Duration,
 };
 
-use galton_e2e::Node;
-use galton_runtime::Runtime;
+use galton_e2e::{free_port, Node, RpcError};
+use galton_runtime::{Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use galton_timelock::DevBeacon;
-use polkadot_sdk::sp_core::hexdisplay::HexDisplay;
+use polkadot_sdk::{
+	pallet_balances,
+	sp_core::hexdisplay::HexDisplay,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::{
+		generic::Preamble,
+		transaction_validity::{InvalidTransaction, TransactionValidityError},
+	},
+};
 
 /// Block time of these devnets.
 const BLOCK_MS: u64 = 500;
@@ -105,4 +116,96 @@ fn a_hostile_relays_pulses_never_reach_the_chain() {
 		"{}",
 		node.log()
 	);
+}
+
+/// How many bad pulses the flood test submits.
+const FLOOD: u64 = 200;
+
+/// `rounds` of `beacon` as one `store_pulses` call.
+fn pulse_call(beacon: &DevBeacon, rounds: impl Iterator<Item = u64>) -> RuntimeCall {
+	let pulses: Vec<_> = rounds.map(|round| beacon.pulse(round)).collect();
+	RuntimeCall::Beacon(pallet_beacon::Call::store_pulses {
+		pulses: pallet_beacon::PulsesOf::<Runtime>::truncate_from(pulses),
+	})
+}
+
+#[test]
+fn pulses_ride_in_blocks_and_a_flood_of_pulses_over_rpc_costs_the_node_nothing() {
+	let node = Node::start(BLOCK_MS);
+	let chain = node.chain();
+	let first = chain.wait_for("a pulse", ROUNDS, |_| latest_round(&node));
+	// The pulse came in a block as the author's inherent: a bare extrinsic, which every client
+	// decodes (no general transaction).
+	let carried = chain.wait_for("a block carrying a pulse", ROUNDS, |chain| {
+		let best = chain.best_number().ok()?;
+		(1..=best).find_map(|number| {
+			let extrinsics = chain.extrinsics(chain.block_hash(number).ok()?).ok()?;
+			extrinsics.into_iter().find(|xt| {
+				matches!(&xt.function, RuntimeCall::Beacon(pallet_beacon::Call::store_pulses { .. }))
+			})
+		})
+	});
+	assert!(matches!(carried.preamble, Preamble::Bare(_)), "{:?}", carried.preamble);
+
+	// A flood of well-formed pulses, forged and genuine, bare and signed: the runtime refuses
+	// every one as a mandatory call (`Executive` answers that before any extension or call
+	// check runs, so no pairing is ever computed for them), the node's RPC refuses them as
+	// invalid, and nothing enters the pool.
+	let forger = DevBeacon::from_seed(b"a flooder");
+	let genuine = DevBeacon::development();
+	let mandatory = Err(TransactionValidityError::from(InvalidTransaction::MandatoryValidation));
+	for i in 0..FLOOD {
+		let beacon = if i % 2 == 0 { &forger } else { &genuine };
+		let call = pulse_call(beacon, first + 1 + i..first + 5 + i);
+		let bare = UncheckedExtrinsic::new_bare(call.clone());
+		if i < 4 {
+			assert_eq!(chain.validate(&bare).expect("the runtime answers"), mandatory);
+		}
+		match chain.submit_encoded(&bare) {
+			Err(RpcError::Call { code: 1010, .. }) => {}
+			other => panic!("a pulse over RPC was not refused as invalid: {other:?}"),
+		}
+		if i % 20 == 0 {
+			match chain.submit(Sr25519Keyring::Charlie, call) {
+				Err(RpcError::Call { code: 1010, .. }) => {}
+				other => panic!("a signed pulse was not refused as invalid: {other:?}"),
+			}
+		}
+	}
+	let pending: Vec<String> =
+		chain.rpc().call("author_pendingExtrinsics", serde_json::json!([])).expect("the pool");
+	assert!(pending.is_empty(), "the pool holds {} of them", pending.len());
+
+	// Transfers keep landing, and pulses keep coming from the node's own beacon service.
+	let start = chain.best_number().expect("best block");
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: Sr25519Keyring::Dave.to_account_id().into(),
+		value: 1_000,
+	});
+	chain.submit(Sr25519Keyring::Bob, transfer).expect("the pool takes the transfer");
+	chain.wait_for("the transfer", ROUNDS, |chain| {
+		let best = chain.best_number().ok()?;
+		let events = chain.events_between(start + 1, best).ok()?;
+		events
+			.iter()
+			.any(|event| matches!(event, RuntimeEvent::Balances(pallet_balances::Event::Transfer { .. })))
+			.then_some(())
+	});
+	chain.wait_for("a later pulse", ROUNDS, |_| {
+		latest_round(&node).filter(|latest| *latest > first)
+	});
+}
+
+#[test]
+fn relays_are_tried_in_the_order_given() {
+	// Nobody listens on the first relay's port; the second serves the chain's beacon.
+	let dead = format!("http://127.0.0.1:{}", free_port());
+	let (url, served) = relay(DevBeacon::development());
+	let node = Node::start_with(BLOCK_MS, &["--beacon-relay", &dead, "--beacon-relay", &url]);
+	let first = node.chain().wait_for("a relayed pulse", ROUNDS, |_| latest_round(&node));
+	node.chain().wait_for("a second round", ROUNDS, |_| {
+		latest_round(&node).filter(|latest| *latest > first)
+	});
+	assert!(served.load(Ordering::SeqCst) >= 2);
+	assert!(node.log().contains(&format!("relaying pulses from {dead}, then {url}")), "{}", node.log());
 }

@@ -345,6 +345,19 @@ fn a_validator_killed_after_its_timelocked_commit_gets_its_weights_applied_by_th
 	assert_eq!(listed["validator"], Alice.to_account_id().to_string(), "{status}");
 	assert_eq!(listed["reveal_round"], commit.reveal_round, "{status}");
 	assert!(status["beacon"]["latest_round"].as_u64() < Some(commit.reveal_round), "{status}");
+	assert_eq!(status["beacon"]["kind"], "development", "{status}");
+	// Sealed to a round still ahead of the chain's clock when the commit landed: nobody could
+	// open it from the pool or the block.
+	let schedule = galton_runtime::genesis_config_presets::development_beacon().schedule;
+	let block = node.chain().block_hash(commit.committed_at).expect("the commit's block");
+	let now_key = polkadot_sdk::frame_support::storage::storage_prefix(b"Timestamp", b"Now");
+	let stamp: u64 =
+		node.chain().storage(&now_key, Some(block)).expect("storage read").expect("a timestamp");
+	assert!(
+		schedule.round_time(commit.reveal_round) * 1000 > stamp,
+		"round {} was out at the commit's block ({stamp} ms)",
+		commit.reveal_round
+	);
 
 	// What the chain will apply is what the validator sealed: open it with the dev beacon.
 	let ciphertext = galton_timelock::TimelockCiphertext::decode(&mut &commit.ciphertext[..])

@@ -18,9 +18,10 @@ use polkadot_sdk::{
 };
 use std::{sync::Arc, time::Duration};
 
-use super::{FullBackend, FullClient, FullSelectChain};
-
-type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+use super::{
+	beacon::{InherentDataProvider, PulseBuffer},
+	FullBackend, FullClient, FullSelectChain, Pool,
+};
 
 /// How often (in blocks) GRANDPA justifications are kept and imported.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
@@ -150,6 +151,8 @@ pub struct StartParams<'a> {
 	pub prometheus_registry: Option<substrate_prometheus_endpoint::Registry>,
 	/// Telemetry.
 	pub telemetry: Option<&'a Telemetry>,
+	/// The beacon pulses this node adds to the blocks it authors.
+	pub pulses: PulseBuffer,
 }
 
 /// Start Aura authoring (on an authority) and the GRANDPA voter.
@@ -171,6 +174,7 @@ pub fn start(params: StartParams<'_>) -> Result<(), ServiceError> {
 		node_name,
 		prometheus_registry,
 		telemetry,
+		pulses,
 	} = params;
 
 	if role.is_authority() {
@@ -182,8 +186,12 @@ pub fn start(params: StartParams<'_>) -> Result<(), ServiceError> {
 				select_chain,
 				block_import,
 				proposer_factory: proposer,
-				create_inherent_data_providers: move |_, ()| async move {
-					Ok(slot_and_timestamp(slot_duration))
+				create_inherent_data_providers: move |_, ()| {
+					let pulses = InherentDataProvider::new(&pulses);
+					async move {
+						let (slot, timestamp) = slot_and_timestamp(slot_duration);
+						Ok((slot, timestamp, pulses))
+					}
 				},
 				force_authoring,
 				backoff_authoring_blocks: None::<()>,

@@ -19,7 +19,10 @@ use polkadot_sdk::{
 };
 use std::{sync::Arc, time::Duration};
 
-use super::{storage_value, FullClient, FullSelectChain, Pool};
+use super::{
+	beacon::{InherentDataProvider, PulseBuffer},
+	storage_value, FullClient, FullSelectChain, Pool,
+};
 
 /// Manual seal's import queue: it takes the blocks it is given.
 pub fn import_queue(
@@ -42,6 +45,7 @@ pub fn start_sealing(
 	pool: Arc<Pool>,
 	task_manager: &TaskManager,
 	block_time_ms: u64,
+	pulses: PulseBuffer,
 ) -> Result<(), ServiceError> {
 	let slot_ms = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?.as_millis();
 
@@ -63,10 +67,11 @@ pub fn start_sealing(
 		commands_stream: Box::pin(commands_stream),
 		create_inherent_data_providers: move |parent, ()| {
 			let timestamps = timestamps.clone();
+			let pulses = InherentDataProvider::new(&pulses);
 			async move {
 				let now = sp_timestamp::Timestamp::current().as_millis();
 				let next_slot = parent_timestamp(&timestamps, parent)?.saturating_add(slot_ms);
-				Ok(sp_timestamp::InherentDataProvider::new(now.max(next_slot).into()))
+				Ok((sp_timestamp::InherentDataProvider::new(now.max(next_slot).into()), pulses))
 			}
 		},
 	});
@@ -80,7 +85,7 @@ fn parent_timestamp(
 	parent: <Block as BlockT>::Hash,
 ) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
 	let key = pallet_timestamp::Now::<galton_runtime::Runtime>::hashed_key();
-	Ok(storage_value(client, parent, key)?.unwrap_or(0))
+	Ok(storage_value(client, parent, &key)?.unwrap_or(0))
 }
 
 /// Ask manual seal for a new, finalized block every `period`, until the node stops.

@@ -32,7 +32,7 @@ type HostFunctions = sp_io::SubstrateHostFunctions;
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<HostFunctions>>;
 
 /// The transaction pool.
-type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+pub(crate) type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
@@ -53,7 +53,7 @@ pub type Service = sc_service::PartialComponents<
 fn storage_value<T: Decode>(
 	client: &FullClient,
 	at: <Block as BlockT>::Hash,
-	key: [u8; 32],
+	key: &[u8],
 ) -> Result<Option<T>, Box<dyn std::error::Error + Send + Sync>> {
 	match client.storage(at, &StorageKey(key.to_vec()))? {
 		Some(value) => Ok(Some(T::decode(&mut value.0.as_slice())?)),
@@ -134,12 +134,15 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Build and start the full node: network, RPC, block production and finality (manual seal
 /// every `dev_block_time_ms` on the devnet, Aura and GRANDPA elsewhere), and the beacon service
-/// (pulses from `beacon_relay`, a drand relay's URL, or else the development beacon's).
+/// (pulses from `beacon_relays`, drand relays' URLs tried in order, or else, on development and
+/// local chains only, the development beacon's), whose pulses go into the blocks this node
+/// authors.
 pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	dev_block_time_ms: u64,
-	beacon_relay: Option<String>,
+	beacon_relays: Vec<String>,
 ) -> Result<TaskManager, ServiceError> {
+	let chain_type = config.chain_spec.chain_type();
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -233,11 +236,11 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 		telemetry.as_ref().map(|telemetry| telemetry.handle()),
 	);
 
-	let pulses = match beacon_relay {
-		Some(url) => beacon::PulseSource::Relay(beacon::relay::Relay::new(&url)),
-		None => beacon::PulseSource::Development(galton_timelock::DevBeacon::development()),
-	};
-	beacon::start(client.clone(), transaction_pool.clone(), pulses, &task_manager);
+	let pulses = beacon::PulseBuffer::default();
+	let relays = beacon_relays.iter().map(|url| beacon::relay::Relay::new(url)).collect();
+	if let Some(source) = beacon::PulseSource::for_chain(relays, &chain_type) {
+		beacon::start(client.clone(), pulses.clone(), source, &task_manager);
+	}
 
 	match grandpa {
 		Some((parts, grandpa_network)) => consensus::start(consensus::StartParams {
@@ -257,6 +260,7 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 			node_name,
 			prometheus_registry,
 			telemetry: telemetry.as_ref(),
+			pulses,
 		})?,
 		None => dev::start_sealing(
 			client,
@@ -265,6 +269,7 @@ pub fn new_full<Network: sc_network::NetworkBackend<Block, <Block as BlockT>::Ha
 			transaction_pool,
 			&task_manager,
 			dev_block_time_ms,
+			pulses,
 		)?,
 	}
 	Ok(task_manager)

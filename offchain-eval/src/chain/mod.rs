@@ -35,7 +35,10 @@ use subxt::{
 	transactions::{DefaultParams, Payload},
 	OnlineClient, PolkadotConfig,
 };
-pub use timelock::{commit_round, seal_weights, BeaconState, TimelockedEntry, ROUND_MARGIN};
+pub use timelock::{
+	commit_rounds, ensure_secret_beacon, seal_weights, BeaconState, RoundError, TimelockedEntry,
+	ROUND_MARGIN,
+};
 
 /// The metadata the code below is generated from, included so that cargo rebuilds the client
 /// whenever the file changes (the `subxt` macro alone does not tell cargo it reads it).
@@ -116,16 +119,32 @@ pub struct Finalized {
 #[derive(Clone)]
 pub struct Chain {
 	client: OnlineClient<Config>,
+	rpc: subxt::rpcs::RpcClient,
 	url: String,
 }
 
 impl Chain {
 	/// Connect to the node at `url` (`ws://` or `wss://`).
 	pub async fn connect(url: &str) -> Result<Self, ChainError> {
-		let client = OnlineClient::<Config>::from_insecure_url(url)
+		let refused = |reason: String| ChainError::Connect { url: url.to_owned(), reason };
+		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
 			.await
-			.map_err(|e| ChainError::Connect { url: url.to_owned(), reason: e.to_string() })?;
-		Ok(Self { client, url: url.to_owned() })
+			.map_err(|e| refused(e.to_string()))?;
+		let client = OnlineClient::<Config>::from_rpc_client(rpc.clone())
+			.await
+			.map_err(|e| refused(e.to_string()))?;
+		Ok(Self { client, rpc, url: url.to_owned() })
+	}
+
+	/// Whether the node says its chain is a development chain (`--dev`): the only kind on
+	/// which weights may be sealed to the development beacon without being told to.
+	pub async fn is_development_chain(&self) -> Result<bool, ChainError> {
+		let chain_type: serde_json::Value = self
+			.rpc
+			.request("system_chainType", subxt::rpcs::rpc_params![])
+			.await
+			.map_err(rpc)?;
+		Ok(chain_type.as_str() == Some("Development"))
 	}
 
 	/// Connect, retrying every `every` until `attempts` have failed (`None`: for ever); each

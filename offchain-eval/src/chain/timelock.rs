@@ -56,10 +56,68 @@ impl Chain {
 	}
 }
 
-/// The round a commit made now names: `rounds_ahead` past the latest pulse, the least the chain
-/// accepts, plus [`ROUND_MARGIN`] (at most `round_slack`, the most the chain accepts beyond it).
-pub fn commit_round(latest_round: u64, rounds_ahead: u64, round_slack: u64) -> u64 {
-	latest_round.saturating_add(rounds_ahead).saturating_add(ROUND_MARGIN.min(round_slack))
+/// Why no round can be sealed to now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoundError {
+	/// This machine's clock is so far ahead of the chain's that every round the chain accepts
+	/// is public already by this clock.
+	#[error(
+		"this machine's clock says round {public} is out, past every round the chain accepts \
+		 (up to {last}): its clock lags this one's; check both clocks"
+	)]
+	ClockSkew {
+		/// The latest round due by this machine's clock.
+		public: u64,
+		/// The last round the chain accepts now.
+		last: u64,
+	},
+	/// The chain's beacon is the development beacon, whose secret key is public.
+	#[error(
+		"the chain's beacon is the development beacon, whose secret key is public: anything \
+		 sealed to it can be opened at once; on a development chain pass --insecure-dev-beacon"
+	)]
+	DevelopmentBeacon,
+}
+
+/// Whether weights may be sealed to `beacon`: not to the development beacon (its secret key is
+/// public) unless the chain is a development chain or the validator said so (`insecure`).
+/// `development_chain` is asked only for the development beacon's key.
+pub async fn ensure_secret_beacon<F: std::future::Future<Output = Result<bool, ChainError>>>(
+	beacon: &BeaconInfo,
+	insecure: bool,
+	development_chain: impl FnOnce() -> F,
+) -> Result<Result<(), RoundError>, ChainError> {
+	if beacon.public_key != galton_timelock::DevBeacon::development().public_key() || insecure {
+		return Ok(Ok(()));
+	}
+	Ok(if development_chain().await? { Ok(()) } else { Err(RoundError::DevelopmentBeacon) })
+}
+
+/// The rounds a commit made now may name, best first: from the earliest the chain accepts
+/// (`rounds_ahead` past both its latest pulse and the round due by its clock, see
+/// [`galton_timelock::earliest_secret_round`]) plus [`ROUND_MARGIN`], up to `round_slack`
+/// past that earliest. Rounds still public by this machine's clock (`local_secs`, Unix
+/// seconds) are never among them: a chain clock that lags cannot make a public round pass for a
+/// future one.
+pub fn commit_rounds(
+	beacon: &BeaconState,
+	local_secs: u64,
+	rounds_ahead: u64,
+	round_slack: u64,
+) -> Result<std::ops::RangeInclusive<u64>, RoundError> {
+	let schedule = &beacon.info.schedule;
+	let chain_due = schedule.round_at(beacon.now_ms / 1000);
+	let earliest =
+		galton_timelock::earliest_secret_round(beacon.latest_round, chain_due, rounds_ahead);
+	let last = earliest.saturating_add(round_slack);
+	let public = schedule.round_at(local_secs);
+	let first = earliest
+		.saturating_add(ROUND_MARGIN.min(round_slack))
+		.max(public.saturating_add(rounds_ahead));
+	if first > last {
+		return Err(RoundError::ClockSkew { public, last });
+	}
+	Ok(first..=last)
 }
 
 /// `weights` sealed so that only the beacon's pulse for `round` opens them, SCALE-encoded as
@@ -116,12 +174,68 @@ mod tests {
 	use codec::Decode;
 	use galton_timelock::{DevBeacon, TimelockCiphertext};
 
+	/// A beacon with rounds every 3 s from Unix time 1,000 s (round `r` at `997 + 3 r`), its
+	/// latest pulse `latest`, the chain's clock at round `chain_round`'s time.
+	fn beacon_at(latest: Option<u64>, chain_round: u64) -> BeaconState {
+		let schedule = galton_timelock::BeaconSchedule { genesis_time: 1_000, period: 3 };
+		BeaconState {
+			info: BeaconInfo { public_key: DevBeacon::development().public_key(), schedule },
+			latest_round: latest,
+			now_ms: schedule.round_time(chain_round) * 1000,
+		}
+	}
+
 	#[test]
 	fn a_commit_names_the_earliest_round_plus_the_margin_within_the_slack() {
-		assert_eq!(commit_round(100, 3, 20), 100 + 3 + ROUND_MARGIN);
-		assert_eq!(commit_round(100, 3, 1), 104, "never past the chain's slack");
-		assert_eq!(commit_round(100, 3, 0), 103);
-		assert_eq!(commit_round(u64::MAX, 3, 20), u64::MAX);
+		let beacon = beacon_at(Some(100), 100);
+		let now = beacon.now_ms / 1000;
+		assert_eq!(commit_rounds(&beacon, now, 3, 20), Ok(105..=123));
+		assert_eq!(commit_rounds(&beacon, now, 3, 1), Ok(104..=104), "never past the slack");
+		assert_eq!(commit_rounds(&beacon, now, 3, 0), Ok(103..=103));
+	}
+
+	#[test]
+	fn a_stalled_beacon_never_gets_a_round_that_is_already_public() {
+		// The chain's last pulse is round 83, but by its clock round 100 is out.
+		let beacon = beacon_at(Some(83), 100);
+		let now = beacon.now_ms / 1000;
+		let rounds = commit_rounds(&beacon, now, 3, 20).expect("rounds");
+		assert_eq!(*rounds.start(), 105, "counted from the due round, not the stalled pulse");
+		let schedule = beacon.info.schedule;
+		assert!(rounds.clone().all(|round| schedule.round_time(round) > now));
+		// No pulse at all yet (a new beacon): the same.
+		assert_eq!(commit_rounds(&beacon_at(None, 100), now, 3, 20), Ok(105..=123));
+	}
+
+	#[test]
+	fn a_chain_clock_that_lags_this_one_is_caught() {
+		let beacon = beacon_at(Some(100), 100);
+		let schedule = beacon.info.schedule;
+		// This machine is ten rounds (30 s) ahead: the first rounds the chain takes are out.
+		let local = schedule.round_time(110);
+		let rounds = commit_rounds(&beacon, local, 3, 20).expect("rounds");
+		assert_eq!(rounds, 113..=123);
+		assert!(schedule.round_time(*rounds.start()) > local);
+		// A minute and more ahead: nothing the chain accepts is secret by this clock.
+		let far = schedule.round_time(130);
+		assert_eq!(
+			commit_rounds(&beacon, far, 3, 20),
+			Err(RoundError::ClockSkew { public: 130, last: 123 })
+		);
+	}
+
+	#[tokio::test]
+	async fn the_development_beacon_is_sealed_to_only_on_development_chains_or_when_asked() {
+		let development = beacon_at(None, 1).info;
+		let chain = |development_chain: bool| move || async move { Ok(development_chain) };
+		let check = |insecure, dev_chain| ensure_secret_beacon(&development, insecure, chain(dev_chain));
+		assert_eq!(check(false, true).await.expect("asked"), Ok(()));
+		assert_eq!(check(false, false).await.expect("asked"), Err(RoundError::DevelopmentBeacon));
+		assert_eq!(check(true, false).await.expect("asked"), Ok(()), "--insecure-dev-beacon");
+		// Any other key is sealed to without asking the chain.
+		let quicknet = galton_timelock::QUICKNET;
+		let never = || async { Err::<bool, _>(ChainError::Rpc("not asked".into())) };
+		assert_eq!(ensure_secret_beacon(&quicknet, false, never).await.expect("not asked"), Ok(()));
 	}
 
 	#[test]

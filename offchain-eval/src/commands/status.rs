@@ -83,6 +83,8 @@ struct ModelStatus {
 
 #[derive(Debug, Serialize)]
 struct BeaconStatus {
+	/// Which beacon: `development` (its secret key is public), `drand-quicknet`, or `other`.
+	kind: &'static str,
 	public_key: String,
 	/// Unix time, in seconds, of round one.
 	genesis_time: u64,
@@ -90,6 +92,8 @@ struct BeaconStatus {
 	period: u32,
 	/// The highest round with a stored pulse.
 	latest_round: Option<u64>,
+	/// The latest round due by the chain's clock at the block read.
+	due_round: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -192,11 +196,13 @@ impl Status {
 					opens_in_secs: beacon.as_ref().map_or(0, |b| b.seconds_until(c.reveal_round)),
 				})
 				.collect(),
-			beacon: beacon.map(|BeaconState { info, latest_round, .. }| BeaconStatus {
+			beacon: beacon.map(|BeaconState { info, latest_round, now_ms }| BeaconStatus {
+				kind: beacon_kind(&info),
 				public_key: format!("0x{}", hex::encode(info.public_key.0)),
 				genesis_time: info.schedule.genesis_time,
 				period: info.schedule.period,
 				latest_round,
+				due_round: info.schedule.round_at(now_ms / 1000),
 			}),
 			key,
 		})
@@ -232,8 +238,13 @@ impl Status {
 		match &self.beacon {
 			Some(b) => writeln!(
 				out,
-				"beacon: latest round {}, one round every {} s",
+				"beacon: {}, latest round {}, round {} due by the chain's clock, one round every {} s",
+				match b.kind {
+					"development" => "development (INSECURE: its secret key is public)",
+					kind => kind,
+				},
 				b.latest_round.map_or_else(|| "none yet".to_owned(), |r| r.to_string()),
+				b.due_round,
 				b.period
 			)?,
 			None => writeln!(out, "beacon: none (timelocked commits cannot open)")?,
@@ -376,4 +387,15 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		}
 		Ok(())
 	})
+}
+
+/// Which beacon `info` is, in the words `status` uses.
+fn beacon_kind(info: &galton_timelock::BeaconInfo) -> &'static str {
+	if info.public_key == galton_timelock::DevBeacon::development().public_key() {
+		"development"
+	} else if info.public_key == galton_timelock::QUICKNET.public_key {
+		"drand-quicknet"
+	} else {
+		"other"
+	}
 }

@@ -58,6 +58,11 @@ pub struct Opts {
 	/// Print each round's report as one JSON line.
 	#[arg(long)]
 	json: bool,
+	/// Seal timelocked weights to the development beacon even when the chain does not say it
+	/// is a development chain (a `--chain local` testnet). Its secret key is public: anyone can
+	/// read such weights at once.
+	#[arg(long)]
+	insecure_dev_beacon: bool,
 	#[command(flatten)]
 	eval: EvalArgs,
 	#[command(flatten)]
@@ -97,6 +102,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		alpha: opts.alpha,
 		sync_interval: opts.sync_interval,
 		models,
+		insecure_dev_beacon: opts.insecure_dev_beacon,
 	};
 	runtime()?.block_on(async {
 		let chain = opts.chain.connect().await?;

@@ -25,7 +25,8 @@ use serde::Serialize;
 
 use crate::{
 	chain::{
-		runtime, Chain, ChainError, Finalized, Keypair, ModelEntry, SubnetState, ValidatorStanding,
+		runtime, Chain, ChainError, Finalized, Keypair, ModelEntry, RoundError, SubnetState,
+		ValidatorStanding,
 	},
 	corpus::Corpus,
 	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
@@ -54,6 +55,9 @@ pub enum ValidatorError {
 	/// The journal failed: stop rather than risk a lost reveal.
 	#[error(transparent)]
 	Journal(#[from] JournalError),
+	/// No beacon round can be sealed to safely.
+	#[error(transparent)]
+	Round(#[from] RoundError),
 	/// Anything else (no randomness, an evaluation thread that died, ...).
 	#[error("{0}")]
 	Other(String),
@@ -86,6 +90,9 @@ pub struct ValidatorConfig {
 	pub sync_interval: u32,
 	/// Where the models' files come from.
 	pub models: ModelLocator,
+	/// Seal timelocked weights to the development beacon (whose secret key is public) even on
+	/// a chain that does not say it is a development chain.
+	pub insecure_dev_beacon: bool,
 }
 
 /// One model's line in a round report.

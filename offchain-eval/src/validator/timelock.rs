@@ -3,17 +3,16 @@
 //! nothing to journal and no reveal to send: a validator that stops after committing loses
 //! nothing.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use galton_primitives::{TimelockedWeights, Uid};
 
 use super::{Deadline, RoundReport, Validator, ValidatorError};
 use crate::chain::{
-	commit_round,
 	runtime::{
 		self, commit_reveal::Error, runtime_types::bounded_collections::bounded_vec::BoundedVec,
 	},
-	seal_weights, BeaconState, SubnetState, ROUND_MARGIN,
+	commit_rounds, ensure_secret_beacon, seal_weights, BeaconState, SubnetState, ROUND_MARGIN,
 };
 
 /// A round's losses, kept back until the beacon round that opens its weights has passed.
@@ -25,24 +24,32 @@ pub(super) struct SealedLosses {
 }
 
 impl Validator {
-	/// The chain's beacon at the finalized head; an error when the chain has none.
+	/// The chain's beacon at the finalized head; an error when the chain has none, or when it
+	/// is the development beacon on a chain that is not a development chain and
+	/// `--insecure-dev-beacon` was not given.
 	async fn beacon(&self) -> Result<BeaconState, ValidatorError> {
-		self.chain.beacon().await?.ok_or_else(|| {
+		let beacon = self.chain.beacon().await?.ok_or_else(|| {
 			ValidatorError::Other(format!(
 				"subnet {} commits timelocked weights, but the chain has no randomness beacon",
 				self.config.netuid
 			))
-		})
+		})?;
+		let development_chain = || self.chain.is_development_chain();
+		ensure_secret_beacon(&beacon.info, self.config.insecure_dev_beacon, development_chain)
+			.await??;
+		Ok(beacon)
 	}
 
 	/// Seal `report`'s weights to a future beacon round and commit them; returns the block the
 	/// commit landed in and the round that opens it.
 	///
-	/// Refusals that pass with time are retried each block: the rate limit, the previous
-	/// timelocked commit still waiting for its round, a round already full, a beacon that has
-	/// stored no pulse yet, and pulses that arrived between reading the beacon and the commit's
-	/// inclusion (the weights are sealed again, to a later round). The wait is bounded by a
-	/// commit interval plus the rounds a pending commit can take to open.
+	/// The round is never one the beacon has published by the chain's clock or by this
+	/// machine's ([`commit_rounds`]). A full round is passed over for the next one the chain
+	/// accepts; refusals that pass with time are retried each block: the rate limit, the
+	/// previous timelocked commit still waiting for its round, every acceptable round full, and
+	/// pulses or clock ticks between reading the beacon and the commit's inclusion (the weights
+	/// are sealed again, to a later round). The wait is bounded by a commit interval plus the
+	/// rounds a pending commit can take to open.
 	pub(super) async fn commit_timelocked(
 		&self,
 		state: &SubnetState,
@@ -66,38 +73,43 @@ impl Validator {
 			+ Duration::from_secs(rounds.saturating_mul(period));
 		let deadline = Deadline::At(Instant::now() + patience);
 		loop {
-			let (error, passes) = match beacon.latest_round {
-				None => (
-					ValidatorError::Other("the chain's beacon has stored no pulse yet".into()),
-					true,
-				),
-				Some(latest) => {
-					let round = commit_round(latest, rounds_ahead, round_slack);
-					let ciphertext = seal_weights(&beacon.info, round, &weights).map_err(|e| {
-						ValidatorError::Other(format!("cannot seal the weights: {e:?}"))
-					})?;
-					let call = runtime::tx().commit_reveal().commit_timelocked_weights(
-						state.netuid,
-						BoundedVec(ciphertext),
-						round,
-					);
-					let error = match self.chain.submit(&call, &self.key).await {
-						Ok(done) => return Ok((done.block_number, round)),
-						Err(error) => error,
-					};
-					let passes = matches!(
-						error.commit_reveal_error(),
-						Some(
-							Error::CommitRateLimited
-								| Error::TimelockedCommitPending
-								| Error::RevealRoundTooEarly
-								| Error::RoundFull | Error::BeaconNotStarted
-						)
-					);
-					(error.into(), passes)
+			let candidates = commit_rounds(&beacon, unix_seconds(), rounds_ahead, round_slack)?;
+			let mut refusal = None;
+			for round in candidates {
+				let ciphertext = seal_weights(&beacon.info, round, &weights).map_err(|e| {
+					ValidatorError::Other(format!("cannot seal the weights: {e:?}"))
+				})?;
+				let call = runtime::tx().commit_reveal().commit_timelocked_weights(
+					state.netuid,
+					BoundedVec(ciphertext),
+					round,
+				);
+				match self.chain.submit(&call, &self.key).await {
+					Ok(done) => return Ok((done.block_number, round)),
+					// Another round may have room: try the next one at once.
+					Err(error) if matches!(error.commit_reveal_error(), Some(Error::RoundFull)) => {
+						tracing::debug!(round, "round full; trying the next one");
+						refusal = Some(error);
+					}
+					Err(error) => {
+						refusal = Some(error);
+						break;
+					}
 				}
+			}
+			let Some(error) = refusal else {
+				return Err(ValidatorError::Other("the chain accepts no round now".into()));
 			};
-			self.retry_next_block(error, passes, deadline).await?;
+			let passes = matches!(
+				error.commit_reveal_error(),
+				Some(
+					Error::CommitRateLimited
+						| Error::TimelockedCommitPending
+						| Error::RevealRoundTooEarly
+						| Error::RoundFull
+				)
+			);
+			self.retry_next_block(error.into(), passes, deadline).await?;
 			beacon = self.beacon().await?;
 		}
 	}
@@ -113,4 +125,9 @@ impl Validator {
 		}
 		Ok(())
 	}
+}
+
+/// This machine's clock, in Unix seconds.
+fn unix_seconds() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
 }

@@ -7,21 +7,28 @@
 //!
 //! - The chain's beacon ([`BeaconInfo`]: public key and round schedule) is set at genesis or by
 //!   [`Config::ConfigOrigin`] with [`Pallet::set_beacon`].
-//! - Anyone may relay a pulse with [`Pallet::store_pulse`], a transaction with no signer and no
-//!   fee: its authorization ([`frame_system::AuthorizeCall`]) verifies the BLS signature in the
-//!   transaction pool, so only genuine pulses travel and take block space. Nodes relay them
-//!   (`galton-node` signs them itself on development chains).
+//! - Pulses reach the chain only as an inherent: the block author's node fetches them from its
+//!   beacon source, checks them, and puts at most [`Config::MaxPulsesPerBlock`] into the block
+//!   ([`Pallet::store_pulses`], built by [`ProvideInherent`]); every node that imports the block
+//!   verifies each pulse's BLS signature again, and a block with a bad pulse is invalid.
+//! - Pulses never travel as transactions: the transaction pool refuses the call (an inherent is
+//!   `DispatchClass::Mandatory`, which no pool admits) before it looks at the pulse, so nobody
+//!   can make the nodes' pools verify signatures for free, and every block stays readable by
+//!   clients that decode only signed and bare extrinsics.
 //! - The last [`Config::HistoryDepth`] rounds' pulses are kept in a ring ([`Pulses`]): storage
 //!   never grows.
-//! - Other pallets read pulses through [`galton_timelock::RandomnessBeacon`].
+//! - Other pallets read pulses through [`galton_timelock::RandomnessBeacon`], and learn of a new
+//!   beacon through [`galton_timelock::OnBeaconReplaced`].
 //!
 //! ## Which pulses are accepted
 //!
-//! A pulse must verify against the beacon's key, be newer than the latest stored pulse (rounds
-//! may be skipped: a node that was offline relays the current round, not every missed one) and
-//! be due by the chain's clock, give or take [`Config::MaxRoundsAhead`]. A beacon whose secret
-//! is known (the development beacon) could otherwise sign a far-future round and end the beacon.
-//! Several pending pulses are ordered oldest first in the pool.
+//! A pulse must verify against the beacon's key and be either
+//!
+//! - newer than the latest stored pulse and due by the chain's clock, give or take
+//!   [`Config::MaxRoundsAhead`] (a beacon whose secret is known, the development beacon, could
+//!   otherwise sign a far-future round and end the beacon); rounds may be skipped; or
+//! - older than the latest, inside the last `HistoryDepth` rounds, and missing: a back-filled
+//!   round that was skipped or withheld, so that the commits waiting for it still open.
 //!
 //! ## Pallet API
 //!
@@ -45,15 +52,29 @@ mod tests;
 pub use galton_timelock::{BeaconInfo, BeaconPublicKey, BeaconSchedule, BeaconSignature, Pulse};
 pub use weights::WeightInfo;
 
+use alloc::vec::Vec;
+use frame_support::inherent::{InherentIdentifier, MakeFatalError};
+
+/// The inherent data the block author's node provides: the verified pulses it holds.
+pub const INHERENT_IDENTIFIER: InherentIdentifier = *b"glbeacon";
+
+/// What the node puts under [`INHERENT_IDENTIFIER`]: pulses in any order; the runtime picks
+/// those it accepts.
+pub type InherentType = Vec<Pulse>;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 	use frame_support::{
+		dispatch::DispatchClass,
 		pallet_prelude::*,
 		traits::{Get, UnixTime},
 	};
 	use frame_system::pallet_prelude::*;
-	use galton_timelock::verify_pulse;
+	use galton_timelock::{verify_pulse, OnBeaconReplaced};
+
+	/// The pulses of one block.
+	pub type PulsesOf<T> = BoundedVec<Pulse, <T as Config>::MaxPulsesPerBlock>;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -80,9 +101,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type HistoryDepth: Get<u32>;
 
-		/// The transaction-pool priority of a pulse (the next round's; later rounds get less).
+		/// The most pulses one block stores. At least one; each costs a BLS verification on
+		/// every node that imports the block.
 		#[pallet::constant]
-		type PulsePriority: Get<TransactionPriority>;
+		type MaxPulsesPerBlock: Get<u32>;
+
+		/// Told when the beacon is replaced, so that what waits for the old beacon's rounds
+		/// (timelocked commits) is dropped rather than stranded.
+		type OnBeaconReplaced: OnBeaconReplaced;
 
 		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
@@ -100,6 +126,11 @@ pub mod pallet {
 	/// `r % HistoryDepth` until a later round takes the slot.
 	#[pallet::storage]
 	pub type Pulses<T> = StorageMap<_, Twox64Concat, u32, Pulse>;
+
+	/// Whether this block's pulses were stored; cleared when the block ends.
+	#[pallet::storage]
+	#[pallet::whitelist_storage]
+	pub type PulsesStored<T> = StorageValue<_, bool, ValueQuery>;
 
 	/// The beacon to start with.
 	#[pallet::genesis_config]
@@ -143,7 +174,7 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The chain has no beacon yet: set one with `set_beacon`.
 		NoBeacon,
-		/// A pulse for this round or a later one is already stored.
+		/// This round's pulse is stored already, or the round is older than the history keeps.
 		StaleRound,
 		/// The round is not due yet by the chain's clock (beyond `MaxRoundsAhead`).
 		FutureRound,
@@ -151,45 +182,65 @@ pub mod pallet {
 		InvalidPublicKey,
 		/// A beacon's period must be at least one second.
 		PeriodZero,
+		/// The pulse's signature does not verify against the beacon's key.
+		BadSignature,
+		/// The block stored its pulses already: one `store_pulses` per block.
+		PulsesAlreadyStored,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_finalize(_now: BlockNumberFor<T>) {
+			PulsesStored::<T>::kill();
+		}
+
 		fn integrity_test() {
 			assert!(T::HistoryDepth::get() > 0, "HistoryDepth must be at least one");
+			assert!(T::MaxPulsesPerBlock::get() > 0, "MaxPulsesPerBlock must be at least one");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Store a beacon pulse.
+		/// Store the pulses the block author's node provides; an inherent.
 		///
-		/// The origin must be the transaction's authorization, which verifies the pulse's
-		/// signature against the beacon's key before the transaction enters the pool; a
-		/// signed origin is refused. No fee is paid.
+		/// The origin must be none, and the call must be the block's inherent: the transaction
+		/// pool refuses it. Every pulse's signature is verified against the beacon's key, so a
+		/// block with a bad pulse is invalid.
 		///
-		/// - `pulse`: a round newer than the latest stored one, due by the chain's clock, and
-		///   the beacon's signature over it.
+		/// - `pulses`: at most `MaxPulsesPerBlock` pulses, each a round newer than the latest
+		///   stored one and due by the chain's clock, or a missing round of the last
+		///   `HistoryDepth`.
 		///
-		/// Fails with [`Error::NoBeacon`], [`Error::StaleRound`] or [`Error::FutureRound`]
-		/// (its authorization refuses these, and a bad signature, as invalid transactions).
+		/// Fails with [`Error::PulsesAlreadyStored`], [`Error::NoBeacon`],
+		/// [`Error::StaleRound`], [`Error::FutureRound`] or [`Error::BadSignature`].
 		///
-		/// Emits `PulseStored`.
+		/// Emits `PulseStored` for each pulse.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::store_pulse())]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_store_pulse())]
-		#[pallet::authorize(Pallet::<T>::authorize_pulse)]
-		pub fn store_pulse(origin: OriginFor<T>, pulse: Pulse) -> DispatchResult {
-			ensure_authorized(origin)?;
-			Self::ensure_acceptable_round(pulse.round)?;
-			Self::store(pulse);
+		#[pallet::weight((T::WeightInfo::store_pulses(pulses.len() as u32), DispatchClass::Mandatory))]
+		pub fn store_pulses(origin: OriginFor<T>, pulses: PulsesOf<T>) -> DispatchResult {
+			ensure_none(origin)?;
+			ensure!(!PulsesStored::<T>::get(), Error::<T>::PulsesAlreadyStored);
+			for pulse in pulses {
+				let beacon = Self::ensure_acceptable_round(pulse.round)?;
+				verify_pulse(&beacon.public_key, pulse.round, &pulse.signature)
+					.map_err(|_| Error::<T>::BadSignature)?;
+				Self::store(pulse);
+			}
+			PulsesStored::<T>::put(true);
 			Ok(())
 		}
 
 		/// Replace the chain's beacon, and clear the pulses of the old one.
 		///
 		/// The origin must be [`Config::ConfigOrigin`]. Timelocked payloads waiting for a round
-		/// of the old beacon can no longer be opened.
+		/// of the old beacon can no longer be opened: [`Config::OnBeaconReplaced`] is told, and
+		/// drops them.
 		///
 		/// - `beacon`: the new beacon's public key and round schedule.
 		///
@@ -197,7 +248,10 @@ pub mod pallet {
 		///
 		/// Emits `BeaconSet`.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::set_beacon(T::HistoryDepth::get()))]
+		#[pallet::weight(
+			T::WeightInfo::set_beacon(T::HistoryDepth::get())
+				.saturating_add(T::OnBeaconReplaced::weight())
+		)]
 		pub fn set_beacon(origin: OriginFor<T>, beacon: BeaconInfo) -> DispatchResult {
 			T::ConfigOrigin::ensure_origin(origin)?;
 			Self::ensure_valid_beacon(&beacon)?;
@@ -205,60 +259,107 @@ pub mod pallet {
 			LatestRound::<T>::kill();
 			// The ring holds at most `HistoryDepth` entries, so this clears it in one go.
 			let _ = Pulses::<T>::clear(T::HistoryDepth::get(), None);
+			T::OnBeaconReplaced::on_beacon_replaced();
 			Self::deposit_event(Event::BeaconSet { beacon });
 			Ok(())
 		}
 	}
 
-	impl<T: Config> Pallet<T> {
-		/// The authorization of [`Pallet::store_pulse`]: the round checks first (cheap), the
-		/// signature last.
-		fn authorize_pulse(
-			_source: TransactionSource,
-			pulse: &Pulse,
-		) -> TransactionValidityWithRefund {
-			let beacon = Self::ensure_acceptable_round(pulse.round).map_err(|error| {
-				let invalid = match error {
-					Error::<T>::StaleRound => InvalidTransaction::Stale,
-					Error::<T>::FutureRound => InvalidTransaction::Future,
-					_ => InvalidTransaction::Call,
-				};
-				TransactionValidityError::from(invalid)
-			})?;
-			verify_pulse(&beacon.public_key, pulse.round, &pulse.signature)
-				.map_err(|_| InvalidTransaction::BadProof)?;
-			// The next round first, so that pending rounds are stored in order.
-			let skipped = LatestRound::<T>::get()
-				.map_or(0, |latest| pulse.round.saturating_sub(latest.saturating_add(1)));
-			ValidTransaction::with_tag_prefix("GaltonBeacon")
-				.priority(T::PulsePriority::get().saturating_sub(skipped))
-				.and_provides(pulse.round)
-				.longevity(64)
-				.propagate(true)
-				.build()
-				.map(|valid| (valid, Weight::zero()))
+	#[pallet::inherent]
+	impl<T: Config> ProvideInherent for Pallet<T> {
+		type Call = Call<T>;
+		type Error = MakeFatalError<()>;
+		const INHERENT_IDENTIFIER: InherentIdentifier = INHERENT_IDENTIFIER;
+
+		/// The pulses of the inherent data that the chain accepts, back-filled rounds first,
+		/// then new rounds in order, at most `MaxPulsesPerBlock`. Signatures are verified by the
+		/// call itself (the node checked them before it provided them).
+		fn create_inherent(data: &InherentData) -> Option<Self::Call> {
+			let offered: InherentType = data.get_data(&INHERENT_IDENTIFIER).ok().flatten()?;
+			let pulses = Self::select_pulses(offered);
+			(!pulses.is_empty()).then_some(Call::store_pulses { pulses })
 		}
 
-		/// The beacon, if `round` is newer than the latest pulse and due by the chain's clock.
+		/// Nothing to compare: the pulses are checked in full when the call runs.
+		fn check_inherent(_call: &Self::Call, _data: &InherentData) -> Result<(), Self::Error> {
+			Ok(())
+		}
+
+		fn is_inherent(call: &Self::Call) -> bool {
+			matches!(call, Call::store_pulses { .. })
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Of `offered`, the pulses a block may store, in the order it stores them: missing
+		/// rounds of the history first (their acceptance does not depend on newer pulses),
+		/// then newer rounds in ascending order; each round once, at most `MaxPulsesPerBlock`.
+		pub(crate) fn select_pulses(mut offered: InherentType) -> PulsesOf<T> {
+			let latest = LatestRound::<T>::get().unwrap_or(0);
+			offered.sort_by_key(|pulse| (pulse.round > latest, pulse.round));
+			offered.dedup_by_key(|pulse| pulse.round);
+			let accepted = offered
+				.into_iter()
+				.filter(|pulse| Self::ensure_acceptable_round(pulse.round).is_ok())
+				.take(T::MaxPulsesPerBlock::get() as usize)
+				.collect();
+			BoundedVec::truncate_from(accepted)
+		}
+
+		/// The beacon, if `round` may be stored: newer than the latest pulse and due by the
+		/// chain's clock, or a missing round of the last `HistoryDepth`.
 		pub(crate) fn ensure_acceptable_round(round: u64) -> Result<BeaconInfo, Error<T>> {
 			let beacon = Beacon::<T>::get().ok_or(Error::<T>::NoBeacon)?;
-			if LatestRound::<T>::get().is_some_and(|latest| round <= latest) {
-				return Err(Error::<T>::StaleRound);
+			match LatestRound::<T>::get() {
+				Some(latest) if round <= latest => {
+					let in_history = latest - round < u64::from(T::HistoryDepth::get());
+					let missing = !Self::holds(round);
+					ensure!(in_history && missing, Error::<T>::StaleRound);
+				}
+				_ => {
+					let due = beacon.schedule.round_at(T::UnixTime::now().as_secs());
+					ensure!(
+						round <= due.saturating_add(T::MaxRoundsAhead::get()),
+						Error::<T>::FutureRound
+					);
+				}
 			}
-			let due = beacon.schedule.round_at(T::UnixTime::now().as_secs());
-			ensure!(round <= due.saturating_add(T::MaxRoundsAhead::get()), Error::<T>::FutureRound);
 			Ok(beacon)
 		}
 
-		/// Store a pulse that passed its checks.
+		/// Whether the ring holds the pulse of `round`.
+		pub(crate) fn holds(round: u64) -> bool {
+			Pulses::<T>::get(Self::slot(round)).is_some_and(|pulse| pulse.round == round)
+		}
+
+		/// Store a pulse that passed its checks. A back-filled round's slot holds only older
+		/// rounds (every stored round is at most the latest, and the back-filled one lies
+		/// within `HistoryDepth` of it), so storing it overwrites nothing newer.
 		fn store(pulse: Pulse) {
 			Pulses::<T>::insert(Self::slot(pulse.round), pulse);
-			LatestRound::<T>::put(pulse.round);
+			if LatestRound::<T>::get().is_none_or(|latest| pulse.round > latest) {
+				LatestRound::<T>::put(pulse.round);
+			}
 			Self::deposit_event(Event::PulseStored { round: pulse.round });
 		}
 
+		/// Check the pallet's invariants: every stored pulse sits in its round's slot, no
+		/// later than the latest round, whose pulse is stored.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			let latest = LatestRound::<T>::get();
+			for (slot, pulse) in Pulses::<T>::iter() {
+				ensure!(Self::slot(pulse.round) == slot, "a pulse in another round's slot");
+				ensure!(latest.is_some_and(|latest| pulse.round <= latest), "a pulse past the latest");
+			}
+			if let Some(latest) = latest {
+				ensure!(Self::holds(latest), "the latest round's pulse is missing");
+			}
+			Ok(())
+		}
+
 		/// The ring slot of `round`.
-		fn slot(round: u64) -> u32 {
+		pub(crate) fn slot(round: u64) -> u32 {
 			// The remainder is below `HistoryDepth`, a u32.
 			(round % u64::from(T::HistoryDepth::get().max(1))) as u32
 		}
@@ -278,6 +379,10 @@ pub mod pallet {
 
 		fn latest_round() -> Option<u64> {
 			LatestRound::<T>::get()
+		}
+
+		fn due_round() -> Option<u64> {
+			Beacon::<T>::get().map(|beacon| beacon.schedule.round_at(T::UnixTime::now().as_secs()))
 		}
 
 		fn signature(round: u64) -> Option<BeaconSignature> {

@@ -30,6 +30,25 @@ impl pallet_timestamp::Config for Test {
 
 parameter_types! {
 	pub const HistoryDepth: u32 = 4;
+	pub const MaxPulsesPerBlock: u32 = 3;
+}
+
+std::thread_local! {
+	/// How often the beacon was replaced, as [`CountReplacements`] was told.
+	pub static REPLACEMENTS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts the times the beacon is replaced.
+pub struct CountReplacements;
+
+impl galton_timelock::OnBeaconReplaced for CountReplacements {
+	fn on_beacon_replaced() {
+		REPLACEMENTS.with(|count| count.set(count.get() + 1));
+	}
+
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000, 0)
+	}
 }
 
 impl pallet_beacon::Config for Test {
@@ -37,7 +56,8 @@ impl pallet_beacon::Config for Test {
 	type ConfigOrigin = frame_system::EnsureRoot<u64>;
 	type MaxRoundsAhead = ConstU64<1>;
 	type HistoryDepth = HistoryDepth;
-	type PulsePriority = ConstU64<1_000>;
+	type MaxPulsesPerBlock = MaxPulsesPerBlock;
+	type OnBeaconReplaced = CountReplacements;
 	type WeightInfo = ();
 }
 
@@ -65,6 +85,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.assimilate_storage(&mut storage)
 	.expect("valid beacon genesis");
 	let mut ext = sp_io::TestExternalities::new(storage);
+	REPLACEMENTS.with(|count| count.set(0));
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		at_round(10);

@@ -48,7 +48,7 @@ pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX
 /// duplicate reveal cannot enter twice.
 ///
 /// While a block is built, a commit or reveal that would take the block's normal-class weight
-/// past [`Config::MaxBlockShare`] is refused as `ExhaustsResources`: the builder skips it and it
+/// or length past [`Config::MaxBlockShare`] is refused as `ExhaustsResources`: the builder skips it and it
 /// waits in the pool for the next block, so the high priority of commits and reveals never
 /// crowds fee-paying transactions out of a block.
 ///
@@ -181,9 +181,9 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 		Ok(())
 	}
 
-	/// Refuse, as exhausting the block, a transaction of weight `weight` that would take the
-	/// block's normal-class weight past `MaxBlockShare` of its limit.
-	fn ensure_block_share(weight: Weight) -> Result<(), TransactionValidityError> {
+	/// Refuse, as exhausting the block, a transaction of weight `weight` and `len` bytes that
+	/// would take the block's normal-class weight or length past `MaxBlockShare` of its limit.
+	fn ensure_block_share(weight: Weight, len: usize) -> Result<(), TransactionValidityError> {
 		let limits = T::BlockWeights::get();
 		let max = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
 		let share = T::MaxBlockShare::get();
@@ -191,7 +191,10 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 		let used = frame_system::Pallet::<T>::block_weight()
 			.get(DispatchClass::Normal)
 			.saturating_add(weight);
-		if used.any_gt(cap) {
+		let max_len = *T::BlockLength::get().max.get(DispatchClass::Normal);
+		let used_len = frame_system::Pallet::<T>::block_size()
+			.saturating_add(u32::try_from(len).unwrap_or(u32::MAX));
+		if used.any_gt(cap) || used_len > share * max_len {
 			return Err(InvalidTransaction::ExhaustsResources.into());
 		}
 		Ok(())
@@ -218,15 +221,25 @@ where
 	type Val = ();
 	type Pre = ();
 
-	/// What the checks cost: per commit, the commit's checks; per reveal, the reveal's checks,
-	/// which grow with its uids (hashing them and checking them against the host's occupancy;
-	/// the registration entries are read by the dispatch, which pays for them).
+	/// What the checks cost, for the calls they inspect only (every other transaction, a
+	/// transfer, carries nothing): per hash commit, the commit's checks; per reveal, the
+	/// reveal's checks, which grow with its uids (hashing them and checking them against the
+	/// host's occupancy; the registration entries are read by the dispatch, which pays for
+	/// them); a timelocked commit, at most its dispatch, which runs every check the pool makes;
+	/// the host's plain weight setting, the read of its subnet's reveal config.
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
+		if T::PlainWeightsCall::netuid(call).is_some() {
+			return T::DbWeight::get().reads(1);
+		}
 		let reveal_check =
 			|uids: &[galton_primitives::Uid]| T::WeightInfo::check_reveal(uids.len() as u32);
 		match call.is_sub_type() {
+			Some(Call::commit_weights { .. }) => T::WeightInfo::check_commit_reveal(1),
 			Some(Call::batch_commit_weights { commits }) => {
 				T::WeightInfo::check_commit_reveal(commits.len() as u32)
+			}
+			Some(Call::commit_timelocked_weights { .. }) => {
+				T::WeightInfo::commit_timelocked_weights()
 			}
 			Some(Call::reveal_weights { uids, .. }) => reveal_check(uids),
 			Some(Call::batch_reveal_weights { reveals, .. }) => {
@@ -234,7 +247,7 @@ where
 					total.saturating_add(reveal_check(&reveal.uids))
 				})
 			}
-			_ => T::WeightInfo::check_commit_reveal(1),
+			_ => Weight::zero(),
 		}
 	}
 
@@ -243,7 +256,7 @@ where
 		origin: <T::RuntimeCall as Dispatchable>::RuntimeOrigin,
 		call: &T::RuntimeCall,
 		info: &DispatchInfoOf<T::RuntimeCall>,
-		_len: usize,
+		len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Implication,
 		source: TransactionSource,
@@ -256,7 +269,7 @@ where
 		};
 		// The pool holds any number of valid commits; a block takes its share of them.
 		if source == TransactionSource::InBlock {
-			Self::ensure_block_share(info.total_weight())?;
+			Self::ensure_block_share(info.total_weight(), len)?;
 		}
 		Ok((validity, (), origin))
 	}

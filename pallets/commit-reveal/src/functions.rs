@@ -14,7 +14,7 @@ use sp_runtime::{
 
 use crate::{
 	CommitsOf, Config, CursorOf, Error, Event, LastCommit, Pallet, PendingCommit, PendingCommits,
-	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, RevealMode, RevealModes, TimelockedCommits,
+	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, RevealMode, RevealModes,
 	WeightInfo,
 };
 
@@ -163,6 +163,10 @@ impl<T: Config> Pallet<T> {
 		reveal: &Reveal,
 	) -> Result<H256, Error<T>> {
 		let (_, commits, index, hash) = Self::check_reveal(who, netuid, reveal)?;
+		// A uid the subnet never handed out was never weighed at the commit either: such a
+		// reveal would take free block space for weights that are all dropped.
+		let count = T::Subnets::uid_count(netuid);
+		ensure!(reveal.uids.iter().all(|uid| *uid < count), Error::<T>::UnknownUid);
 		let committed_at = commits.get(index).ok_or(Error::<T>::NoMatchingCommit)?.committed_at;
 		let ((uids, values), _) =
 			Self::kept_weights(netuid, &reveal.uids, &reveal.values, committed_at);
@@ -334,7 +338,7 @@ impl<T: Config> CommitRevealStatus for Pallet<T> {
 impl<T: Config> OnHotkeyDeregistered<T::AccountId> for Pallet<T> {
 	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &T::AccountId) {
 		PendingCommits::<T>::remove(netuid, hotkey);
-		TimelockedCommits::<T>::remove(netuid, hotkey);
+		Self::remove_timelocked(netuid, hotkey);
 		LastCommit::<T>::remove(netuid, hotkey);
 	}
 

@@ -205,6 +205,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenedPerBlock: Get<u32>;
 
+		/// How many rounds the beacon may move past a round whose pulse is missing before that
+		/// round's commits are dropped: the time a back-filled pulse has to arrive. At most the
+		/// beacon's history depth, or a late pulse could no longer be stored.
+		#[pallet::constant]
+		type MissingPulseGrace: Get<u64>;
+
 		/// Weights of the calls, the hook and the transaction extension, from the pallet's
 		/// benchmarks.
 		type WeightInfo: WeightInfo;
@@ -265,6 +271,11 @@ pub mod pallet {
 	/// The rounds with a queue in [`RoundQueues`], in ascending order.
 	#[pallet::storage]
 	pub type QueuedRounds<T: Config> = StorageValue<_, QueuedRoundsOf<T>, ValueQuery>;
+
+	/// Rounds of a replaced beacon whose queues in [`RoundQueues`] are being dropped, in
+	/// ascending order; new commits cannot name them until they are gone.
+	#[pallet::storage]
+	pub type StrandedRounds<T: Config> = StorageValue<_, QueuedRoundsOf<T>, ValueQuery>;
 
 	/// Where the idle-time reclaim stopped: the raw key of the last commit list it visited.
 	/// `None` when the next walk starts from the first list.
@@ -451,9 +462,10 @@ pub mod pallet {
 		/// The subnet's reveal mode is hash (or commit-reveal is off): commit a hash with
 		/// `commit_weights`.
 		TimelockNotEnabled,
-		/// The chain's beacon has stored no pulse yet, so no round can be named.
+		/// The chain has no randomness beacon, so no round can be named.
 		BeaconNotStarted,
-		/// The reveal round is earlier than the latest pulse plus the subnet's `rounds_ahead`.
+		/// The reveal round is public too soon: name one at least the subnet's `rounds_ahead`
+		/// past both the latest stored pulse and the round due by the chain's clock.
 		RevealRoundTooEarly,
 		/// The reveal round is later than the earliest allowed one plus `RoundSlack`.
 		RevealRoundTooLate,
@@ -461,7 +473,8 @@ pub mod pallet {
 		MalformedCiphertext,
 		/// The validator's previous timelocked commit on this subnet has not opened yet.
 		TimelockedCommitPending,
-		/// `MaxCommitsPerRound` commits already open at this round: name a later round.
+		/// `MaxCommitsPerRound` commits already open at this round, or a replaced beacon's
+		/// commits still queue under its number: name a later round.
 		RoundFull,
 		/// `MaxQueuedRounds` rounds already have commits waiting: name a round that has some.
 		TooManyQueuedRounds,
@@ -469,6 +482,8 @@ pub mod pallet {
 		RoundsAheadZero,
 		/// `rounds_ahead` is larger than the chain allows (`MaxRoundsAhead`).
 		RoundsAheadTooLarge,
+		/// The ciphertext is longer than sealed weights for every uid the subnet has handed out.
+		CiphertextTooLong,
 	}
 
 	impl<T> From<WeightsError> for Error<T> {
@@ -673,8 +688,9 @@ pub mod pallet {
 		/// - `ciphertext`: [`galton_timelock::TimelockCiphertext`], SCALE-encoded, of the
 		///   SCALE-encoded [`galton_primitives::TimelockedWeights`] (at most `MaxCiphertextLen`
 		///   bytes).
-		/// - `reveal_round`: the round it is encrypted to: at least the latest pulse's round plus
-		///   the subnet's `rounds_ahead`, at most `RoundSlack` rounds more.
+		/// - `reveal_round`: the round it is encrypted to: at least the subnet's `rounds_ahead`
+		///   past both the latest stored pulse and the round due by the chain's clock
+		///   ([`galton_timelock::earliest_secret_round`]), at most `RoundSlack` rounds more.
 		///
 		/// Fails with [`Error::UnknownSubnet`], [`Error::CommitRevealDisabled`],
 		/// [`Error::TimelockNotEnabled`], [`Error::NotRegistered`],

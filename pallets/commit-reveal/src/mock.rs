@@ -6,7 +6,10 @@ use frame_support::{derive_impl, parameter_types, traits::Hooks, weights::Weight
 use frame_system::RunToBlockHooks;
 use galton_timelock::{BeaconPublicKey, BeaconSignature, DevBeacon, RandomnessBeacon};
 use sp_runtime::{BuildStorage, Perbill};
-use std::{cell::RefCell, collections::BTreeMap};
+use std::{
+	cell::{Cell, RefCell},
+	collections::BTreeMap,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -52,6 +55,14 @@ parameter_types! {
 std::thread_local! {
 	/// The test beacon's stored pulses, by round.
 	static PULSES: RefCell<BTreeMap<u64, BeaconSignature>> = const { RefCell::new(BTreeMap::new()) };
+	/// The round due by the test chain's clock; `None` when the chain has no beacon.
+	static DUE_ROUND: Cell<Option<u64>> = const { Cell::new(Some(0)) };
+}
+
+/// Set the round due by the test chain's clock (zero at genesis: only stored pulses count);
+/// `None` takes the chain's beacon away.
+pub fn set_due_round(round: Option<u64>) {
+	DUE_ROUND.with(|due| due.set(round));
 }
 
 /// The development beacon, with pulses stored by [`store_pulse`].
@@ -64,6 +75,10 @@ impl RandomnessBeacon for TestBeacon {
 
 	fn latest_round() -> Option<u64> {
 		PULSES.with(|pulses| pulses.borrow().keys().next_back().copied())
+	}
+
+	fn due_round() -> Option<u64> {
+		DUE_ROUND.with(Cell::get)
 	}
 
 	fn signature(round: u64) -> Option<BeaconSignature> {
@@ -82,6 +97,13 @@ impl RandomnessBeacon for TestBeacon {
 pub fn store_pulse(round: u64) {
 	let signature = DevBeacon::development().pulse(round).signature;
 	PULSES.with(|pulses| pulses.borrow_mut().insert(round, signature));
+}
+
+/// Replace the chain's beacon, as `pallet-beacon`'s `set_beacon` does: the old pulses go, and
+/// the pallet is told.
+pub fn replace_beacon() {
+	PULSES.with(|pulses| pulses.borrow_mut().clear());
+	<CommitReveal as galton_timelock::OnBeaconReplaced>::on_beacon_replaced();
 }
 
 /// Store a pulse for `round` that is not the beacon's (a signature over another round).
@@ -126,6 +148,7 @@ impl pallet_commit_reveal::Config for Test {
 	type MaxCommitsPerRound = frame_support::traits::ConstU32<2>;
 	type MaxQueuedRounds = frame_support::traits::ConstU32<13>;
 	type MaxOpenedPerBlock = frame_support::traits::ConstU32<2>;
+	type MissingPulseGrace = frame_support::traits::ConstU64<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;
@@ -174,6 +197,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.expect("the mock genesis is valid");
 	let mut ext = sp_io::TestExternalities::new(storage);
 	PULSES.with(|pulses| pulses.borrow_mut().clear());
+	set_due_round(Some(0));
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

@@ -9,13 +9,15 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use galton_primitives::{NetUid, RevealMode, SubnetsInterface, TimelockedWeights};
-use galton_timelock::{BeaconSignature, RandomnessBeacon, TimelockCiphertext};
+use galton_timelock::{
+	earliest_secret_round, BeaconSignature, RandomnessBeacon, TimelockCiphertext,
+};
 use scale_info::TypeInfo;
 use sp_runtime::DispatchResult;
 
 use crate::{
 	Config, Error, Event, LastCommit, Pallet, QueuedRounds, RevealModes, RoundQueues,
-	TimelockedCommits, WeightInfo,
+	StrandedRounds, TimelockedCommits, WeightInfo,
 };
 
 /// A validator's timelocked commit, waiting for its round.
@@ -69,6 +71,8 @@ pub enum TimelockDropReason {
 	NoLongerValidator,
 	/// The host chain refused the weights (mismatched lengths, duplicates, too many).
 	InvalidWeights,
+	/// The chain's beacon was replaced: the round it waited for will never come.
+	BeaconReplaced,
 }
 
 impl<T: Config> Pallet<T> {
@@ -83,12 +87,16 @@ impl<T: Config> Pallet<T> {
 		let RevealMode::Timelock { rounds_ahead } = RevealModes::<T>::get(netuid) else {
 			return Err(Error::<T>::TimelockNotEnabled);
 		};
-		ensure!(
-			!TimelockedCommits::<T>::contains_key(netuid, who),
-			Error::<T>::TimelockedCommitPending
-		);
-		let latest = T::Beacon::latest_round().ok_or(Error::<T>::BeaconNotStarted)?;
-		let earliest = latest.saturating_add(rounds_ahead);
+		let stranded = StrandedRounds::<T>::get();
+		if let Some(pending) = TimelockedCommits::<T>::get(netuid, who) {
+			// A commit for a replaced beacon's round never opens: a new commit replaces it.
+			ensure!(
+				stranded.binary_search(&pending.reveal_round).is_ok(),
+				Error::<T>::TimelockedCommitPending
+			);
+		}
+		let due = T::Beacon::due_round().ok_or(Error::<T>::BeaconNotStarted)?;
+		let earliest = earliest_secret_round(T::Beacon::latest_round(), due, rounds_ahead);
 		ensure!(reveal_round >= earliest, Error::<T>::RevealRoundTooEarly);
 		ensure!(
 			reveal_round <= earliest.saturating_add(T::RoundSlack::get()),
@@ -96,8 +104,14 @@ impl<T: Config> Pallet<T> {
 		);
 		TimelockCiphertext::decode_all(&mut &ciphertext[..])
 			.map_err(|_| Error::<T>::MalformedCiphertext)?;
+		// Weights for more uids than the subnet ever handed out are padding: free block space.
+		let most = Self::sealed_len(u32::from(T::Subnets::uid_count(netuid)));
+		ensure!(ciphertext.len() <= most, Error::<T>::CiphertextTooLong);
 		let queued = RoundQueues::<T>::decode_len(reveal_round).unwrap_or(0);
 		ensure!((queued as u32) < T::MaxCommitsPerRound::get(), Error::<T>::RoundFull);
+		// A replaced beacon's commits still queue under this round number until they are
+		// dropped.
+		ensure!(stranded.binary_search(&reveal_round).is_err(), Error::<T>::RoundFull);
 		Ok(())
 	}
 
@@ -109,6 +123,15 @@ impl<T: Config> Pallet<T> {
 		reveal_round: u64,
 	) -> DispatchResult {
 		Self::check_timelocked_commit(who, netuid, &ciphertext, reveal_round)?;
+		if let Some(stranded) = TimelockedCommits::<T>::get(netuid, who) {
+			Self::remove_timelocked(netuid, who);
+			Self::deposit_event(Event::TimelockedCommitDropped {
+				netuid,
+				who: who.clone(),
+				round: stranded.reveal_round,
+				reason: TimelockDropReason::BeaconReplaced,
+			});
+		}
 		let mut rounds = QueuedRounds::<T>::get();
 		if let Err(position) = rounds.binary_search(&reveal_round) {
 			rounds
@@ -138,18 +161,34 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Open the commits of the rounds whose pulse is stored, oldest round first, at most
+	/// Open the commits of the rounds the beacon has reached, oldest round first, at most
 	/// `MaxOpenedPerBlock`; returns the weight used.
+	///
+	/// A reached round whose pulse is missing (skipped or withheld) waits until the latest pulse
+	/// is `MissingPulseGrace` rounds past it, so that a back-filled pulse still opens its
+	/// commits; after that they are dropped as [`TimelockDropReason::PulseMissing`].
 	pub(crate) fn open_due_commits() -> Weight {
+		let dropping = Self::drop_stranded();
 		let Some(latest) = T::Beacon::latest_round() else {
-			return T::WeightInfo::open_timelocked(0);
+			return T::WeightInfo::open_timelocked(0).saturating_add(dropping);
 		};
+		let grace = T::MissingPulseGrace::get();
 		let mut budget = T::MaxOpenedPerBlock::get();
 		let mut opened = 0;
-		let mut finished = 0;
+		let mut waiting = 0u64;
 		let rounds = QueuedRounds::<T>::get();
-		for &round in rounds.iter().take_while(|round| **round <= latest) {
+		let mut kept = Vec::with_capacity(rounds.len());
+		for &round in rounds.iter() {
+			if round > latest || budget == 0 {
+				kept.push(round);
+				continue;
+			}
 			let signature = T::Beacon::signature(round);
+			if signature.is_none() && latest - round < grace {
+				waiting += 1;
+				kept.push(round);
+				continue;
+			}
 			let mut queue = RoundQueues::<T>::get(round);
 			while budget > 0 {
 				let Some((netuid, who)) = queue.pop() else { break };
@@ -157,23 +196,91 @@ impl<T: Config> Pallet<T> {
 				opened += 1;
 				Self::open(netuid, &who, round, signature.as_ref());
 			}
+			if queue.is_empty() {
+				RoundQueues::<T>::remove(round);
+			} else {
+				RoundQueues::<T>::insert(round, queue);
+				kept.push(round);
+			}
+		}
+		if kept.len() < rounds.len() {
+			QueuedRounds::<T>::put(BoundedVec::truncate_from(kept));
+		}
+		// A waiting round costs the read of its missing pulse.
+		T::WeightInfo::open_timelocked(opened)
+			.saturating_add(T::DbWeight::get().reads(waiting))
+			.saturating_add(dropping)
+	}
+
+	/// Drop up to `MaxOpenedPerBlock` commits that wait for a replaced beacon's rounds, with
+	/// [`TimelockDropReason::BeaconReplaced`]; returns the weight used.
+	fn drop_stranded() -> Weight {
+		let mut rounds = StrandedRounds::<T>::get();
+		if rounds.is_empty() {
+			return T::DbWeight::get().reads(1);
+		}
+		let mut budget = T::MaxOpenedPerBlock::get();
+		let mut dropped = 0u64;
+		while let Some(&round) = rounds.first() {
+			let mut queue = RoundQueues::<T>::get(round);
+			while budget > 0 {
+				let Some((netuid, who)) = queue.pop() else { break };
+				budget -= 1;
+				dropped += 1;
+				let waiting = TimelockedCommits::<T>::get(netuid, &who);
+				if waiting.is_some_and(|commit| commit.reveal_round == round) {
+					TimelockedCommits::<T>::remove(netuid, &who);
+					let reason = TimelockDropReason::BeaconReplaced;
+					Self::deposit_event(Event::TimelockedCommitDropped { netuid, who, round, reason });
+				}
+			}
 			if !queue.is_empty() {
 				RoundQueues::<T>::insert(round, queue);
 				break;
 			}
 			RoundQueues::<T>::remove(round);
-			finished += 1;
+			rounds.remove(0);
 		}
-		if finished > 0 {
-			let left: Vec<u64> = rounds.into_iter().skip(finished).collect();
+		StrandedRounds::<T>::put(rounds);
+		// Per commit: its queue entry and the commit, each read and written.
+		T::DbWeight::get().reads_writes(2 + 2 * dropped, 1 + 2 * dropped)
+	}
+
+	/// The beacon was replaced: every queued round waits for a pulse that will never come, so
+	/// the queued rounds move to [`StrandedRounds`], to be dropped in the next blocks. Rounds
+	/// beyond its bound (a second replacement before the first drained) stay queued and are
+	/// dropped as undecryptable or missing when the new beacon reaches them.
+	pub(crate) fn strand_queued_rounds() {
+		let mut stranded = StrandedRounds::<T>::get();
+		let queued = QueuedRounds::<T>::take();
+		let mut left = Vec::new();
+		for round in queued {
+			match stranded.binary_search(&round) {
+				Ok(_) => {}
+				Err(position) => {
+					if stranded.try_insert(position, round).is_err() {
+						left.push(round);
+					}
+				}
+			}
+		}
+		StrandedRounds::<T>::put(stranded);
+		if !left.is_empty() {
 			QueuedRounds::<T>::put(BoundedVec::truncate_from(left));
 		}
-		T::WeightInfo::open_timelocked(opened)
+	}
+
+	/// Remove `who`'s timelocked commit on `netuid` and its place in its round's queue.
+	pub(crate) fn remove_timelocked(netuid: NetUid, who: &T::AccountId) {
+		let Some(commit) = TimelockedCommits::<T>::take(netuid, who) else { return };
+		RoundQueues::<T>::mutate(commit.reveal_round, |queue| {
+			queue.retain(|(queued_netuid, queued)| (*queued_netuid, queued) != (netuid, who))
+		});
 	}
 
 	/// Open `who`'s commit on `netuid` for `round`, if it still waits, and apply or drop it.
 	fn open(netuid: NetUid, who: &T::AccountId, round: u64, signature: Option<&BeaconSignature>) {
-		// A hotkey deregistered since its commit left a queue entry with no commit behind it.
+		// Entries of deregistered hotkeys leave the queue with their commit; this guards the rest.
 		let Some(commit) = TimelockedCommits::<T>::get(netuid, who) else { return };
 		if commit.reveal_round != round {
 			return;
@@ -247,12 +354,28 @@ impl<T: Config> Pallet<T> {
 			u64::from(T::MaxQueuedRounds::get()) >= rounds,
 			"MaxQueuedRounds must cover MaxRoundsAhead + RoundSlack + 1 rounds"
 		);
-		let max_uids = T::MaxUids::get() as usize;
-		// Two vectors of MaxUids u16s with their compact lengths, the hotkey, netuid and key.
-		let payload = T::AccountId::max_encoded_len() + 2 + 2 * (5 + 2 * max_uids) + 8;
 		assert!(
-			T::MaxCiphertextLen::get() as usize >= payload + galton_timelock::cipher::OVERHEAD,
+			T::MaxCiphertextLen::get() as usize >= Self::sealed_len(T::MaxUids::get()),
 			"MaxCiphertextLen must hold a payload of MaxUids weights"
 		);
+	}
+
+	/// The longest ciphertext of weights for `uids` uids: two vectors of that many `u16`s with
+	/// their compact lengths, the hotkey, the netuid and the version key, sealed.
+	pub(crate) fn sealed_len(uids: u32) -> usize {
+		let payload = T::AccountId::max_encoded_len() + 2 + 2 * (5 + 2 * uids as usize) + 8;
+		payload + galton_timelock::cipher::OVERHEAD
+	}
+}
+
+/// A replaced beacon strands the commits waiting for its rounds: they are dropped.
+impl<T: Config> galton_timelock::OnBeaconReplaced for Pallet<T> {
+	fn on_beacon_replaced() {
+		Self::strand_queued_rounds();
+	}
+
+	fn weight() -> Weight {
+		let rounds = crate::QueuedRoundsOf::<T>::max_encoded_len() as u64;
+		T::DbWeight::get().reads_writes(2, 2).saturating_add(Weight::from_parts(0, 2 * rounds))
 	}
 }

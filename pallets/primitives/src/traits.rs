@@ -34,6 +34,10 @@ pub trait SubnetsInterface<AccountId, BlockNumber> {
 	/// at `since` were meant for someone else.
 	fn held_since(netuid: NetUid, uids: &[Uid], since: BlockNumber) -> Vec<bool>;
 
+	/// How many uids `netuid` has ever handed out: uids are numbered from zero, and a uid at or
+	/// above this count has never been held (subtensor's `SubnetworkN`).
+	fn uid_count(netuid: NetUid) -> u16;
+
 	/// What [`Self::held_since`] costs for `uids` beyond what the reveal benchmarks' weights
 	/// charge: charged on top of them, so that a reveal pays for every storage item it reads,
 	/// scattered uids included.

@@ -49,6 +49,10 @@ impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> 
 		registration::held_since::<T>(netuid, uids, since)
 	}
 
+	fn uid_count(netuid: NetUid) -> u16 {
+		crate::NeuronCount::<T>::get(netuid)
+	}
+
 	fn held_since_weight(uids: &[Uid]) -> Weight {
 		registration::held_since_weight::<T>(uids)
 	}

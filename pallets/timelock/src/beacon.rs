@@ -211,6 +211,17 @@ impl BeaconSchedule {
 	}
 }
 
+/// The earliest round a timelocked commit may name and still be secret: `rounds_ahead` past
+/// both the latest stored pulse and the round `due` by the clock.
+///
+/// Counting from the latest stored pulse alone is not enough: a chain whose beacon lags (a relay
+/// outage, a withheld round, the first pulse after genesis or a new beacon) would take rounds
+/// the beacon has already published, and anyone could open such a commit at once. The chain
+/// refuses an earlier round, and the evaluator names no earlier one.
+pub fn earliest_secret_round(latest_stored: Option<u64>, due: u64, rounds_ahead: u64) -> u64 {
+	latest_stored.unwrap_or(0).max(due).saturating_add(rounds_ahead)
+}
+
 /// A chain's beacon: the key its pulses verify against and when its rounds are due.
 #[derive(
 	Clone,
@@ -254,6 +265,19 @@ pub(crate) mod tests {
 	pub(crate) const QUICKNET_ROUND_1000: BeaconSignature = BeaconSignature(hex!(
 		"b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"
 	));
+
+	#[test]
+	fn the_earliest_secret_round_counts_from_the_clock_when_the_beacon_lags() {
+		// Up to date: the latest pulse is the due round.
+		assert_eq!(earliest_secret_round(Some(100), 100, 3), 103);
+		// The beacon stalled 17 rounds behind the clock: rounds 84..=100 are public already.
+		assert_eq!(earliest_secret_round(Some(83), 100, 3), 103);
+		// No pulse stored yet (genesis, a new beacon).
+		assert_eq!(earliest_secret_round(None, 100, 3), 103);
+		// A pulse ahead of the chain's clock (within the beacon's slack).
+		assert_eq!(earliest_secret_round(Some(101), 100, 3), 104);
+		assert_eq!(earliest_secret_round(Some(u64::MAX), 0, 3), u64::MAX);
+	}
 
 	#[test]
 	fn drand_quicknet_round_1000_verifies() {

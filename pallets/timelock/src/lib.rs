@@ -29,11 +29,11 @@ pub mod dev;
 pub mod traits;
 
 pub use beacon::{
-	round_message, verify_pulse, BeaconError, BeaconInfo, BeaconPublicKey, BeaconSchedule,
+	earliest_secret_round, round_message, verify_pulse, BeaconError, BeaconInfo, BeaconPublicKey, BeaconSchedule,
 	BeaconSignature, Pulse, QUICKNET,
 };
 #[cfg(feature = "std")]
 pub use cipher::seal;
 pub use cipher::{decrypt, encrypt, TimelockCiphertext, TimelockError};
 pub use dev::DevBeacon;
-pub use traits::RandomnessBeacon;
+pub use traits::{OnBeaconReplaced, RandomnessBeacon};

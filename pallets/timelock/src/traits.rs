@@ -1,6 +1,7 @@
 //! What a pallet that opens timelocked payloads needs from the chain's beacon.
 
 use crate::{BeaconPublicKey, BeaconSignature};
+use sp_runtime::Weight;
 
 /// The chain's randomness beacon: its key and the verified pulses it stored.
 ///
@@ -12,6 +13,10 @@ pub trait RandomnessBeacon {
 
 	/// The highest round with a stored pulse; `None` before the first pulse.
 	fn latest_round() -> Option<u64>;
+
+	/// The latest round due by the chain's clock, whether or not its pulse is stored; `None`
+	/// while the chain has no beacon.
+	fn due_round() -> Option<u64>;
 
 	/// The verified signature of `round`, if the chain still holds that pulse.
 	fn signature(round: u64) -> Option<BeaconSignature>;
@@ -32,10 +37,33 @@ impl RandomnessBeacon for () {
 		None
 	}
 
+	fn due_round() -> Option<u64> {
+		None
+	}
+
 	fn signature(_round: u64) -> Option<BeaconSignature> {
 		None
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn store_for_benchmark(_round: u64) {}
+}
+
+/// Told when the chain's beacon is replaced: whatever waits for the old beacon's rounds will
+/// never open and must not stay stranded.
+pub trait OnBeaconReplaced {
+	/// The beacon was replaced; the old beacon's pulses are gone.
+	fn on_beacon_replaced();
+
+	/// The most [`Self::on_beacon_replaced`] costs.
+	fn weight() -> Weight;
+}
+
+/// Nothing waits for the beacon's rounds.
+impl OnBeaconReplaced for () {
+	fn on_beacon_replaced() {}
+
+	fn weight() -> Weight {
+		Weight::zero()
+	}
 }

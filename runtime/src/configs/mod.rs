@@ -6,7 +6,7 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU16, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
-		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_MILLIS},
 		IdentityFee, Weight,
 	},
 };
@@ -25,11 +25,15 @@ use crate::{
 /// Normal transactions may fill 75% of a block; the rest is kept for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
+/// A block's compute: half of Aura's slot. The author has two thirds of the slot to build the
+/// block, and the other nodes must import it before the next slot starts.
+pub const BLOCK_COMPUTE_MILLIS: u64 = MILLISECS_PER_BLOCK / 2;
+
 parameter_types! {
 	pub const Version: sp_version::RuntimeVersion = VERSION;
-	/// Two seconds of compute per block.
+	/// [`BLOCK_COMPUTE_MILLIS`] of compute per block.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		Weight::from_parts(BLOCK_COMPUTE_MILLIS * WEIGHT_REF_TIME_PER_MILLIS, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
 	/// Blocks of at most 5 MiB.
@@ -172,6 +176,15 @@ const MAX_TIMELOCK_ROUNDS_AHEAD: u64 = 1_200;
 /// Rounds a timelocked commit may name past the earliest allowed: a minute for it to reach a
 /// block.
 const TIMELOCK_ROUND_SLACK: u64 = 20;
+/// Timelocked commits opened at the start of a block.
+const TIMELOCK_OPENED_PER_BLOCK: u32 = 8;
+/// Blocks in one round of drand quicknet (and of the development beacon): 3 s rounds, 1 s
+/// blocks.
+pub const BLOCKS_PER_BEACON_ROUND: u32 = 3;
+
+/// The beacon rounds whose pulses the chain keeps: an hour of drand quicknet's three-second
+/// rounds.
+pub const BEACON_HISTORY_DEPTH: u32 = 1_200;
 
 impl pallet_commit_reveal::Config for Runtime {
 	type Subnets = Subnets;
@@ -197,13 +210,18 @@ impl pallet_commit_reveal::Config for Runtime {
 	type MaxCiphertextLen = ConstU32<{ 16 * 1024 + 512 }>;
 	type MaxRoundsAhead = ConstU64<MAX_TIMELOCK_ROUNDS_AHEAD>;
 	type RoundSlack = ConstU64<TIMELOCK_ROUND_SLACK>;
-	type MaxCommitsPerRound = ConstU32<256>;
+	/// What opens in the blocks of one round (three one-second blocks per three-second round,
+	/// `MaxOpenedPerBlock` each), so that the queue never falls behind the beacon.
+	type MaxCommitsPerRound = ConstU32<{ TIMELOCK_OPENED_PER_BLOCK * BLOCKS_PER_BEACON_ROUND }>;
 	/// Every round a commit can name.
 	type MaxQueuedRounds =
 		ConstU32<{ (MAX_TIMELOCK_ROUNDS_AHEAD + TIMELOCK_ROUND_SLACK + 1) as u32 }>;
-	/// A decryption costs 14.8 ms (`open_timelocked`, benchmarked): 32 a block take under a
-	/// quarter of its 2 s, and a full round of `MaxCommitsPerRound` opens within 8 blocks.
-	type MaxOpenedPerBlock = ConstU32<32>;
+	/// A decryption costs 14.8 ms (`open_timelocked`, benchmarked): eight a block take under a
+	/// quarter of its 500 ms.
+	type MaxOpenedPerBlock = ConstU32<TIMELOCK_OPENED_PER_BLOCK>;
+	/// Five minutes of rounds for a withheld or skipped pulse to be back-filled; well inside
+	/// the beacon's history.
+	type MissingPulseGrace = ConstU64<100>;
 	type WeightInfo = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Subnets;
@@ -214,16 +232,13 @@ impl pallet_beacon::Config for Runtime {
 	type ConfigOrigin = frame_system::EnsureRoot<AccountId>;
 	/// Two rounds of slack between the chain's clock and the beacon's.
 	type MaxRoundsAhead = ConstU64<2>;
-	/// An hour of drand quicknet's three-second rounds.
-	type HistoryDepth = ConstU32<1_200>;
-	type PulsePriority = PulsePriority;
+	type HistoryDepth = ConstU32<BEACON_HISTORY_DEPTH>;
+	/// Four BLS verifications (13.3 ms each, benchmarked) per block: a beacon that fell behind
+	/// catches up at four rounds a block while a new one comes every three blocks.
+	type MaxPulsesPerBlock = ConstU32<4>;
+	/// A new beacon drops the timelocked commits waiting for the old one's rounds.
+	type OnBeaconReplaced = CommitReveal;
 	type WeightInfo = pallet_beacon::weights::SubstrateWeight<Runtime>;
-}
-
-parameter_types! {
-	/// Pulses go before every ordinary transaction: they open timelocked commits.
-	pub const PulsePriority: sp_runtime::transaction_validity::TransactionPriority =
-		sp_runtime::transaction_validity::TransactionPriority::MAX / 2;
 }
 
 parameter_types! {

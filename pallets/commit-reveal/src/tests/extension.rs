@@ -195,6 +195,63 @@ fn commits_and_reveals_leave_the_rest_of_the_block_to_paying_transactions() {
 }
 
 #[test]
+fn feeless_transactions_take_at_most_their_share_of_the_block_length() {
+	build_and_execute(|| {
+		let commit = RuntimeCall::CommitReveal(commit_call(VALIDATOR, &standard(1)));
+		let in_block_with_len = |call: &RuntimeCall, len: usize| {
+			let info = call.get_dispatch_info();
+			CheckCommitReveal::<Test>::new()
+				.validate_only(
+					RuntimeOrigin::signed(VALIDATOR),
+					call,
+					&info,
+					len,
+					TransactionSource::InBlock,
+					0,
+				)
+				.map(drop)
+		};
+		let max_len =
+			*<Test as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Normal);
+		let share: sp_runtime::Perbill = MaxBlockShare::get();
+		// Long feeless transactions (reveals of thousands of uids weigh little) filled the
+		// block's length up to 100 bytes short of the share.
+		frame_system::BlockSize::<Test>::put(share * max_len - 100);
+		assert_eq!(in_block_with_len(&commit, 100), Ok(()));
+		assert_eq!(
+			in_block_with_len(&commit, 101),
+			Err(InvalidTransaction::ExhaustsResources.into())
+		);
+		// A transfer still finds the rest of the block.
+		let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+			dest: 2,
+			value: 5,
+		});
+		assert_eq!(in_block_with_len(&transfer, 1_000), Ok(()));
+	});
+}
+
+#[test]
+fn a_reveal_naming_uids_the_subnet_never_handed_out_is_refused() {
+	build_and_execute(|| {
+		let weights = standard(1);
+		assert_ok!(commit(VALIDATOR, 1, &weights));
+		run_to_block(1 + DELAY);
+		// Subnet 1 handed out uids 0..3; uid 4,000 was never anyone's.
+		let padded = Reveal {
+			uids: vec![1, 2, 4_000],
+			values: vec![100, 200, 1],
+			..weights.clone()
+		};
+		assert_eq!(
+			validate(Some(VALIDATOR), reveal_call(&padded)),
+			Err(invalid(Error::<Test>::UnknownUid))
+		);
+		assert!(validate(Some(VALIDATOR), reveal_call(&weights)).is_ok());
+	});
+}
+
+#[test]
 fn a_reveal_naming_a_vacated_uid_still_enters_the_pool() {
 	build_and_execute(|| {
 		let weights = standard(1);
@@ -288,6 +345,32 @@ fn extension_weight_grows_with_the_batch() {
 	});
 	assert_eq!(ext.weight(&one), <() as WeightInfo>::check_commit_reveal(1));
 	assert_eq!(ext.weight(&four), <() as WeightInfo>::check_commit_reveal(4));
+}
+
+#[test]
+fn the_extension_charges_only_the_calls_it_inspects() {
+	use sp_runtime::traits::TransactionExtension;
+	let ext = CheckCommitReveal::<Test>::new();
+	let transfer =
+		RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death { dest: 2, value: 5 });
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1; 64] });
+	for other in [transfer, remark] {
+		assert_eq!(ext.weight(&other), Weight::zero(), "{other:?} carries no commit check");
+	}
+	let plain = RuntimeCall::Subnets(pallet_subnets::Call::set_weights {
+		netuid: 1,
+		uids: vec![1],
+		values: vec![1],
+		version_key: 0,
+	});
+	let reads_config = <<Test as frame_system::Config>::DbWeight as Get<_>>::get().reads(1);
+	assert_eq!(ext.weight(&plain), reads_config);
+	let sealed = RuntimeCall::CommitReveal(Call::commit_timelocked_weights {
+		netuid: 1,
+		ciphertext: Default::default(),
+		reveal_round: 7,
+	});
+	assert_eq!(ext.weight(&sealed), <() as WeightInfo>::commit_timelocked_weights());
 }
 
 #[test]

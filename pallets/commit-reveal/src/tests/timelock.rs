@@ -2,8 +2,8 @@
 
 use super::{signed, stored_weights, UIDS, VALUES};
 use crate::{
-	mock::*, CiphertextOf, Error, Event, QueuedRounds, RevealMode, RoundQueues, TimelockDropReason,
-	TimelockedCommits,
+	mock::*, CiphertextOf, Error, Event, QueuedRounds, RevealMode, RoundQueues, StrandedRounds,
+	TimelockDropReason, TimelockedCommits,
 };
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok, traits::Hooks};
@@ -120,14 +120,96 @@ fn what_cannot_be_opened_is_dropped_with_its_reason() {
 }
 
 #[test]
-fn a_skipped_round_drops_its_commits() {
+fn a_skipped_round_waits_for_its_back_filled_pulse() {
 	build_and_execute(|| {
 		timelock_subnet();
 		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
-		// The beacon relay was down over round 7 and resumed at round 9.
+		// Round 7's pulse was withheld; the beacon went on to round 9.
 		pulse_and_open(9);
+		assert!(TimelockedCommits::<Test>::contains_key(1, VALIDATOR), "waits for round 7");
+		assert!(stored_weights(1, 0).is_empty());
+		// The relay back-fills round 7.
+		pulse_and_open(7);
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+		assert!(QueuedRounds::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn a_round_never_back_filled_drops_its_commits_after_the_grace() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 8));
+		// Round 7 never comes; round 8 opens while round 7 still waits.
+		pulse_and_open(8);
+		assert_eq!(stored_weights(1, 2), vec![(1, 100), (2, 200)]);
+		assert!(TimelockedCommits::<Test>::contains_key(1, VALIDATOR));
+		// MissingPulseGrace (three) rounds past it, round 7 is given up.
+		pulse_and_open(9);
+		assert!(TimelockedCommits::<Test>::contains_key(1, VALIDATOR));
+		pulse_and_open(10);
 		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::PulseMissing));
 		assert!(QueuedRounds::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn a_lagging_beacon_cannot_make_a_public_round_pass_for_a_future_one() {
+	build_and_execute(|| {
+		timelock_subnet();
+		// The chain's latest pulse is round 5, but by its clock round 22 is due: rounds 6 to
+		// 22 are public already, and anything sealed to them can be opened by anyone.
+		set_due_round(Some(22));
+		for round in [7, 9, 22, 23] {
+			assert_noop!(
+				commit_timelocked(VALIDATOR, 1, round),
+				Error::<Test>::RevealRoundTooEarly
+			);
+		}
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 27), Error::<Test>::RevealRoundTooLate);
+		// Round 24 is two rounds past the due round: secret when committed.
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 24));
+	});
+}
+
+#[test]
+fn a_new_beacon_drops_the_commits_waiting_for_the_old_ones_rounds() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 8));
+		replace_beacon();
+		assert_eq!(StrandedRounds::<Test>::get().into_inner(), vec![7, 8]);
+		assert!(QueuedRounds::<Test>::get().is_empty());
+		// A validator is not stuck behind its stranded commit: a new one replaces it at once.
+		System::set_block_number(2);
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 3));
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::BeaconReplaced));
+		assert_eq!(TimelockedCommits::<Test>::get(1, VALIDATOR).map(|c| c.reveal_round), Some(3));
+		// The rest are dropped at the start of the next block.
+		CommitReveal::on_initialize(System::block_number());
+		System::assert_has_event(dropped(VALIDATOR_2, 8, TimelockDropReason::BeaconReplaced));
+		assert!(!TimelockedCommits::<Test>::contains_key(1, VALIDATOR_2));
+		assert!(StrandedRounds::<Test>::get().is_empty());
+		assert!(!RoundQueues::<Test>::contains_key(7) && !RoundQueues::<Test>::contains_key(8));
+		// The new beacon's commit opens with the new beacon's pulse.
+		pulse_and_open(3);
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+	});
+}
+
+#[test]
+fn a_stranded_round_number_is_refused_until_it_is_dropped() {
+	build_and_execute(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
+		replace_beacon();
+		set_due_round(Some(5));
+		// By the new beacon's clock round 7 is a fine round, but the old queue holds it.
+		assert_noop!(commit_timelocked(VALIDATOR, 1, 7), Error::<Test>::RoundFull);
+		CommitReveal::on_initialize(System::block_number());
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
 	});
 }
 
@@ -146,14 +228,14 @@ fn a_pulse_that_is_not_the_rounds_opens_nothing() {
 fn weights_that_became_invalid_are_dropped() {
 	build_and_execute(|| {
 		timelock_subnet();
-		let too_many = TimelockedWeights {
+		let duplicates = TimelockedWeights {
 			who: VALIDATOR,
 			netuid: 1u16,
-			uids: vec![1; MaxUids::get() as usize + 1],
-			values: vec![1; MaxUids::get() as usize + 1],
+			uids: vec![1, 1],
+			values: vec![1, 2],
 			version_key: 0,
 		};
-		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&too_many.encode(), 7), 7));
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&duplicates.encode(), 7), 7));
 		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
 		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
 		// The key was raised after the commits: they are judged by the minimum at commit time.
@@ -189,13 +271,23 @@ fn a_validator_that_lost_its_permit_has_its_commit_dropped() {
 fn a_deregistered_validators_commit_goes_with_it() {
 	build_and_execute(|| {
 		timelock_subnet();
+		assert_ok!(Subnets::register(signed(20), 1));
+		let uid = pallet_subnets::Uids::<Test>::get(1, 20).expect("registered");
+		assert_ok!(Subnets::set_validator_permit(signed(OWNER), 1, uid, true));
 		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		// The round is full (MaxCommitsPerRound is two) ...
+		assert_noop!(commit_timelocked(20, 1, 7), Error::<Test>::RoundFull);
 		assert_ok!(Subnets::deregister(signed(VALIDATOR_2), 1, VALIDATOR_2));
 		assert!(!TimelockedCommits::<Test>::contains_key(1, VALIDATOR_2));
+		// ... and the deregistered hotkey's place in it is free again: a hotkey cannot fill a
+		// round's queue by committing and deregistering.
+		assert_eq!(RoundQueues::<Test>::get(7).into_inner(), vec![(1, VALIDATOR)]);
+		assert_ok!(commit_timelocked(20, 1, 7));
 		System::reset_events();
 		pulse_and_open(7);
-		assert!(System::events().is_empty(), "the stale queue entry is skipped quietly");
 		assert!(!RoundQueues::<Test>::contains_key(7));
+		assert!(TimelockedCommits::<Test>::iter().next().is_none());
 	});
 }
 
@@ -247,7 +339,9 @@ fn bad_commits_are_refused_and_change_nothing() {
 			1,
 			RevealMode::Timelock { rounds_ahead: AHEAD }
 		));
+		set_due_round(None);
 		assert_noop!(commit_timelocked(VALIDATOR, 1, 7), Error::<Test>::BeaconNotStarted);
+		set_due_round(Some(0));
 		store_pulse(5);
 		assert_noop!(commit_timelocked(99, 1, 7), Error::<Test>::NotRegistered);
 		assert_noop!(commit_timelocked(MINER, 1, 7), Error::<Test>::NoValidatorPermit);
@@ -256,6 +350,18 @@ fn bad_commits_are_refused_and_change_nothing() {
 		assert_noop!(commit_timelocked(VALIDATOR, 1, 10), Error::<Test>::RevealRoundTooLate);
 		let garbage = CiphertextOf::<Test>::try_from(vec![7u8; 100]).expect("short");
 		assert_noop!(commit_sealed(VALIDATOR, 1, garbage, 7), Error::<Test>::MalformedCiphertext);
+		// Weights for MaxUids uids on a subnet that handed out three: padding, refused.
+		let padded = TimelockedWeights {
+			who: VALIDATOR,
+			netuid: 1u16,
+			uids: (0..MaxUids::get() as u16).collect(),
+			values: vec![1; MaxUids::get() as usize],
+			version_key: 0,
+		};
+		assert_noop!(
+			commit_sealed(VALIDATOR, 1, seal(&padded.encode(), 7), 7),
+			Error::<Test>::CiphertextTooLong
+		);
 		// A hash commit on a timelock subnet is refused too.
 		assert_noop!(
 			CommitReveal::commit_weights(signed(VALIDATOR), 1, Default::default()),
