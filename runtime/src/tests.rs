@@ -233,7 +233,7 @@ fn commits_and_reveals_per_block() {
 		("commit_timelocked_weights", W::commit_timelocked_weights()),
 		("set_reveal_mode", W::set_reveal_mode()),
 		("open_timelocked(1)", W::open_timelocked(1)),
-		("open_timelocked(32)", W::open_timelocked(32)),
+		("open_timelocked(8)", W::open_timelocked(8)),
 		("store_pulses(1)", <Pulses as pallet_beacon::WeightInfo>::store_pulses(1)),
 		("store_pulses(4)", <Pulses as pallet_beacon::WeightInfo>::store_pulses(4)),
 		("set_beacon(1200)", <Pulses as pallet_beacon::WeightInfo>::set_beacon(1_200)),
@@ -241,7 +241,9 @@ fn commits_and_reveals_per_block() {
 	for (name, weight) in report {
 		println!("| {name} | {:.1} | {} |", weight.ref_time() as f64 / 1e6, weight.proof_size());
 	}
-	assert!(commits >= 1_000, "only {commits} commits fit in a block");
+	// A quarter of the 1,000 that the 2 s block was held to: the block is now 500 ms, half of
+	// Aura's one-second slot (`the_block_weight_fits_the_slot`).
+	assert!(commits >= 400, "only {commits} commits fit in a block");
 	assert!(reveals >= 100, "only {reveals} 256-uid reveals fit in a block");
 }
 
@@ -364,7 +366,7 @@ fn the_pool_refuses_pulses_before_looking_at_them() {
 #[test]
 fn a_missing_pulse_is_waited_for_inside_the_beacons_history() {
 	use polkadot_sdk::frame_support::traits::Get;
-	let grace = <Runtime as pallet_commit_reveal::Config>::MissingPulseGrace::get();
+	let grace: u64 = <Runtime as pallet_commit_reveal::Config>::MissingPulseGrace::get();
 	assert!(grace <= u64::from(configs::BEACON_HISTORY_DEPTH));
 }
 
@@ -373,18 +375,19 @@ fn a_missing_pulse_is_waited_for_inside_the_beacons_history() {
 /// transactions.
 #[test]
 fn the_block_weight_fits_the_slot() {
-	use polkadot_sdk::frame_support::{traits::Get, weights::constants::WEIGHT_REF_TIME_PER_MILLIS};
+	use polkadot_sdk::frame_support::{
+		traits::Get, weights::constants::WEIGHT_REF_TIME_PER_MILLIS,
+	};
 	type Commits = pallet_commit_reveal::weights::SubstrateWeight<Runtime>;
 	type Pulses = pallet_beacon::weights::SubstrateWeight<Runtime>;
 	let block = configs::RuntimeBlockWeights::get().max_block.ref_time();
 	let authoring = MILLISECS_PER_BLOCK * 2 / 3 * WEIGHT_REF_TIME_PER_MILLIS;
 	assert!(block <= authoring, "a block of {block} does not fit the author's {authoring}");
-	let pulses = <Runtime as pallet_beacon::Config>::MaxPulsesPerBlock::get();
+	let pulses: u32 = <Runtime as pallet_beacon::Config>::MaxPulsesPerBlock::get();
 	let verifying = <Pulses as pallet_beacon::WeightInfo>::store_pulses(pulses).ref_time();
 	assert!(verifying <= block / 8, "{pulses} pulses take {verifying} of the block's {block}");
-	let opened = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
-	let opening =
-		<Commits as pallet_commit_reveal::WeightInfo>::open_timelocked(opened).ref_time();
+	let opened: u32 = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
+	let opening = <Commits as pallet_commit_reveal::WeightInfo>::open_timelocked(opened).ref_time();
 	assert!(verifying + opening <= block * 3 / 8, "mandatory work crowds out transactions");
 }
 
@@ -393,8 +396,8 @@ fn the_block_weight_fits_the_slot() {
 #[test]
 fn timelocked_commits_open_as_fast_as_the_beacon_takes_them() {
 	use polkadot_sdk::frame_support::traits::Get;
-	let per_round = <Runtime as pallet_commit_reveal::Config>::MaxCommitsPerRound::get();
-	let per_block = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
+	let per_round: u32 = <Runtime as pallet_commit_reveal::Config>::MaxCommitsPerRound::get();
+	let per_block: u32 = <Runtime as pallet_commit_reveal::Config>::MaxOpenedPerBlock::get();
 	for beacon in [galton_timelock::QUICKNET, genesis_config_presets::development_beacon()] {
 		let blocks = u64::from(beacon.schedule.period) * 1_000 / MILLISECS_PER_BLOCK;
 		assert_eq!(blocks, u64::from(configs::BLOCKS_PER_BEACON_ROUND));

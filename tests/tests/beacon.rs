@@ -141,7 +141,10 @@ fn pulses_ride_in_blocks_and_a_flood_of_pulses_over_rpc_costs_the_node_nothing()
 		(1..=best).find_map(|number| {
 			let extrinsics = chain.extrinsics(chain.block_hash(number).ok()?).ok()?;
 			extrinsics.into_iter().find(|xt| {
-				matches!(&xt.function, RuntimeCall::Beacon(pallet_beacon::Call::store_pulses { .. }))
+				matches!(
+					&xt.function,
+					RuntimeCall::Beacon(pallet_beacon::Call::store_pulses { .. })
+				)
 			})
 		})
 	});
@@ -188,7 +191,9 @@ fn pulses_ride_in_blocks_and_a_flood_of_pulses_over_rpc_costs_the_node_nothing()
 		let events = chain.events_between(start + 1, best).ok()?;
 		events
 			.iter()
-			.any(|event| matches!(event, RuntimeEvent::Balances(pallet_balances::Event::Transfer { .. })))
+			.any(|event| {
+				matches!(event, RuntimeEvent::Balances(pallet_balances::Event::Transfer { .. }))
+			})
 			.then_some(())
 	});
 	chain.wait_for("a later pulse", ROUNDS, |_| {
@@ -207,5 +212,9 @@ fn relays_are_tried_in_the_order_given() {
 		latest_round(&node).filter(|latest| *latest > first)
 	});
 	assert!(served.load(Ordering::SeqCst) >= 2);
-	assert!(node.log().contains(&format!("relaying pulses from {dead}, then {url}")), "{}", node.log());
+	assert!(
+		node.log().contains(&format!("relaying pulses from {dead}, then {url}")),
+		"{}",
+		node.log()
+	);
 }

@@ -139,11 +139,8 @@ impl Chain {
 	/// Whether the node says its chain is a development chain (`--dev`): the only kind on
 	/// which weights may be sealed to the development beacon without being told to.
 	pub async fn is_development_chain(&self) -> Result<bool, ChainError> {
-		let chain_type: serde_json::Value = self
-			.rpc
-			.request("system_chainType", subxt::rpcs::rpc_params![])
-			.await
-			.map_err(rpc)?;
+		let chain_type: serde_json::Value =
+			self.rpc.request("system_chainType", subxt::rpcs::rpc_params![]).await.map_err(rpc)?;
 		Ok(chain_type.as_str() == Some("Development"))
 	}
 

@@ -228,7 +228,8 @@ mod tests {
 	async fn the_development_beacon_is_sealed_to_only_on_development_chains_or_when_asked() {
 		let development = beacon_at(None, 1).info;
 		let chain = |development_chain: bool| move || async move { Ok(development_chain) };
-		let check = |insecure, dev_chain| ensure_secret_beacon(&development, insecure, chain(dev_chain));
+		let check =
+			|insecure, dev_chain| ensure_secret_beacon(&development, insecure, chain(dev_chain));
 		assert_eq!(check(false, true).await.expect("asked"), Ok(()));
 		assert_eq!(check(false, false).await.expect("asked"), Err(RoundError::DevelopmentBeacon));
 		assert_eq!(check(true, false).await.expect("asked"), Ok(()), "--insecure-dev-beacon");

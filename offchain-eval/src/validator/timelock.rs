@@ -9,10 +9,11 @@ use galton_primitives::{TimelockedWeights, Uid};
 
 use super::{Deadline, RoundReport, Validator, ValidatorError};
 use crate::chain::{
+	commit_rounds, ensure_secret_beacon,
 	runtime::{
 		self, commit_reveal::Error, runtime_types::bounded_collections::bounded_vec::BoundedVec,
 	},
-	commit_rounds, ensure_secret_beacon, seal_weights, BeaconState, SubnetState, ROUND_MARGIN,
+	seal_weights, BeaconState, SubnetState, ROUND_MARGIN,
 };
 
 /// A round's losses, kept back until the beacon round that opens its weights has passed.

@@ -350,7 +350,10 @@ pub mod pallet {
 			let latest = LatestRound::<T>::get();
 			for (slot, pulse) in Pulses::<T>::iter() {
 				ensure!(Self::slot(pulse.round) == slot, "a pulse in another round's slot");
-				ensure!(latest.is_some_and(|latest| pulse.round <= latest), "a pulse past the latest");
+				ensure!(
+					latest.is_some_and(|latest| pulse.round <= latest),
+					"a pulse past the latest"
+				);
 			}
 			if let Some(latest) = latest {
 				ensure!(Self::holds(latest), "the latest round's pulse is missing");

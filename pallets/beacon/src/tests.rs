@@ -120,10 +120,7 @@ fn a_stored_round_and_rounds_before_the_history_are_refused() {
 		store(&[9]);
 		// Round 9 is stored; round 5 lies HistoryDepth (four) rounds back, beyond the history.
 		for round in [9, 5, 1] {
-			assert_noop!(
-				Beacon::store_pulses(none(), pulses(&[round])),
-				Error::<Test>::StaleRound
-			);
+			assert_noop!(Beacon::store_pulses(none(), pulses(&[round])), Error::<Test>::StaleRound);
 		}
 		assert_noop!(Beacon::store_pulses(none(), pulses(&[8, 8])), Error::<Test>::StaleRound);
 	});

@@ -263,12 +263,16 @@ mod benchmarks {
 		}
 	}
 
-	/// A commit of the longest ciphertext: the commit checks decode it whole.
+	/// A commit of the longest ciphertext the subnet accepts (weights for every uid of a full
+	/// subnet): the commit checks decode it whole.
 	#[benchmark]
 	fn commit_timelocked_weights() -> Result<(), BenchmarkError> {
 		enable_timelock::<T>();
 		let who = validator::<T>(NETUID, 0);
-		let body_len = (T::MaxCiphertextLen::get() as usize)
+		reveal_of::<T>(&who, NETUID, max_uids::<T>(), 0);
+		let longest = Pallet::<T>::sealed_len(max_uids::<T>());
+		let body_len = longest
+			.min(T::MaxCiphertextLen::get() as usize)
 			.checked_sub(galton_timelock::cipher::OVERHEAD)
 			.ok_or("MaxCiphertextLen below the timelock overhead")?;
 		let ciphertext = galton_timelock::TimelockCiphertext {

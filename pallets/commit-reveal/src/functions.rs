@@ -14,8 +14,7 @@ use sp_runtime::{
 
 use crate::{
 	CommitsOf, Config, CursorOf, Error, Event, LastCommit, Pallet, PendingCommit, PendingCommits,
-	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, RevealMode, RevealModes,
-	WeightInfo,
+	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, RevealMode, RevealModes, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {

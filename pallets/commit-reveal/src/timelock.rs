@@ -231,7 +231,12 @@ impl<T: Config> Pallet<T> {
 				if waiting.is_some_and(|commit| commit.reveal_round == round) {
 					TimelockedCommits::<T>::remove(netuid, &who);
 					let reason = TimelockDropReason::BeaconReplaced;
-					Self::deposit_event(Event::TimelockedCommitDropped { netuid, who, round, reason });
+					Self::deposit_event(Event::TimelockedCommitDropped {
+						netuid,
+						who,
+						round,
+						reason,
+					});
 				}
 			}
 			if !queue.is_empty() {

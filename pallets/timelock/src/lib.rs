@@ -29,8 +29,8 @@ pub mod dev;
 pub mod traits;
 
 pub use beacon::{
-	earliest_secret_round, round_message, verify_pulse, BeaconError, BeaconInfo, BeaconPublicKey, BeaconSchedule,
-	BeaconSignature, Pulse, QUICKNET,
+	earliest_secret_round, round_message, verify_pulse, BeaconError, BeaconInfo, BeaconPublicKey,
+	BeaconSchedule, BeaconSignature, Pulse, QUICKNET,
 };
 #[cfg(feature = "std")]
 pub use cipher::seal;

@@ -211,12 +211,14 @@ fn feeless_transactions_take_at_most_their_share_of_the_block_length() {
 				)
 				.map(drop)
 		};
-		let max_len =
-			*<Test as frame_system::Config>::BlockLength::get().max.get(DispatchClass::Normal);
+		let limits: frame_system::limits::BlockLength =
+			<Test as frame_system::Config>::BlockLength::get();
+		let max_len: u32 = *limits.max.get(DispatchClass::Normal);
 		let share: sp_runtime::Perbill = MaxBlockShare::get();
 		// Long feeless transactions (reveals of thousands of uids weigh little) filled the
 		// block's length up to 100 bytes short of the share.
-		frame_system::BlockSize::<Test>::put(share * max_len - 100);
+		let cap: u32 = share * max_len;
+		frame_system::BlockSize::<Test>::put(cap - 100);
 		assert_eq!(in_block_with_len(&commit, 100), Ok(()));
 		assert_eq!(
 			in_block_with_len(&commit, 101),
@@ -234,20 +236,18 @@ fn feeless_transactions_take_at_most_their_share_of_the_block_length() {
 #[test]
 fn a_reveal_naming_uids_the_subnet_never_handed_out_is_refused() {
 	build_and_execute(|| {
-		let weights = standard(1);
-		assert_ok!(commit(VALIDATOR, 1, &weights));
+		// A validator commits weights padded with uids nobody ever held (subnet 1 handed out
+		// uids 0..3): revealed, they would all be dropped, and take free block space.
+		let padded = Reveal { uids: vec![1, 2, 4_000], values: vec![100, 200, 1], ..standard(1) };
+		assert_ok!(commit(VALIDATOR, 1, &padded));
+		let weights = standard(2);
+		assert_ok!(commit(VALIDATOR_2, 1, &weights));
 		run_to_block(1 + DELAY);
-		// Subnet 1 handed out uids 0..3; uid 4,000 was never anyone's.
-		let padded = Reveal {
-			uids: vec![1, 2, 4_000],
-			values: vec![100, 200, 1],
-			..weights.clone()
-		};
 		assert_eq!(
 			validate(Some(VALIDATOR), reveal_call(&padded)),
 			Err(invalid(Error::<Test>::UnknownUid))
 		);
-		assert!(validate(Some(VALIDATOR), reveal_call(&weights)).is_ok());
+		assert!(validate(Some(VALIDATOR_2), reveal_call(&weights)).is_ok());
 	});
 }
 
@@ -363,7 +363,9 @@ fn the_extension_charges_only_the_calls_it_inspects() {
 		values: vec![1],
 		version_key: 0,
 	});
-	let reads_config = <<Test as frame_system::Config>::DbWeight as Get<_>>::get().reads(1);
+	let db: frame_support::weights::RuntimeDbWeight =
+		<Test as frame_system::Config>::DbWeight::get();
+	let reads_config = db.reads(1);
 	assert_eq!(ext.weight(&plain), reads_config);
 	let sealed = RuntimeCall::CommitReveal(Call::commit_timelocked_weights {
 		netuid: 1,

@@ -299,6 +299,7 @@ fn at_most_max_opened_per_block_commits_open_in_one_block() {
 		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
 		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
 		assert_ok!(commit_timelocked(VALIDATOR, 2, 8));
+		store_pulse(7);
 		store_pulse(8);
 		CommitReveal::on_initialize(System::block_number());
 		assert_eq!(TimelockedCommits::<Test>::iter().count(), 1, "two of three opened");
