@@ -34,4 +34,5 @@ fn substrate_interface_reads_blocks_with_pulses_and_waits_for_inclusion() {
 	);
 	assert!(output.status.success(), "py-substrate-interface failed on the devnet:\n{text}");
 	assert!(text.contains("with pulses"), "{text}");
+	println!("{text}");
 }
