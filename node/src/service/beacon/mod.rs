@@ -302,31 +302,49 @@ async fn run(client: Arc<FullClient>, buffer: PulseBuffer, source: PulseSource) 
 			.copied()
 			.filter(|round| *round <= latest && latest - round < depth)
 			.filter(|round| !buffer.contains(*round) && !ChainView::holds(&client, *round));
+		// New rounds first: they keep the beacon going; back-fills take the rest of the tick.
 		let room = MAX_HELD.saturating_sub(buffer.len()).min(FETCH_PER_TICK);
-		let wanted: Vec<u64> = back_fills
-			.chain(next_rounds(view.latest, buffer.highest(), due, FETCH_PER_TICK))
-			.take(room)
-			.collect();
-		for round in wanted {
-			match source.pulse(&view.info.public_key, round) {
-				Ok(Some(pulse)) => {
-					if failing {
-						log::info!(target: "galton", "pulses flow again from round {round}");
-						failing = false;
-					}
-					log::debug!(target: "galton", "holding the pulse of round {round} for the next block");
-					buffer.insert(pulse);
-				}
-				// Not published yet: the later rounds are not either.
-				Ok(None) => break,
-				Err(error) => {
-					if !failing {
-						log::warn!(target: "galton", "no pulse for round {round}: {error}; retrying every {TICK:?}");
-						failing = true;
-					}
-					break;
-				}
+		let new_rounds = next_rounds(view.latest, buffer.highest(), due, room);
+		let back_fills: Vec<u64> = back_fills.take(room - new_rounds.len()).collect();
+		// A new round that is not out yet means the later ones are not either; a back-fill the
+		// source lacks holds up nothing.
+		for round in new_rounds {
+			if !fetch(&source, &view.info.public_key, round, &buffer, &mut failing) {
+				break;
 			}
+		}
+		for round in back_fills {
+			fetch(&source, &view.info.public_key, round, &buffer, &mut failing);
+		}
+	}
+}
+
+/// Fetch `round`'s pulse from `source` into `buffer`; whether it was had. `failing` keeps the
+/// log to one line per outage.
+fn fetch(
+	source: &PulseSource,
+	key: &BeaconPublicKey,
+	round: u64,
+	buffer: &PulseBuffer,
+	failing: &mut bool,
+) -> bool {
+	match source.pulse(key, round) {
+		Ok(Some(pulse)) => {
+			if *failing {
+				log::info!(target: "galton", "pulses flow again from round {round}");
+				*failing = false;
+			}
+			log::debug!(target: "galton", "holding the pulse of round {round} for the next block");
+			buffer.insert(pulse);
+			true
+		}
+		Ok(None) => false,
+		Err(error) => {
+			if !*failing {
+				log::warn!(target: "galton", "no pulse for round {round}: {error}; retrying every {TICK:?}");
+				*failing = true;
+			}
+			false
 		}
 	}
 }
