@@ -40,7 +40,7 @@ use crate::{
 use locator::verify;
 pub use locator::{ModelDir, ModelLocator};
 pub use settle::COMMIT_LIFETIME;
-use settle::{next_step, Step};
+use settle::{next_step, reveal_refusal_is_final, Step};
 use timelock::SealedLosses;
 
 /// Salt words per commit.
@@ -247,12 +247,9 @@ impl Validator {
 						return Ok(Some(block));
 					}
 					Err(e) if e.is_transient() => return Err(e.into()),
-					Err(e)
-						if matches!(
-							e.commit_reveal_error(),
-							Some(runtime::commit_reveal::Error::RevealTooEarly)
-						) =>
-					{
+					// The next turn sees the window's end and drops the commit then.
+					Err(e) if !reveal_refusal_is_final(e.commit_reveal_error()) => {
+						tracing::warn!(%hash, error = %e, now, "reveal refused for now; trying again next block");
 						self.chain.wait_for_block(now.saturating_add(1)).await?;
 						continue;
 					}
@@ -354,7 +351,7 @@ impl Validator {
 		let who = sp_core::crypto::AccountId32::from(self.key.account_id().0);
 		let hash =
 			commit_hash(&who, state.netuid, &report.uids, &report.values, &salt, state.version_key);
-		let entry = PendingReveal {
+		let mut entry = PendingReveal {
 			netuid: state.netuid,
 			hash: hash.0,
 			uids: report.uids.clone(),
@@ -363,12 +360,10 @@ impl Validator {
 			version_key: state.version_key,
 			state: CommitState::Prepared { at_block: state.block },
 		};
-		// Durable before the commit leaves this process: a crash from here on loses nothing.
-		self.journal.put(&entry)?;
 		self.metrics.pending_commits.inc();
 		let call =
 			runtime::tx().commit_reveal().commit_weights(state.netuid, subxt::utils::H256(hash.0));
-		let done = self.submit_commit(&call, state).await?;
+		let done = self.submit_commit(&call, state, &mut entry).await?;
 		tracing::info!(hash = %hex::encode(hash.0), block = done.block_number, "weights committed");
 		self.metrics.last_commit_block.set(i64::from(done.block_number));
 		let reveal = self.settle(entry).await?;
@@ -379,10 +374,15 @@ impl Validator {
 	/// Submit a commit, waiting out refusals that pass with time: the subnet's rate limit and a
 	/// full list of pending commits both clear within a reveal delay, a window and a commit
 	/// interval, so the commit is retried each block for that long before it fails.
+	///
+	/// Before each attempt the journal entry is written with the block it is sent at, durably
+	/// before the commit leaves this process: a crash after a long retry never takes a commit
+	/// still in the pool for one that can no longer land.
 	async fn submit_commit(
 		&self,
 		call: &impl subxt::transactions::Payload,
 		state: &SubnetState,
+		entry: &mut PendingReveal,
 	) -> Result<Finalized, ValidatorError> {
 		let config = state.reveal_config;
 		let patience = config
@@ -390,7 +390,10 @@ impl Validator {
 			.saturating_add(config.reveal_window)
 			.saturating_add(config.min_commit_interval());
 		let deadline = Deadline::Block(state.block.saturating_add(patience));
+		let mut at_block = state.block;
 		loop {
+			entry.state = CommitState::Prepared { at_block };
+			self.journal.put(entry)?;
 			let error = match self.chain.submit(call, &self.key).await {
 				Ok(done) => return Ok(done),
 				Err(error) => error,
@@ -403,6 +406,7 @@ impl Validator {
 				)
 			);
 			self.retry_next_block(error.into(), passes, deadline).await?;
+			at_block = self.chain.finalized_number().await?;
 		}
 	}
 

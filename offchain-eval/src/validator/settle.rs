@@ -4,7 +4,7 @@
 
 use galton_primitives::PendingCommit;
 
-use crate::journal::CommitState;
+use crate::{chain::runtime::commit_reveal::Error, journal::CommitState};
 
 /// Blocks after which a commit journaled but never seen on chain can no longer land
 /// (transactions are mortal for 32 blocks; twice that, to be safe).
@@ -56,6 +56,31 @@ pub fn next_step(state: CommitState, on_chain: Option<&PendingCommit<u32>>, now:
 	}
 }
 
+/// Whether a reveal refused with `error` (the CommitReveal error behind the refusal, `None` for
+/// any other: the pool full, the transaction dropped, a stale nonce, a full block, ...) ends
+/// its commit. Only refusals that no later block can change do: the commit is gone or expired,
+/// or the revealed weights themselves are refused. Everything else is retried each block while
+/// the window lasts.
+pub fn reveal_refusal_is_final(error: Option<&Error>) -> bool {
+	matches!(
+		error,
+		Some(
+			Error::NoMatchingCommit
+				| Error::NoPendingCommits
+				| Error::CommitExpired
+				| Error::UnknownSubnet
+				| Error::TooManyUids
+				| Error::SaltTooShort
+				| Error::SaltTooLong
+				| Error::LengthMismatch
+				| Error::TooManyWeights
+				| Error::DuplicateUid
+				| Error::UnknownUid
+				| Error::OutdatedVersionKey
+		)
+	)
+}
+
 #[cfg(test)]
 mod tests {
 	use sp_core::H256;
@@ -96,6 +121,19 @@ mod tests {
 		// Near the end of the block numbers the lifetime saturates instead of wrapping.
 		let late = CommitState::Prepared { at_block: u32::MAX - 1 };
 		assert_eq!(next_step(late, None, u32::MAX), Step::AwaitInclusion);
+	}
+
+	#[test]
+	fn only_refusals_no_block_can_change_end_a_commit() {
+		for last in [Error::NoMatchingCommit, Error::CommitExpired, Error::LengthMismatch] {
+			assert!(reveal_refusal_is_final(Some(&last)), "{last:?}");
+		}
+		// The pool's own refusals (full, dropped, nonce, exhausted block) carry no pallet
+		// error; a reveal too early, or a validator whose permit may come back, waits.
+		assert!(!reveal_refusal_is_final(None));
+		for passing in [Error::RevealTooEarly, Error::NoValidatorPermit, Error::NotRegistered] {
+			assert!(!reveal_refusal_is_final(Some(&passing)), "{passing:?}");
+		}
 	}
 
 	#[test]
