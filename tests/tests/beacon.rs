@@ -93,7 +93,8 @@ fn pulses_from_a_relay_are_stored_in_order() {
 		"every stored round was served"
 	);
 	let slot = |round: u64| {
-		let key = pallet_beacon::Pulses::<Runtime>::hashed_key_for((round % 1_200) as u32);
+		let slot = pallet_beacon::slot_of(round, galton_runtime::configs::BEACON_HISTORY_DEPTH);
+		let key = pallet_beacon::Pulses::<Runtime>::hashed_key_for(slot);
 		node.chain().storage::<galton_timelock::Pulse>(&key, None).expect("storage read")
 	};
 	for round in first..=later {

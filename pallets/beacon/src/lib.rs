@@ -58,6 +58,12 @@ use frame_support::inherent::{InherentIdentifier, MakeFatalError};
 /// The inherent data the block author's node provides: the verified pulses it holds.
 pub const INHERENT_IDENTIFIER: InherentIdentifier = *b"glbeacon";
 
+/// The slot of [`Pulses`] that round `round` lives in, with a history of `depth` rounds.
+pub fn slot_of(round: u64, depth: u32) -> u32 {
+	// The remainder is below `depth`, a u32.
+	(round % u64::from(depth.max(1))) as u32
+}
+
 /// What the node puts under [`INHERENT_IDENTIFIER`]: pulses in any order; the runtime picks
 /// those it accepts.
 pub type InherentType = Vec<Pulse>;
@@ -363,8 +369,7 @@ pub mod pallet {
 
 		/// The ring slot of `round`.
 		pub(crate) fn slot(round: u64) -> u32 {
-			// The remainder is below `HistoryDepth`, a u32.
-			(round % u64::from(T::HistoryDepth::get().max(1))) as u32
+			slot_of(round, T::HistoryDepth::get())
 		}
 
 		/// A beacon's key must be a valid point and its period at least a second.

@@ -76,24 +76,23 @@ pub enum TimelockDropReason {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Every check of `commit_timelocked_weights`, writing nothing.
+	/// Every check of `commit_timelocked_weights`, writing nothing; returns the round of the
+	/// validator's stranded commit (one for a replaced beacon's round) that the commit replaces.
 	pub(crate) fn check_timelocked_commit(
 		who: &T::AccountId,
 		netuid: NetUid,
 		ciphertext: &[u8],
 		reveal_round: u64,
-	) -> Result<(), Error<T>> {
+	) -> Result<Option<u64>, Error<T>> {
 		Self::check_committer(who, netuid)?;
 		let RevealMode::Timelock { rounds_ahead } = RevealModes::<T>::get(netuid) else {
 			return Err(Error::<T>::TimelockNotEnabled);
 		};
 		let stranded = StrandedRounds::<T>::get();
-		if let Some(pending) = TimelockedCommits::<T>::get(netuid, who) {
+		let replaced = TimelockedCommits::<T>::get(netuid, who).map(|pending| pending.reveal_round);
+		if let Some(round) = replaced {
 			// A commit for a replaced beacon's round never opens: a new commit replaces it.
-			ensure!(
-				stranded.binary_search(&pending.reveal_round).is_ok(),
-				Error::<T>::TimelockedCommitPending
-			);
+			ensure!(stranded.binary_search(&round).is_ok(), Error::<T>::TimelockedCommitPending);
 		}
 		let due = T::Beacon::due_round().ok_or(Error::<T>::BeaconNotStarted)?;
 		let earliest = earliest_secret_round(T::Beacon::latest_round(), due, rounds_ahead);
@@ -112,7 +111,7 @@ impl<T: Config> Pallet<T> {
 		// A replaced beacon's commits still queue under this round number until they are
 		// dropped.
 		ensure!(stranded.binary_search(&reveal_round).is_err(), Error::<T>::RoundFull);
-		Ok(())
+		Ok(replaced)
 	}
 
 	/// Commit `ciphertext` for `who` on `netuid`, to open at `reveal_round`.
@@ -122,13 +121,13 @@ impl<T: Config> Pallet<T> {
 		ciphertext: BoundedVec<u8, T::MaxCiphertextLen>,
 		reveal_round: u64,
 	) -> DispatchResult {
-		Self::check_timelocked_commit(who, netuid, &ciphertext, reveal_round)?;
-		if let Some(stranded) = TimelockedCommits::<T>::get(netuid, who) {
+		if let Some(round) = Self::check_timelocked_commit(who, netuid, &ciphertext, reveal_round)?
+		{
 			Self::remove_timelocked(netuid, who);
 			Self::deposit_event(Event::TimelockedCommitDropped {
 				netuid,
 				who: who.clone(),
-				round: stranded.reveal_round,
+				round,
 				reason: TimelockDropReason::BeaconReplaced,
 			});
 		}

@@ -22,12 +22,13 @@
 pub mod relay;
 
 use futures::FutureExt;
-use galton_runtime::Runtime;
+use galton_runtime::{opaque::Block, Runtime};
 use galton_timelock::{verify_pulse, BeaconInfo, BeaconPublicKey, DevBeacon, Pulse};
 use polkadot_sdk::{
 	sc_service::{ChainType, TaskManager},
 	sp_blockchain::HeaderBackend,
 	sp_inherents::{self, InherentData},
+	sp_runtime::traits::Block as BlockT,
 };
 use std::{
 	collections::BTreeMap,
@@ -235,6 +236,8 @@ pub fn next_rounds(latest: Option<u64>, held: Option<u64>, due: u64, count: usiz
 
 /// What the service reads of the chain at its best block.
 struct ChainView {
+	/// The block read.
+	best: <Block as BlockT>::Hash,
 	info: BeaconInfo,
 	latest: Option<u64>,
 	/// Rounds that timelocked commits wait for, stored pulse or not.
@@ -260,15 +263,14 @@ impl ChainView {
 		.flatten()
 		.map(|rounds: pallet_commit_reveal::QueuedRoundsOf<Runtime>| rounds.into_inner())
 		.unwrap_or_default();
-		Some(Self { info, latest, queued })
+		Some(Self { best, info, latest, queued })
 	}
 
-	/// Whether the chain holds the pulse of `round` at its best block.
-	fn holds(client: &FullClient, round: u64) -> bool {
-		let slot = (round % u64::from(galton_runtime::configs::BEACON_HISTORY_DEPTH)) as u32;
+	/// Whether the chain holds the pulse of `round` at the block read.
+	fn holds(&self, client: &FullClient, round: u64) -> bool {
+		let slot = pallet_beacon::slot_of(round, galton_runtime::configs::BEACON_HISTORY_DEPTH);
 		let key = pallet_beacon::Pulses::<Runtime>::hashed_key_for(slot);
-		let best = client.info().best_hash;
-		let stored: Option<Pulse> = storage_value(client, best, &key).ok().flatten();
+		let stored: Option<Pulse> = storage_value(client, self.best, &key).ok().flatten();
 		stored.is_some_and(|pulse| pulse.round == round)
 	}
 }
@@ -293,7 +295,7 @@ async fn run(client: Arc<FullClient>, buffer: PulseBuffer, source: PulseSource) 
 		}
 		let latest = view.latest.unwrap_or(0);
 		buffer.prune(latest.saturating_sub(depth - 1), |round| {
-			round <= latest && ChainView::holds(&client, round)
+			round <= latest && view.holds(&client, round)
 		});
 		let due = view.info.schedule.round_at(unix_seconds());
 		let back_fills = view
@@ -301,7 +303,7 @@ async fn run(client: Arc<FullClient>, buffer: PulseBuffer, source: PulseSource) 
 			.iter()
 			.copied()
 			.filter(|round| *round <= latest && latest - round < depth)
-			.filter(|round| !buffer.contains(*round) && !ChainView::holds(&client, *round));
+			.filter(|round| !buffer.contains(*round) && !view.holds(&client, *round));
 		// New rounds first: they keep the beacon going; back-fills take the rest of the tick.
 		let room = MAX_HELD.saturating_sub(buffer.len()).min(FETCH_PER_TICK);
 		let new_rounds = next_rounds(view.latest, buffer.highest(), due, room);
