@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The test command: build galton-node and galton-eval (the end-to-end tests start them as
-# processes), run every test of the workspace, then the pallets' benchmarks as tests. Uses the
-# shared target directory when CARGO_TARGET_DIR is set.
+# processes), run every test of the workspace, then the pallets' benchmarks as tests. Builds into
+# the same shared target directory as scripts/demo.sh (CARGO_TARGET_DIR, default
+# ~/.cache/galton-target), so the demo and the tests build once between them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/galton-target}"
 cargo build --locked -p galton-node -p galton-eval
 cargo test --workspace --all-targets --locked
 # Each benchmark also runs once as a test, on the pallet's mock runtime.

@@ -81,17 +81,92 @@ pub enum ChainError {
 		/// What failed, in words (`Pallet::Error` for a pallet error).
 		message: String,
 	},
-	/// A read or subscription failed (often: the node went away).
+	/// A read, a subscription or a submission failed on the way (often: the node went away).
+	/// Worth a retry after a reconnect.
 	#[error("chain request failed: {0}")]
-	Rpc(String),
+	Rpc(Box<subxt::Error>),
+	/// This client's generated code or metadata does not fit the node's runtime (typically
+	/// after a runtime upgrade): a call, storage entry or type changed shape. Retrying cannot
+	/// help.
+	#[error(
+		"the node's runtime does not match this galton-eval ({0}): upgrade galton-eval, or \
+		 refresh its metadata (offchain-eval/metadata/galton.scale) and rebuild it"
+	)]
+	Incompatible(Box<subxt::Error>),
 	/// The node's state is not what this client expects.
 	#[error("{0}")]
 	Unexpected(String),
 }
 
+/// A failed request, typed: [`ChainError::Incompatible`] when subxt says the generated code or
+/// metadata does not fit the node (a static address whose shape changed, or bytes that do not
+/// decode as the metadata says), [`ChainError::Rpc`] for everything else.
+pub(super) fn request_failed(error: impl Into<subxt::Error>) -> ChainError {
+	let error = error.into();
+	if is_incompatible(&error) {
+		ChainError::Incompatible(Box::new(error))
+	} else {
+		ChainError::Rpc(Box::new(error))
+	}
+}
+
+/// A request that failed for a reason of this client's own (`what`), not the chain's.
+pub(super) fn request_ended(what: &str) -> ChainError {
+	ChainError::Rpc(Box::new(subxt::Error::other_str(what)))
+}
+
+/// Whether `error` reports a mismatch between this client's code and the node's runtime
+/// rather than a failed request: a static address subxt finds incompatible, a pallet, call or
+/// entry the metadata lacks, or bytes that do not decode (or encode) as the metadata says. The
+/// variants that carry a failed request (a `BackendError`) stay transient.
+fn is_incompatible(error: &subxt::Error) -> bool {
+	use subxt::error::{
+		ConstantError, CustomValueError, Error, EventsError, ExtrinsicError, RuntimeApiError,
+		StorageError, ViewFunctionError,
+	};
+	match error {
+		Error::StorageKeyError(_)
+		| Error::StorageValueError(_)
+		| Error::ConstantError(_)
+		| Error::ExtrinsicDecodeErrorAt(_)
+		| Error::ModuleErrorDecodeError(_)
+		| Error::DispatchErrorDecodeError(_)
+		| Error::OtherCodecError(_) => true,
+		Error::StorageError(e) => !matches!(
+			e,
+			StorageError::CannotFetchValue(_)
+				| StorageError::CannotIterateValues(_)
+				| StorageError::StreamFailure(_)
+				| StorageError::NoValueFound
+		),
+		Error::ExtrinsicError(e) => matches!(
+			e,
+			ExtrinsicError::IncompatibleCodegen
+				| ExtrinsicError::EncodeError(_)
+				| ExtrinsicError::PalletNameNotFound(_)
+				| ExtrinsicError::CallNameNotFound { .. }
+				| ExtrinsicError::UnsupportedVersion
+				| ExtrinsicError::Params(_)
+				| ExtrinsicError::CouldNotDecodeTransactionExtension { .. }
+				| ExtrinsicError::CannotDecodeFields { .. }
+				| ExtrinsicError::CannotDecodeIntoRootExtrinsic { .. }
+				| ExtrinsicError::CannotDecodeCallData(_)
+				| ExtrinsicError::CannotDecodeCallDataFields(_)
+				| ExtrinsicError::CannotDecodeValidationResult(_)
+				| ExtrinsicError::UnexpectedValidationResultBytes(_)
+		),
+		Error::EventsError(e) => !matches!(e, EventsError::CannotFetchEventBytes(_)),
+		Error::RuntimeApiError(e) => !matches!(e, RuntimeApiError::CannotCallApi(_)),
+		Error::ViewFunctionError(e) => !matches!(e, ViewFunctionError::CannotCallApi(_)),
+		Error::CustomValueError(e) => matches!(e, CustomValueError::IncompatibleCodegen),
+		_ => false,
+	}
+}
+
 impl ChainError {
 	/// Whether retrying after a reconnect may help (the node went away, or a request failed),
-	/// as opposed to a refusal that will not change.
+	/// as opposed to a refusal that will not change, or a client that no longer fits the
+	/// node's runtime.
 	pub fn is_transient(&self) -> bool {
 		matches!(self, ChainError::Connect { .. } | ChainError::Rpc(_))
 	}
@@ -311,6 +386,32 @@ mod tests {
 			ChainError::Refused { refusal: Refusal::NoLongerInvalid, .. }
 		));
 		assert!(!valid(None).is_transient());
+	}
+
+	#[test]
+	fn a_client_that_no_longer_fits_the_runtime_stops_instead_of_retrying() {
+		use subxt::error::{ExtrinsicError, StorageError, StorageValueError};
+		for mismatch in [
+			subxt::Error::from(StorageError::IncompatibleCodegen),
+			subxt::Error::from(ExtrinsicError::IncompatibleCodegen),
+			subxt::Error::from(StorageValueError::LeftoverBytes { bytes: vec![1] }),
+			subxt::Error::from(subxt::ext::codec::Error::from("bad bytes")),
+		] {
+			let error = request_failed(mismatch);
+			assert!(matches!(error, ChainError::Incompatible(_)), "{error:?}");
+			assert!(!error.is_transient());
+			assert!(error.to_string().contains("upgrade galton-eval"), "{error}");
+		}
+		let gone = BackendError::Rpc(RpcError::SubscriptionDropped);
+		for failed in [
+			subxt::Error::from(StorageError::CannotFetchValue(gone)),
+			subxt::Error::from(BackendError::Rpc(RpcError::SubscriptionDropped)),
+		] {
+			let error = request_failed(failed);
+			assert!(matches!(error, ChainError::Rpc(_)), "{error:?}");
+			assert!(error.is_transient());
+		}
+		assert!(request_ended("stream ended").is_transient());
 	}
 
 	#[test]

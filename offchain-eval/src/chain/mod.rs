@@ -96,9 +96,7 @@ pub type Config = PolkadotConfig;
 /// An account id on chain.
 pub type AccountId = subxt::utils::AccountId32;
 
-fn rpc(e: impl std::fmt::Display) -> ChainError {
-	ChainError::Rpc(e.to_string())
-}
+use error::request_failed as rpc;
 
 /// A block number as the runtime stores it (`u32`).
 fn block_number(number: u64) -> Result<u32, ChainError> {
@@ -234,7 +232,7 @@ impl Chain {
 				return Ok(now);
 			}
 		}
-		Err(ChainError::Rpc("the node ended the finalized-block subscription".into()))
+		Err(error::request_ended("the node ended the finalized-block subscription"))
 	}
 
 	/// Sign `call` with `signer`, submit it, and wait until it is in a finalized block and its
@@ -282,7 +280,7 @@ impl Chain {
 					TransactionStatusError::Dropped(message) => {
 						ChainError::Refused { refusal: Refusal::Dropped, message }
 					}
-					other => ChainError::Rpc(other.to_string()),
+					other => rpc(other),
 				});
 			}
 			Err(other) => return Err(rpc(other)),
@@ -292,7 +290,7 @@ impl Chain {
 				dispatch_failure(&at.metadata(), dispatch)
 			}
 			// The block or its events could not be read: the node may have gone away.
-			other => ChainError::Rpc(other.to_string()),
+			other => rpc(other),
 		})?;
 		let block = in_block.at().await.map_err(rpc)?;
 		let finalized = Finalized {

@@ -235,7 +235,7 @@ mod tests {
 		assert_eq!(check(true, false).await.expect("asked"), Ok(()), "--insecure-dev-beacon");
 		// Any other key is sealed to without asking the chain.
 		let quicknet = galton_timelock::QUICKNET;
-		let never = || async { Err::<bool, _>(ChainError::Rpc("not asked".into())) };
+		let never = || async { Err::<bool, _>(ChainError::Unexpected("not asked".into())) };
 		assert_eq!(ensure_secret_beacon(&quicknet, false, never).await.expect("not asked"), Ok(()));
 	}
 
