@@ -46,18 +46,39 @@ fn store_error(e: impl std::fmt::Display) -> JournalError {
 pub enum CommitState {
 	/// Written, the commit extrinsic possibly sent but not yet seen on chain.
 	Prepared {
-		/// The chain's best block when the entry was written.
+		/// The chain's finalized block when the entry was written, just before the commit was
+		/// sent: the commit is mortal from a block no older, so it can land only on a chain
+		/// that holds this block.
 		at_block: u32,
+		/// That block's hash (`None` in entries journaled before block hashes were).
+		#[serde(default)]
+		at_hash: Option<[u8; 32]>,
 	},
 	/// Included on chain, with its reveal window.
 	Committed {
 		/// The block the commit was included in.
 		committed_at: u32,
+		/// That block's hash: when the chain at that height holds another block, the commit
+		/// is not on it and must be sent again (`None` in entries journaled before block hashes were).
+		#[serde(default)]
+		block_hash: Option<[u8; 32]>,
 		/// The first block a reveal is accepted.
 		reveal_from: u32,
 		/// The first block a reveal is refused as expired.
 		expires_at: u32,
 	},
+}
+
+impl CommitState {
+	/// The block this state is anchored to, with its hash when journaled: the commit's block
+	/// once it landed, else the block it was sent on top of. A chain whose block at that height
+	/// has another hash does not hold the commit and never will.
+	pub fn anchor(&self) -> (u32, Option<[u8; 32]>) {
+		match *self {
+			CommitState::Prepared { at_block, at_hash } => (at_block, at_hash),
+			CommitState::Committed { committed_at, block_hash, .. } => (committed_at, block_hash),
+		}
+	}
 }
 
 /// Everything a reveal needs, as committed.
@@ -210,7 +231,7 @@ impl Journal {
 		}
 		entries.sort_by_key(|e| match e.state {
 			CommitState::Committed { committed_at, .. } => (0, committed_at),
-			CommitState::Prepared { at_block } => (1, at_block),
+			CommitState::Prepared { at_block, .. } => (1, at_block),
 		});
 		Ok(entries)
 	}
@@ -313,17 +334,22 @@ mod tests {
 	fn entries_survive_reopening_and_are_removed_only_when_asked() {
 		let dir = tempfile::tempdir().expect("temp dir");
 		let path = dir.path().join("nested/journal.redb");
-		let prepared = entry(1, 0xaa, CommitState::Prepared { at_block: 40 });
+		let prepared = entry(1, 0xaa, CommitState::Prepared { at_block: 40, at_hash: Some([4; 32]) });
 		let committed = entry(
 			1,
 			0xbb,
-			CommitState::Committed { committed_at: 30, reveal_from: 40, expires_at: 60 },
+			CommitState::Committed {
+				committed_at: 30,
+				block_hash: Some([3; 32]),
+				reveal_from: 40,
+				expires_at: 60,
+			},
 		);
 		{
 			let journal = Journal::open(&path).expect("open");
 			journal.put(&prepared).expect("put");
 			journal.put(&committed).expect("put");
-			journal.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1 })).expect("put");
+			journal.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1, at_hash: None })).expect("put");
 		}
 		let journal = Journal::open(&path).expect("reopen");
 		assert_eq!(journal.pending(1).expect("read"), vec![committed.clone(), prepared.clone()]);
@@ -331,10 +357,27 @@ mod tests {
 		assert!(journal.pending(3).expect("read").is_empty());
 
 		let mut moved = prepared.clone();
-		moved.state = CommitState::Committed { committed_at: 41, reveal_from: 51, expires_at: 71 };
+		moved.state = CommitState::Committed {
+			committed_at: 41,
+			block_hash: None,
+			reveal_from: 51,
+			expires_at: 71,
+		};
 		journal.put(&moved).expect("update");
 		journal.remove(1, &committed.hash).expect("remove");
 		assert_eq!(journal.pending(1).expect("read"), vec![moved]);
+	}
+
+	#[test]
+	fn entries_of_earlier_versions_read_without_block_hashes() {
+		let prepared: CommitState =
+			serde_json::from_str(r#"{"Prepared":{"at_block":7}}"#).expect("decodes");
+		assert_eq!(prepared, CommitState::Prepared { at_block: 7, at_hash: None });
+		let committed: CommitState = serde_json::from_str(
+			r#"{"Committed":{"committed_at":7,"reveal_from":9,"expires_at":20}}"#,
+		)
+		.expect("decodes");
+		assert_eq!(committed.anchor(), (7, None));
 	}
 
 	#[test]

@@ -3,7 +3,7 @@
 //! Galton's off-chain evaluator. It measures Llama-family language models (Llama, Mistral,
 //! Qwen2) by next-token cross-entropy on samples every validator draws alike, and turns the
 //! losses into on-chain weights with the epsilon advantage of older models
-//! (../shared/DESIGN.md, "Scoring" and "Evaluation samples").
+//! (`docs/design.md`, "Scoring" and "Evaluation samples").
 //!
 //! - [`source`]: where a model comes from (a directory, or the Hugging Face hub and its cache);
 //! - [`hash`]: the content hash a miner commits (of the files the evaluator loads);

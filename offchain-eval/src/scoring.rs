@@ -1,4 +1,4 @@
-//! From per-batch losses to on-chain weights (../shared/DESIGN.md, "Scoring").
+//! From per-batch losses to on-chain weights (`docs/design.md`, "Scoring").
 //!
 //! 1. In each pair of models, the strictly older one (earlier commit block) has its losses
 //!    multiplied by `1 - epsilon_at(now - commit_block)`; a model wins a batch against another

@@ -12,6 +12,7 @@ mod binary;
 mod chain;
 mod eval;
 mod node;
+mod proxy;
 mod python;
 mod rpc;
 
@@ -19,5 +20,6 @@ pub use binary::manifest_dir;
 pub use chain::{module_error, Chain};
 pub use eval::{eval, eval_binary, output_text, spawn_eval};
 pub use node::{free_port, node_binary, Node};
+pub use proxy::{Fault, RpcProxy};
 pub use python::python_with;
 pub use rpc::{Rpc, RpcError};

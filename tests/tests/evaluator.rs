@@ -1,6 +1,8 @@
 //! End-to-end tests of `galton-eval` against a real `galton-node --dev`: miners commit fixture
 //! models, a validator round commits and reveals the weights it scored, and no reveal is lost
-//! when the evaluator is killed or the node restarts; on a subnet in timelock mode the chain
+//! when the evaluator is killed, the node comes back behind or forked away from a commit, or a
+//! relay refuses, drops or sits on its transactions ([`RpcProxy`]); a second process signing
+//! with the validator's key takes the next nonce; on a subnet in timelock mode the chain
 //! applies the weights of a validator killed right after its commit.
 
 use std::{
@@ -11,16 +13,17 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use codec::Decode;
-use galton_e2e::{eval, free_port, output_text, spawn_eval, Node};
+use codec::{Decode, Encode};
+use galton_e2e::{eval, free_port, output_text, spawn_eval, Fault, Node, RpcProxy};
 use galton_primitives::{
 	Announcement, ClaimConfig, ModelCommitment, PendingCommit, RevealMode, TimelockedWeights,
 };
-use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent};
+use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use polkadot_sdk::{
+	frame_system,
 	sp_core::H256,
 	sp_keyring::Sr25519Keyring::{Alice, Bob},
-	sp_runtime::Perbill,
+	sp_runtime::{transaction_validity::InvalidTransaction, Perbill},
 };
 
 /// Block time of these devnets: the dev chain's reveal delay of 10 blocks is 5 s.
@@ -391,44 +394,209 @@ fn a_validator_killed_after_its_timelocked_commit_gets_its_weights_applied_by_th
 	assert!(timelocked_of_alice(&node).is_none(), "the commit is used up");
 }
 
+/// Copy the directory `from` into `to` (created), recursively.
+fn copy_dir(from: &Path, to: &Path) {
+	std::fs::create_dir_all(to).expect("mkdir");
+	for entry in std::fs::read_dir(from).expect("read dir") {
+		let entry = entry.expect("dir entry");
+		let target = to.join(entry.file_name());
+		if entry.file_type().expect("file type").is_dir() {
+			copy_dir(&entry.path(), &target);
+		} else {
+			std::fs::copy(entry.path(), &target).expect("copy");
+		}
+	}
+}
+
+/// Wait for `child` to exit, within [`ROUND`]; returns whether it succeeded, with its log
+/// (`<name>.out` and `<name>.err` in `dir`).
+fn finish(child: &mut Child, dir: &Path, name: &str) -> (bool, String, String) {
+	let started = Instant::now();
+	let status = loop {
+		if let Some(status) = child.try_wait().expect("wait") {
+			break status;
+		}
+		assert!(started.elapsed() < ROUND, "{name} did not finish within {ROUND:?}");
+		thread::sleep(Duration::from_millis(200));
+	};
+	let log = |ext: &str| {
+		std::fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap_or_default()
+	};
+	(status.success(), log("out"), log("err"))
+}
+
+/// Alice's weight commits and reveals of `hash` in blocks `1..=to`, as `(block, revealed)`.
+fn commit_events(node: &Node, hash: H256, to: u32) -> Vec<(u32, bool)> {
+	(1..=to)
+		.flat_map(|n| {
+			let block = node.chain().block_hash(n).expect("block hash");
+			node.chain()
+				.events(block)
+				.expect("events")
+				.into_iter()
+				.filter_map(move |event| match event {
+					RuntimeEvent::CommitReveal(pallet_commit_reveal::Event::WeightsCommitted {
+						commit_hash,
+						..
+					}) if commit_hash == hash => Some((n, false)),
+					RuntimeEvent::CommitReveal(pallet_commit_reveal::Event::WeightsRevealed {
+						commit_hash,
+						..
+					}) if commit_hash == hash => Some((n, true)),
+					_ => None,
+				})
+		})
+		.collect()
+}
+
 #[test]
-fn the_validator_reconnects_when_the_node_restarts_and_finishes_its_round() {
+fn a_validator_whose_node_comes_back_behind_its_commit_waits_sends_it_again_and_reveals() {
 	let dir = tempfile::tempdir().expect("temp dir");
 	let base = dir.path().join("node");
 	std::fs::create_dir(&base).expect("mkdir");
-	let node = Node::start_in(&base, BLOCK_MS);
-	let (url, port) = (node.ws_url(), node.rpc_port());
+	let mut node = Node::start_in(&base, BLOCK_MS);
+	let port = node.rpc_port();
 	let models = dir.path().join("models");
 	two_miners(&node, &models);
-	let args = validate_args(&url, &dir.path().join("journal.redb"), &models);
+	// The chain as it was before the validator's commit: a node restored from it comes back
+	// with its head behind the commit, and the blocks it seals from there are other blocks.
+	node.stop();
+	let snapshot = dir.path().join("snapshot");
+	copy_dir(&base, &snapshot);
+	let node = Node::start_on(&base, BLOCK_MS, port);
+	let args = validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models);
 
 	let mut validator = spawn_eval(&as_strs(&args), dir.path(), "validator");
 	let commit = wait_for_commit(&node, &mut validator);
 	drop(node);
-	thread::sleep(Duration::from_secs(2));
+	std::fs::remove_dir_all(&base).expect("rm");
+	copy_dir(&snapshot, &base);
 	let node = Node::start_on(&base, BLOCK_MS, port);
+	let head = node.chain().finalized_number().expect("head");
+	assert!(head < commit.committed_at, "the node came back at {head}, behind the commit");
 
-	let started = Instant::now();
-	let status = loop {
-		if let Some(status) = validator.try_wait().expect("wait") {
-			break status;
-		}
-		assert!(started.elapsed() < ROUND, "the validator did not finish after the restart");
-		thread::sleep(Duration::from_millis(200));
-	};
-	let log = |ext: &str| {
-		std::fs::read_to_string(dir.path().join(format!("validator.{ext}"))).unwrap_or_default()
-	};
-	assert!(status.success(), "validator failed:\n{}\n{}", log("out"), log("err"));
-	assert!(
-		reveal_block(&node, commit.hash, commit.reveal_from, commit.expires_at - 1).is_some(),
-		"{}",
-		log("err")
-	);
-	let line = log("out");
+	let (ok, out, err) = finish(&mut validator, dir.path(), "validator");
+	assert!(ok, "validator failed:\n{out}\n{err}");
+	assert!(err.contains("the node's finalized head is behind the commit"), "{err}");
+	assert!(err.contains("the commit's block is not on this chain; sending the commit again"), "{err}");
+	// On the chain the node came back with, the commit was made again and revealed.
+	let events = commit_events(&node, commit.hash, node.chain().finalized_number().expect("head"));
+	assert!(matches!(events[..], [(committed, false), (revealed, true)] if committed < revealed), "{events:?}");
 	let report: serde_json::Value =
-		serde_json::from_str(line.lines().last().expect("a report")).expect("JSON");
+		serde_json::from_str(out.lines().last().expect("a report")).expect("JSON");
 	assert_eq!(alice_weights(&node), reported_weights(&report));
+}
+
+fn is_reveal(call: &RuntimeCall) -> bool {
+	matches!(call, RuntimeCall::CommitReveal(pallet_commit_reveal::Call::reveal_weights { .. }))
+}
+
+fn is_commit(call: &RuntimeCall) -> bool {
+	matches!(call, RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights { .. }))
+}
+
+#[test]
+fn a_reveal_the_relay_refuses_or_drops_is_sent_again_until_it_lands() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	let refuse = || Fault::Refuse { verdict: None };
+	let faults = vec![refuse(), Fault::Drop, refuse(), Fault::Drop];
+	let proxy = RpcProxy::start(&node.ws_url(), is_reveal, faults);
+
+	let journal = dir.path().join("journal.redb");
+	let output = eval(&as_strs(&validate_args(&proxy.ws_url(), &journal, &models)));
+	assert!(output.status.success(), "validate: {}", output_text(&output));
+	assert_eq!(proxy.applied(), 4, "each fault was met");
+	let log = String::from_utf8_lossy(&output.stderr);
+	assert!(log.contains("reveal refused for now; trying again next block"), "{log}");
+	let report = report(&output);
+	assert!(report["reveal_block"].is_u64(), "{report}");
+	assert_eq!(alice_weights(&node), reported_weights(&report));
+	assert!(pending_of_alice(&node).is_empty(), "nothing left to reveal");
+}
+
+#[test]
+fn a_commit_sent_after_a_long_wait_and_held_in_the_pool_across_a_crash_is_revealed() {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	// A window long enough that the commit is retried for more blocks than a commit can take
+	// to land (`COMMIT_LIFETIME`, 64).
+	set_reveal_config(&node.ws_url(), &["--window", "100"]);
+	const REFUSALS: usize = 70;
+	let rate_limited = pallet_commit_reveal::Error::<Runtime>::CommitRateLimited.encode()[0];
+	let verdict = Err(InvalidTransaction::Custom(rate_limited).into());
+	let mut faults = vec![Fault::Refuse { verdict: Some(verdict) }; REFUSALS];
+	faults.push(Fault::Withhold);
+	let proxy = RpcProxy::start(&node.ws_url(), is_commit, faults);
+	let journal = dir.path().join("journal.redb");
+
+	// The commit is refused as rate-limited for 70 blocks, then sent, and the relay sits on
+	// it; the validator is killed while it is still "in the pool".
+	let mut first =
+		spawn_eval(&as_strs(&validate_args(&proxy.ws_url(), &journal, &models)), dir.path(), "first");
+	let started = Instant::now();
+	while proxy.withheld().is_empty() {
+		assert!(started.elapsed() < ROUND, "the commit was not sent after its refusals");
+		assert!(first.try_wait().expect("wait").is_none(), "the validator stopped");
+		thread::sleep(Duration::from_millis(50));
+	}
+	first.kill().expect("SIGKILL");
+	let _ = first.wait();
+	assert_eq!(proxy.applied(), REFUSALS + 1);
+	let held = UncheckedExtrinsic::decode(&mut &proxy.withheld()[0][..]).expect("an extrinsic");
+	let RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights { commit_hash, .. }) =
+		held.function
+	else {
+		panic!("the held transaction is a commit");
+	};
+	assert!(pending_of_alice(&node).is_empty(), "the commit is not on chain");
+
+	// The validator comes back while the commit is still held, then the relay lets it go.
+	let args = validate_args(&node.ws_url(), &journal, &models);
+	let mut second = spawn_eval(&as_strs(&args), dir.path(), "second");
+	thread::sleep(Duration::from_secs(4));
+	node.chain().submit_encoded(&held).expect("the held commit enters the pool");
+	let (ok, out, err) = finish(&mut second, dir.path(), "second");
+	assert!(ok, "restarted validate failed:\n{out}\n{err}");
+	assert!(!err.contains("never reached the chain"), "{err}");
+	let events = commit_events(&node, commit_hash, node.chain().finalized_number().expect("head"));
+	assert!(matches!(events[..], [(_, false), (_, true)]), "the held commit was revealed: {events:?}\n{err}");
+}
+
+#[test]
+fn a_second_process_signing_with_the_validators_key_takes_the_next_nonce() {
+	// Blocks far apart, so that a transaction of Alice's waits in the pool while galton-eval
+	// signs one of its own with her key.
+	let node = Node::start(20_000);
+	let first = node.chain().best_number().expect("head");
+	node.chain().wait_for_block(first + 1, ROUND);
+	let nonce = nonce_of_alice(&node);
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: b"busy".to_vec() });
+	node.chain().submit(Alice, remark).expect("Alice's remark enters the pool");
+	assert_eq!(nonce_of_alice(&node), nonce + 1, "the pool counts the remark");
+
+	let url = node.ws_url();
+	let output = eval(&[
+		"subnet",
+		"set-version-key",
+		"--netuid",
+		"1",
+		"--version-key",
+		"7",
+		"--key",
+		"//Alice",
+		"--url",
+		&url,
+	]);
+	assert!(output.status.success(), "set-version-key: {}", output_text(&output));
+	let key = pallet_subnets::WeightsVersionKey::<Runtime>::hashed_key_for(NETUID);
+	let version: Option<u64> = node.chain().storage(&key, None).expect("storage read");
+	assert_eq!(version, Some(7));
+	assert_eq!(nonce_of_alice(&node), nonce + 2, "both transactions landed");
 }
 
 #[test]

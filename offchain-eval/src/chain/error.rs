@@ -19,6 +19,10 @@ const POOL_ERROR_CODES: std::ops::RangeInclusive<i32> = 1010..=1020;
 /// pool's own.
 const RUNTIME_VERDICT_CODES: [i32; 2] = [1010, 1011];
 
+/// The pool's code for a transaction whose tag (for a signed one: signer and nonce) a pooled
+/// transaction of no lower priority already provides.
+const POOL_TOO_LOW_PRIORITY: i32 = 1014;
+
 /// Why the transaction pool would not take a transaction.
 #[derive(Debug)]
 pub enum Refusal {
@@ -121,7 +125,7 @@ pub(super) fn request_ended(what: &str) -> ChainError {
 /// variants that carry a failed request (a `BackendError`) stay transient.
 fn is_incompatible(error: &subxt::Error) -> bool {
 	use subxt::error::{
-		ConstantError, CustomValueError, Error, EventsError, ExtrinsicError, RuntimeApiError,
+		CustomValueError, Error, EventsError, ExtrinsicError, RuntimeApiError,
 		StorageError, ViewFunctionError,
 	};
 	match error {
@@ -169,6 +173,23 @@ impl ChainError {
 	/// node's runtime.
 	pub fn is_transient(&self) -> bool {
 		matches!(self, ChainError::Connect { .. } | ChainError::Rpc(_))
+	}
+
+	/// Whether the pool may have refused the transaction only because another transaction of
+	/// the same signer took its nonce first: the runtime calls it stale, the pool finds a
+	/// transaction with the same nonce and no lower priority (code 1014), or the runtime finds
+	/// it valid at the finalized head although the pool did not (it is stale only at the best
+	/// block). Signing again with a fresh nonce may help.
+	pub fn nonce_may_be_stale(&self) -> bool {
+		matches!(
+			self,
+			ChainError::Refused {
+				refusal: Refusal::Invalid(TransactionInvalid::Stale)
+					| Refusal::Pool { code: POOL_TOO_LOW_PRIORITY }
+					| Refusal::NoLongerInvalid,
+				..
+			}
+		)
 	}
 
 	/// The pallet error a dispatched call failed with, if that is what happened.
@@ -386,6 +407,17 @@ mod tests {
 			ChainError::Refused { refusal: Refusal::NoLongerInvalid, .. }
 		));
 		assert!(!valid(None).is_transient());
+	}
+
+	#[test]
+	fn a_nonce_taken_by_another_transaction_is_signed_again_and_nothing_else_is() {
+		assert!(invalid(TransactionInvalid::Stale).nonce_may_be_stale());
+		assert!(valid(Some(1014)).nonce_may_be_stale(), "same nonce already in the pool");
+		assert!(valid(Some(1010)).nonce_may_be_stale(), "stale at the best block only");
+		assert!(!valid(Some(1012)).nonce_may_be_stale(), "temporarily banned");
+		assert!(!invalid(TransactionInvalid::Payment).nonce_may_be_stale());
+		assert!(!invalid(TransactionInvalid::Future).nonce_may_be_stale());
+		assert!(!invalid(TransactionInvalid::Custom(6)).nonce_may_be_stale());
 	}
 
 	#[test]

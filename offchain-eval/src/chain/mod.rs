@@ -32,7 +32,8 @@ use subxt::{
 		ExtrinsicError, TransactionEventsError, TransactionProgressError, TransactionStatusError,
 	},
 	extrinsics::ExtrinsicEvents,
-	transactions::{DefaultParams, Payload},
+	config::DefaultExtrinsicParamsBuilder,
+	transactions::Payload,
 	OnlineClient, PolkadotConfig,
 };
 pub use timelock::{
@@ -97,6 +98,10 @@ pub type Config = PolkadotConfig;
 pub type AccountId = subxt::utils::AccountId32;
 
 use error::request_failed as rpc;
+
+/// How many times a transaction is signed with a fresh nonce when another transaction of the
+/// same key took the one it had.
+pub const NONCE_ATTEMPTS: u32 = 5;
 
 /// A block number as the runtime stores it (`u32`).
 fn block_number(number: u64) -> Result<u32, ChainError> {
@@ -181,6 +186,22 @@ impl Chain {
 		block_number(at.block_number())
 	}
 
+	/// The number and hash of the latest finalized block.
+	pub async fn finalized_block(&self) -> Result<(u32, [u8; 32]), ChainError> {
+		let at = self.client.at_current_block().await.map_err(rpc)?;
+		Ok((block_number(at.block_number())?, at.block_hash().0))
+	}
+
+	/// The next nonce of `account` as the node counts it, its transaction pool included: a
+	/// second process signing with the same key (a validator per subnet, a `subnet` command
+	/// beside a validator) does not reuse a nonce still in the pool.
+	pub async fn next_nonce(&self, account: &AccountId) -> Result<u64, ChainError> {
+		self.rpc
+			.request("system_accountNextIndex", subxt::rpcs::rpc_params![account.to_string()])
+			.await
+			.map_err(rpc)
+	}
+
 	/// A constant of the runtime at the finalized head, such as
 	/// `runtime::constants().commit_reveal().round_slack()`.
 	pub async fn constant<Addr: subxt::constants::Address>(
@@ -247,17 +268,40 @@ impl Chain {
 	}
 
 	/// [`Chain::submit`], returning the events the transaction emitted too.
+	///
+	/// The nonce is the node's next index for the signer, pool included; when another process
+	/// signing with the same key takes that nonce first, the transaction is signed again with
+	/// a fresh one, up to [`NONCE_ATTEMPTS`] times.
 	pub async fn submit_for_events<Call: Payload>(
 		&self,
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<(Finalized, ExtrinsicEvents<Config>), ChainError> {
+		let account = signer.account_id();
+		let mut attempt = 1;
+		loop {
+			let nonce = self.next_nonce(&account).await?;
+			match self.submit_with_nonce(call, signer, nonce).await {
+				Err(error) if error.nonce_may_be_stale() && attempt < NONCE_ATTEMPTS => {
+					tracing::info!(nonce, %error, "nonce taken by another transaction; signing again");
+					attempt += 1;
+				}
+				done => return done,
+			}
+		}
+	}
+
+	/// Sign `call` with `nonce`, submit it and follow it to finality.
+	async fn submit_with_nonce<Call: Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+		nonce: u64,
+	) -> Result<(Finalized, ExtrinsicEvents<Config>), ChainError> {
 		let at = self.client.at_current_block().await.map_err(rpc)?;
-		let transaction = at
-			.transactions()
-			.create_signed(call, signer, DefaultParams::default_params())
-			.await
-			.map_err(rpc)?;
+		let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+		let transaction =
+			at.transactions().create_signed(call, signer, params).await.map_err(rpc)?;
 		let progress = match transaction.submit_and_watch().await {
 			Ok(progress) => progress,
 			Err(ExtrinsicError::ErrorSubmittingTransaction(error)) => {

@@ -13,6 +13,7 @@
 //!    commit them instead: the chain opens them when that round's pulse arrives, with no
 //!    journal entry and no reveal ([`timelock`]).
 
+mod hash;
 mod locator;
 mod settle;
 mod timelock;
@@ -20,17 +21,17 @@ mod timelock;
 use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
 use candle_core::{DType, Device};
-use galton_primitives::{commit_hash, NetUid, RevealMode, Uid};
+use galton_primitives::{NetUid, RevealMode, Uid};
 use serde::Serialize;
 
 use crate::{
 	chain::{
-		runtime, Chain, ChainError, Finalized, Keypair, ModelEntry, RoundError, SubnetState,
+		runtime, Chain, ChainError, Keypair, ModelEntry, RoundError, SubnetState,
 		ValidatorStanding,
 	},
 	corpus::Corpus,
 	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
-	journal::{CommitState, Journal, JournalError, PendingReveal},
+	journal::{Journal, JournalError},
 	metrics::Metrics,
 	model::budget::SizeBudget,
 	samples::{seed_from_block_hash, sync_block, SampleSpec},
@@ -40,7 +41,6 @@ use crate::{
 use locator::verify;
 pub use locator::{ModelDir, ModelLocator};
 pub use settle::COMMIT_LIFETIME;
-use settle::{next_step, reveal_refusal_is_final, Step};
 use timelock::SealedLosses;
 
 /// Salt words per commit.
@@ -58,9 +58,42 @@ pub enum ValidatorError {
 	/// No beacon round can be sealed to safely.
 	#[error(transparent)]
 	Round(#[from] RoundError),
-	/// Anything else (no randomness, an evaluation thread that died, ...).
-	#[error("{0}")]
-	Other(String),
+	/// The key is not registered on the subnet.
+	#[error("{address} is not registered on subnet {netuid}")]
+	NotRegistered {
+		/// The key's address (SS58).
+		address: String,
+		/// The subnet.
+		netuid: NetUid,
+	},
+	/// The key is registered but holds no validator permit.
+	#[error("{address} (uid {uid}) has no validator permit on subnet {netuid}")]
+	NoValidatorPermit {
+		/// The key's address (SS58).
+		address: String,
+		/// Its uid.
+		uid: Uid,
+		/// The subnet.
+		netuid: NetUid,
+	},
+	/// The subnet commits timelocked weights, but the chain has no beacon to seal them to.
+	#[error("subnet {0} commits timelocked weights, but the chain has no randomness beacon")]
+	NoBeacon(NetUid),
+	/// The weights could not be sealed to the beacon's round.
+	#[error("cannot seal the weights: {0:?}")]
+	Seal(galton_timelock::TimelockError),
+	/// The chain accepts no beacon round for a timelocked commit now.
+	#[error("the chain accepts no beacon round now")]
+	NoRoundAccepted,
+	/// The block a round's samples are seeded from is beyond the chain's `u32` numbers.
+	#[error("sync block {0} beyond u32")]
+	SyncBlockOutOfRange(u64),
+	/// The operating system gave no randomness for a commit's salt.
+	#[error("no randomness for the salt: {0}")]
+	NoRandomness(getrandom::Error),
+	/// The thread evaluating the models died.
+	#[error("evaluation thread failed: {0}")]
+	EvaluationThread(tokio::task::JoinError),
 }
 
 impl ValidatorError {
@@ -179,101 +212,12 @@ impl Validator {
 		let standing = ValidatorStanding::read(&self.chain, netuid, &self.key.account_id()).await?;
 		let address = self.key.address();
 		match standing.uid {
-			None => Err(ValidatorError::Other(format!(
-				"{address} is not registered on subnet {netuid}"
-			))),
-			Some(uid) if !standing.permit => Err(ValidatorError::Other(format!(
-				"{address} (uid {uid}) has no validator permit on subnet {netuid}"
-			))),
+			None => Err(ValidatorError::NotRegistered { address, netuid }),
+			Some(uid) if !standing.permit => {
+				Err(ValidatorError::NoValidatorPermit { address, uid, netuid })
+			}
 			Some(uid) => Ok(uid),
 		}
-	}
-
-	/// Reveal (or drop, if expired or never landed) every commit the journal holds for this
-	/// subnet; returns the block of the last reveal.
-	pub async fn settle_journal(&mut self) -> Result<Option<u32>, ValidatorError> {
-		let mut last_reveal = None;
-		for entry in self.journal.pending(self.config.netuid)? {
-			if let Some(block) = self.settle(entry).await? {
-				last_reveal = Some(block);
-			}
-		}
-		self.metrics.pending_commits.set(self.journal.pending(self.config.netuid)?.len() as i64);
-		Ok(last_reveal)
-	}
-
-	/// Drive one journaled commit to its end: each turn reads the chain, records the commit's
-	/// windows once it has landed, and takes the [`Step`] the journal and the chain call for.
-	async fn settle(&mut self, mut entry: PendingReveal) -> Result<Option<u32>, ValidatorError> {
-		let netuid = self.config.netuid;
-		let hash = hex::encode(entry.hash);
-		loop {
-			let standing =
-				ValidatorStanding::read(&self.chain, netuid, &self.key.account_id()).await?;
-			let now = standing.block;
-			let on_chain = standing.pending.iter().find(|c| c.hash.0 == entry.hash);
-			if let (Some(commit), CommitState::Prepared { .. }) = (on_chain, entry.state) {
-				entry.state = CommitState::Committed {
-					committed_at: commit.committed_at,
-					reveal_from: commit.reveal_from,
-					expires_at: commit.expires_at,
-				};
-				self.journal.put(&entry)?;
-			}
-			match next_step(entry.state, on_chain, now) {
-				Step::Gone => {
-					tracing::info!(%hash, "commit no longer pending on chain (revealed or reclaimed)");
-				}
-				Step::NeverLanded => {
-					tracing::warn!(%hash, "journaled commit never reached the chain; dropped");
-				}
-				Step::Expired { expires_at } => {
-					tracing::warn!(%hash, expires_at, now, "commit expired before it could be revealed; dropped");
-				}
-				Step::AwaitInclusion => {
-					self.chain.wait_for_block(now.saturating_add(1)).await?;
-					continue;
-				}
-				Step::AwaitWindow { reveal_from } => {
-					tracing::info!(%hash, reveal_from, now, "waiting for the reveal window");
-					self.chain.wait_for_block(reveal_from).await?;
-					continue;
-				}
-				Step::Reveal => match self.reveal(&entry).await {
-					Ok(block) => {
-						tracing::info!(%hash, block, "weights revealed");
-						self.journal.remove(netuid, &entry.hash)?;
-						self.metrics.last_reveal_block.set(i64::from(block));
-						return Ok(Some(block));
-					}
-					Err(e) if e.is_transient() => return Err(e.into()),
-					// The next turn sees the window's end and drops the commit then.
-					Err(e) if !reveal_refusal_is_final(e.commit_reveal_error()) => {
-						tracing::warn!(%hash, error = %e, now, "reveal refused for now; trying again next block");
-						self.chain.wait_for_block(now.saturating_add(1)).await?;
-						continue;
-					}
-					Err(e) => {
-						tracing::warn!(%hash, error = %e, "reveal refused; the commit is dropped");
-					}
-				},
-			}
-			// Every step that does not wait or reveal ends the commit.
-			self.journal.remove(netuid, &entry.hash)?;
-			return Ok(None);
-		}
-	}
-
-	/// Send the reveal of `entry`; returns the block it landed in.
-	async fn reveal(&self, entry: &PendingReveal) -> Result<u32, ChainError> {
-		let call = runtime::tx().commit_reveal().reveal_weights(
-			entry.netuid,
-			entry.uids.clone(),
-			entry.values.clone(),
-			entry.salt.clone(),
-			entry.version_key,
-		);
-		Ok(self.chain.submit(&call, &self.key).await?.block_number)
 	}
 
 	/// One full round: settle the journal, evaluate and score, publish the weights, reveal.
@@ -282,8 +226,7 @@ impl Validator {
 		self.publish_opened_losses().await?;
 		let state = SubnetState::read(&self.chain, self.config.netuid).await?;
 		let sync = sync_block(u64::from(state.block), u64::from(self.config.sync_interval));
-		let sync = u32::try_from(sync)
-			.map_err(|_| ValidatorError::Other("sync block beyond u32".into()))?;
+		let sync = u32::try_from(sync).map_err(|_| ValidatorError::SyncBlockOutOfRange(sync))?;
 		let seed = seed_from_block_hash(&self.chain.block_hash(sync).await?);
 		tracing::info!(block = state.block, sync, models = state.models.len(), "round started");
 		let (models, weights) = self.score(&state, seed).await?;
@@ -336,78 +279,6 @@ impl Validator {
 			}
 		}
 		Ok(report)
-	}
-
-	async fn commit_and_reveal(
-		&mut self,
-		state: &SubnetState,
-		report: &RoundReport,
-	) -> Result<(u32, Option<u32>), ValidatorError> {
-		let mut salt_bytes = [0u8; 2 * SALT_LEN];
-		getrandom::fill(&mut salt_bytes)
-			.map_err(|e| ValidatorError::Other(format!("no randomness for the salt: {e}")))?;
-		let salt: Vec<u16> =
-			salt_bytes.chunks(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
-		let who = sp_core::crypto::AccountId32::from(self.key.account_id().0);
-		let hash =
-			commit_hash(&who, state.netuid, &report.uids, &report.values, &salt, state.version_key);
-		let mut entry = PendingReveal {
-			netuid: state.netuid,
-			hash: hash.0,
-			uids: report.uids.clone(),
-			values: report.values.clone(),
-			salt,
-			version_key: state.version_key,
-			state: CommitState::Prepared { at_block: state.block },
-		};
-		self.metrics.pending_commits.inc();
-		let call =
-			runtime::tx().commit_reveal().commit_weights(state.netuid, subxt::utils::H256(hash.0));
-		let done = self.submit_commit(&call, state, &mut entry).await?;
-		tracing::info!(hash = %hex::encode(hash.0), block = done.block_number, "weights committed");
-		self.metrics.last_commit_block.set(i64::from(done.block_number));
-		let reveal = self.settle(entry).await?;
-		self.metrics.pending_commits.set(self.journal.pending(state.netuid)?.len() as i64);
-		Ok((done.block_number, reveal))
-	}
-
-	/// Submit a commit, waiting out refusals that pass with time: the subnet's rate limit and a
-	/// full list of pending commits both clear within a reveal delay, a window and a commit
-	/// interval, so the commit is retried each block for that long before it fails.
-	///
-	/// Before each attempt the journal entry is written with the block it is sent at, durably
-	/// before the commit leaves this process: a crash after a long retry never takes a commit
-	/// still in the pool for one that can no longer land.
-	async fn submit_commit(
-		&self,
-		call: &impl subxt::transactions::Payload,
-		state: &SubnetState,
-		entry: &mut PendingReveal,
-	) -> Result<Finalized, ValidatorError> {
-		let config = state.reveal_config;
-		let patience = config
-			.reveal_delay
-			.saturating_add(config.reveal_window)
-			.saturating_add(config.min_commit_interval());
-		let deadline = Deadline::Block(state.block.saturating_add(patience));
-		let mut at_block = state.block;
-		loop {
-			entry.state = CommitState::Prepared { at_block };
-			self.journal.put(entry)?;
-			let error = match self.chain.submit(call, &self.key).await {
-				Ok(done) => return Ok(done),
-				Err(error) => error,
-			};
-			let passes = matches!(
-				error.commit_reveal_error(),
-				Some(
-					runtime::commit_reveal::Error::CommitRateLimited
-						| runtime::commit_reveal::Error::TooManyPendingCommits
-				)
-			);
-			self.retry_next_block(error.into(), passes, deadline).await?;
-			at_block = self.chain.finalized_number().await?;
-		}
 	}
 
 	/// After a commit was refused with `error`: wait for the next block when the refusal
@@ -536,7 +407,7 @@ impl Validator {
 			reports
 		})
 		.await
-		.map_err(|e| ValidatorError::Other(format!("evaluation thread failed: {e}")))?;
+		.map_err(ValidatorError::EvaluationThread)?;
 		if let Some(speed) = reports.iter().map(ModelReport::tokens_per_second).reduce(f64::max) {
 			self.metrics.tokens_per_second.set(speed);
 		}

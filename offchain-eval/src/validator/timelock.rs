@@ -29,12 +29,8 @@ impl Validator {
 	/// is the development beacon on a chain that is not a development chain and
 	/// `--insecure-dev-beacon` was not given.
 	async fn beacon(&self) -> Result<BeaconState, ValidatorError> {
-		let beacon = self.chain.beacon().await?.ok_or_else(|| {
-			ValidatorError::Other(format!(
-				"subnet {} commits timelocked weights, but the chain has no randomness beacon",
-				self.config.netuid
-			))
-		})?;
+		let beacon =
+			self.chain.beacon().await?.ok_or(ValidatorError::NoBeacon(self.config.netuid))?;
 		let development_chain = || self.chain.is_development_chain();
 		ensure_secret_beacon(&beacon.info, self.config.insecure_dev_beacon, development_chain)
 			.await??;
@@ -77,9 +73,8 @@ impl Validator {
 			let candidates = commit_rounds(&beacon, unix_seconds(), rounds_ahead, round_slack)?;
 			let mut refusal = None;
 			for round in candidates {
-				let ciphertext = seal_weights(&beacon.info, round, &weights).map_err(|e| {
-					ValidatorError::Other(format!("cannot seal the weights: {e:?}"))
-				})?;
+				let ciphertext =
+					seal_weights(&beacon.info, round, &weights).map_err(ValidatorError::Seal)?;
 				let call = runtime::tx().commit_reveal().commit_timelocked_weights(
 					state.netuid,
 					BoundedVec(ciphertext),
@@ -99,7 +94,7 @@ impl Validator {
 				}
 			}
 			let Some(error) = refusal else {
-				return Err(ValidatorError::Other("the chain accepts no round now".into()));
+				return Err(ValidatorError::NoRoundAccepted);
 			};
 			let passes = matches!(
 				error.commit_reveal_error(),
