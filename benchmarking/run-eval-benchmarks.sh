@@ -2,7 +2,7 @@
 # Measure the evaluator: tokens/s of the loss computation (a 2-layer, hidden-256, vocab-32000
 # Llama on one batch of 4 x 1024 tokens) and the time to score 256 models x 1024 batches.
 # Usage: benchmarking/run-eval-benchmarks.sh [--device cpu|cuda:N]   (default: cpu)
-# A CUDA device builds galton-eval with `--features cuda` (needs the CUDA toolkit).
+# A CUDA device builds galton-engine with `--features cuda` (needs the CUDA toolkit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/galton-target}"
@@ -22,5 +22,5 @@ case "$device" in
 esac
 
 echo "== $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-cargo bench --locked -p galton-eval "${features[@]}" --bench loss -- --device "$device"
-cargo bench --locked -p galton-eval --bench scoring
+cargo bench --locked -p galton-engine "${features[@]}" --bench loss -- --device "$device"
+cargo bench --locked -p galton-engine --bench scoring

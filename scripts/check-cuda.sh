@@ -31,7 +31,7 @@ export CUDA_COMPUTE_CAP="${CUDA_COMPUTE_CAP:-80}"
 echo "== building galton-eval with --features cuda"
 cargo build --locked -p galton-eval --features cuda
 echo "== CUDA unit tests that need no device"
-cargo test --locked -p galton-eval --features cuda --lib device
+cargo test --locked -p galton-engine --features cuda --lib device
 
 echo "== galton-eval score --device cuda:0 on a machine without a GPU"
 work=$(mktemp -d)
@@ -39,7 +39,7 @@ trap 'rm -rf "$work"' EXIT
 eval_bin="$CARGO_TARGET_DIR/debug/galton-eval"
 "$eval_bin" fixture "$work/model" >/dev/null
 set +e
-"$eval_bin" score --device cuda:0 --model "$work/model" --corpus offchain-eval/fixtures/corpus.jsonl \
+"$eval_bin" score --device cuda:0 --model "$work/model" --corpus engine/fixtures/corpus.jsonl \
 	--seed "0x$(printf '11%.0s' {1..32})" --now 1 --batches 1 --batch-size 1 --seq-len 16 \
 	>"$work/out" 2>"$work/err"
 code=$?

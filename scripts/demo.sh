@@ -44,7 +44,7 @@ done
 
 echo "== one validator round (evaluate, score, commit, reveal)"
 "$eval_bin" validate --netuid 1 --once --key //Alice --url "$url" \
-	--corpus offchain-eval/fixtures/corpus.jsonl --models-dir "$work/models" \
+	--corpus engine/fixtures/corpus.jsonl --models-dir "$work/models" \
 	--journal "$work/journal.redb" --batches 4 --batch-size 2 --seq-len 128 --sync-interval 5
 
 echo "== the subnet now"
@@ -53,7 +53,7 @@ echo "== the subnet now"
 echo "== timelocked commits: the owner switches the mode; a round commits once, the chain reveals"
 "$eval_bin" subnet set-reveal-mode --netuid 1 --timelock 2 --url "$url" --key //Alice
 "$eval_bin" validate --netuid 1 --once --key //Alice --url "$url" \
-	--corpus offchain-eval/fixtures/corpus.jsonl --models-dir "$work/models" \
+	--corpus engine/fixtures/corpus.jsonl --models-dir "$work/models" \
 	--journal "$work/journal.redb" --batches 4 --batch-size 2 --seq-len 128 --sync-interval 5
 status() { "$eval_bin" status --netuid 1 --url "$url"; }
 grep -A1 "^timelocked commits" <<<"$(status)" || true

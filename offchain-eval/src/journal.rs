@@ -334,7 +334,8 @@ mod tests {
 	fn entries_survive_reopening_and_are_removed_only_when_asked() {
 		let dir = tempfile::tempdir().expect("temp dir");
 		let path = dir.path().join("nested/journal.redb");
-		let prepared = entry(1, 0xaa, CommitState::Prepared { at_block: 40, at_hash: Some([4; 32]) });
+		let prepared =
+			entry(1, 0xaa, CommitState::Prepared { at_block: 40, at_hash: Some([4; 32]) });
 		let committed = entry(
 			1,
 			0xbb,
@@ -349,7 +350,9 @@ mod tests {
 			let journal = Journal::open(&path).expect("open");
 			journal.put(&prepared).expect("put");
 			journal.put(&committed).expect("put");
-			journal.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1, at_hash: None })).expect("put");
+			journal
+				.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1, at_hash: None }))
+				.expect("put");
 		}
 		let journal = Journal::open(&path).expect("reopen");
 		assert_eq!(journal.pending(1).expect("read"), vec![committed.clone(), prepared.clone()]);

@@ -1,8 +1,6 @@
 //! `galton-eval` as a user runs it: `score` ranks fixture models end to end, and every bad
 //! input gives a clear error.
 
-mod common;
-
 use std::{
 	path::{Path, PathBuf},
 	process::{Command, Output},
@@ -29,12 +27,24 @@ fn stderr(output: &Output) -> String {
 }
 
 fn fixture(root: &Path, name: &str, seed: u64, init_std: f32) -> PathBuf {
-	common::write_fixture(root, name, TinyLlama { seed, init_std, ..TinyLlama::default() })
+	let dir = root.join(name);
+	TinyLlama { seed, init_std, ..TinyLlama::default() }.write(&dir).expect("fixture written");
+	dir
+}
+
+/// The corpus shipped with the engine, found from this crate's directory when the test runs.
+fn shipped_corpus() -> PathBuf {
+	let dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR");
+	PathBuf::from(dir).join("../engine/fixtures/corpus.jsonl")
+}
+
+fn edit_config(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+	galton_eval::fixtures::edit_config(dir, edit).expect("config edited");
 }
 
 /// Run `score --json` with small samples and return the parsed output.
 fn score_json(models: &[String], extra: &[&str]) -> serde_json::Value {
-	let corpus = common::shipped_corpus();
+	let corpus = shipped_corpus();
 	let mut args = vec!["score", "--corpus", corpus.to_str().expect("utf-8"), "--seed", SEED];
 	args.extend([
 		"--now",
@@ -121,14 +131,11 @@ fn broken_models_score_zero_with_the_reason_and_the_others_still_count() {
 	let root = tempfile::tempdir().expect("temp dir");
 	let good = fixture(root.path(), "good", 1, 0.02);
 	let gpt2 = fixture(root.path(), "gpt2", 2, 0.02);
-	common::edit_config(&gpt2, |c| c["architectures"] = serde_json::json!(["GPT2LMHeadModel"]));
+	edit_config(&gpt2, |c| c["architectures"] = serde_json::json!(["GPT2LMHeadModel"]));
 	let short = fixture(root.path(), "short", 3, 0.02);
-	common::edit_config(&short, |c| c["max_position_embeddings"] = serde_json::json!(64));
-	let small_vocab = common::write_fixture(
-		root.path(),
-		"vocab",
-		TinyLlama { vocab: 100, ..TinyLlama::default() },
-	);
+	edit_config(&short, |c| c["max_position_embeddings"] = serde_json::json!(64));
+	let small_vocab = root.path().join("vocab");
+	TinyLlama { vocab: 100, ..TinyLlama::default() }.write(&small_vocab).expect("fixture written");
 	let missing = root.path().join("missing");
 	let out = score_json(
 		&[
@@ -161,7 +168,7 @@ fn broken_models_score_zero_with_the_reason_and_the_others_still_count() {
 
 /// `score` with one model and small samples (1 batch of 1 row of 16 tokens) as arguments.
 fn small_score_args(model: &str) -> Vec<String> {
-	let corpus = common::shipped_corpus();
+	let corpus = shipped_corpus();
 	let corpus = corpus.to_str().expect("utf-8");
 	let args = ["score", "--model", model, "--corpus", corpus, "--seed", SEED, "--now", "10"];
 	let sizes = ["--batches", "1", "--batch-size", "1", "--seq-len", "16"];

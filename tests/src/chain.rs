@@ -2,6 +2,10 @@
 //! signed transactions.
 
 use codec::{Decode, Encode};
+use galton_primitives::{
+	Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,
+	RevealConfig,
+};
 use galton_runtime::{
 	transaction, AccountId, Balance, Hash, Header, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
 };
@@ -12,7 +16,7 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{
 		transaction_validity::{TransactionSource, TransactionValidity},
-		DispatchError, ModuleError,
+		DispatchError, ModuleError, Perbill,
 	},
 };
 use serde_json::json;
@@ -176,6 +180,59 @@ impl Chain {
 			events.extend(self.events(self.block_hash(number)?)?);
 		}
 		Ok(events)
+	}
+
+	/// `CommitRevealApi::pending_commits`: `who`'s commits on `netuid` waiting for a reveal.
+	pub fn pending_commits(
+		&self,
+		netuid: NetUid,
+		who: &AccountId,
+	) -> Result<Vec<PendingCommit<u32>>, RpcError> {
+		self.state_call("CommitRevealApi_pending_commits", (netuid, who))
+	}
+
+	/// `CommitRevealApi::reveal_config` of `netuid`.
+	pub fn reveal_config(&self, netuid: NetUid) -> Result<RevealConfig<u32>, RpcError> {
+		self.state_call("CommitRevealApi_reveal_config", netuid)
+	}
+
+	/// `ModelRegistryApi::announcements`: `who`'s announcements on `netuid` still open.
+	pub fn announcements(
+		&self,
+		netuid: NetUid,
+		who: &AccountId,
+	) -> Result<Vec<Announcement<u32>>, RpcError> {
+		self.state_call("ModelRegistryApi_announcements", (netuid, who))
+	}
+
+	/// `ModelRegistryApi::claim_config` of `netuid`.
+	pub fn claim_config(&self, netuid: NetUid) -> Result<ClaimConfig<u32>, RpcError> {
+		self.state_call("ModelRegistryApi_claim_config", netuid)
+	}
+
+	/// `ModelRegistryApi::competitions` of `netuid`.
+	pub fn competitions(
+		&self,
+		netuid: NetUid,
+	) -> Result<Vec<(CompetitionId, Competition)>, RpcError> {
+		self.state_call("ModelRegistryApi_competitions", netuid)
+	}
+
+	/// `ModelRegistryApi::models` of `netuid`: each hotkey's commitment and its epsilon now.
+	pub fn models(
+		&self,
+		netuid: NetUid,
+	) -> Result<Vec<(AccountId, ModelCommitment<u32>, Perbill)>, RpcError> {
+		self.state_call("ModelRegistryApi_models", netuid)
+	}
+
+	/// `ModelRegistryApi::effective_epsilon` of `who`'s model on `netuid`, if it has one.
+	pub fn effective_epsilon(
+		&self,
+		netuid: NetUid,
+		who: &AccountId,
+	) -> Result<Option<Perbill>, RpcError> {
+		self.state_call("ModelRegistryApi_effective_epsilon", (netuid, who))
 	}
 
 	/// Call runtime API `method` (e.g. `ModelRegistryApi_models`) with SCALE-encoded `args` at

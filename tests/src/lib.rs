@@ -18,7 +18,10 @@ mod rpc;
 
 pub use binary::manifest_dir;
 pub use chain::{module_error, Chain};
-pub use eval::{eval, eval_binary, output_text, spawn_eval};
+pub use eval::{
+	as_strs, commit_model, commit_model_args, corpus, eval, eval_binary, fixture, output_text,
+	path, spawn_eval, validate_args,
+};
 pub use node::{free_port, node_binary, Node};
 pub use proxy::{Fault, RpcProxy};
 pub use python::python_with;

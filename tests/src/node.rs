@@ -15,6 +15,8 @@ use crate::{binary::built_binary, Chain, Rpc};
 
 /// How long a node may take to answer its first RPC call.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a node may take to shut down after SIGTERM before it is killed.
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The node binary: `GALTON_NODE_BIN`, or `galton-node` in the target directory of this test.
 pub fn node_binary() -> PathBuf {
@@ -29,7 +31,7 @@ pub fn free_port() -> u16 {
 		.expect("the OS hands out a free loopback port")
 }
 
-/// A running `galton-node`, killed on drop.
+/// A running `galton-node`, stopped on drop.
 pub struct Node {
 	child: Child,
 	chain: Chain,
@@ -125,8 +127,32 @@ impl Node {
 		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
 	}
 
-	/// Stop the node now (it is also stopped on drop).
+	/// Stop the node as an operator would, with SIGTERM, and wait for it to exit (killing it
+	/// after [`SHUTDOWN_TIMEOUT`]); panics if it panicked on the way down. It is also stopped
+	/// on drop.
 	pub fn stop(&mut self) {
+		if let Ok(Some(_)) = self.child.try_wait() {
+			return;
+		}
+		let pid = self.child.id().to_string();
+		let _ = Command::new("kill").args(["-TERM", &pid]).status();
+		let started = Instant::now();
+		while !matches!(self.child.try_wait(), Ok(Some(_))) {
+			if started.elapsed() > SHUTDOWN_TIMEOUT {
+				let _ = self.child.kill();
+				let _ = self.child.wait();
+				break;
+			}
+			thread::sleep(Duration::from_millis(50));
+		}
+		let log = self.log();
+		if !thread::panicking() && log.contains("panicked at") {
+			panic!("galton-node panicked while stopping:\n{log}");
+		}
+	}
+
+	/// Kill the node with SIGKILL, as a crash or a power cut would.
+	pub fn kill(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
 	}

@@ -2,6 +2,9 @@
 //! everything through, except the transactions a test picks out, which it refuses, drops or
 //! withholds, as a hostile or failing relay would.
 //!
+//! It can also lose a share of all requests ([`RpcProxy::lossy`]): the connection a lost request
+//! came on is cut, as a flaky network or an overloaded relay does.
+//!
 //! It offers the node's legacy RPC methods only (it strips `chainHead_v1_*` and `archive_v1_*`
 //! from `rpc_methods`, as many public endpoints do), so clients submit with
 //! `author_submitAndWatchExtrinsic` and call the runtime with `state_call`: plain requests it
@@ -60,6 +63,24 @@ struct Plan {
 	withheld: Vec<Vec<u8>>,
 	/// The next subscription id the proxy makes up.
 	next_subscription: u64,
+	/// The share of requests lost, and the state of the generator that picks them.
+	loss: Option<(f64, u64)>,
+	/// Requests lost so far.
+	lost: usize,
+}
+
+impl Plan {
+	/// Whether to lose the next request: a seeded xorshift draw against the loss share.
+	fn lose(&mut self) -> bool {
+		let Some((share, state)) = self.loss.as_mut() else { return false };
+		*state ^= *state << 13;
+		*state ^= *state >> 7;
+		*state ^= *state << 17;
+		let draw = (*state >> 11) as f64 / (1u64 << 53) as f64;
+		let lose = draw < *share;
+		self.lost += usize::from(lose);
+		lose
+	}
 }
 
 /// A running proxy; it stops accepting connections when dropped.
@@ -73,23 +94,36 @@ impl RpcProxy {
 	/// A proxy to the node at `upstream` (`ws://...`) that applies `faults`, in order, to the
 	/// submissions of transactions whose call `matches`.
 	pub fn start(upstream: &str, matches: fn(&RuntimeCall) -> bool, faults: Vec<Fault>) -> Self {
+		Self::serve(
+			upstream,
+			Plan { matches: Some(matches), faults: faults.into(), ..Plan::default() },
+		)
+	}
+
+	/// A proxy to the node at `upstream` that loses `share` of all requests (picked by a
+	/// generator seeded with `seed`, so a run can be repeated), cutting the connection each
+	/// came on.
+	pub fn lossy(upstream: &str, share: f64, seed: u64) -> Self {
+		Self::serve(upstream, Plan { loss: Some((share, seed | 1)), ..Plan::default() })
+	}
+
+	fn serve(upstream: &str, plan: Plan) -> Self {
 		let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port for the proxy");
 		let port = listener.local_addr().expect("bound").port();
 		listener.set_nonblocking(true).expect("non-blocking accept");
-		let plan = Arc::new(Mutex::new(Plan {
-			matches: Some(matches),
-			faults: faults.into(),
-			..Plan::default()
-		}));
+		let plan = Arc::new(Mutex::new(plan));
 		let stop = Arc::new(AtomicBool::new(false));
-		let (accept_plan, accept_stop, upstream) = (plan.clone(), stop.clone(), upstream.to_owned());
+		let (accept_plan, accept_stop, upstream) =
+			(plan.clone(), stop.clone(), upstream.to_owned());
 		thread::spawn(move || {
 			while !accept_stop.load(Ordering::Relaxed) {
 				match listener.accept() {
 					Ok((client, _)) => {
 						let (plan, stop, upstream) =
 							(accept_plan.clone(), accept_stop.clone(), upstream.clone());
-						thread::spawn(move || Connection::open(client, &upstream, plan, stop)?.pump());
+						thread::spawn(move || {
+							Connection::open(client, &upstream, plan, stop)?.pump()
+						});
 					}
 					Err(e) if e.kind() == ErrorKind::WouldBlock => thread::sleep(POLL),
 					Err(_) => return,
@@ -107,6 +141,11 @@ impl RpcProxy {
 	/// How many faults the proxy has applied.
 	pub fn applied(&self) -> usize {
 		self.plan().applied
+	}
+
+	/// How many requests the proxy has lost.
+	pub fn lost(&self) -> usize {
+		self.plan().lost
 	}
 
 	/// The transactions withheld so far, encoded, oldest first.
@@ -169,6 +208,9 @@ impl Connection {
 		let Ok(request) = serde_json::from_str::<Value>(&text) else {
 			return self.node.send(Message::text(text)).ok();
 		};
+		if self.plan.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).lose() {
+			return None;
+		}
 		let id = request["id"].to_string();
 		let method = request["method"].as_str().unwrap_or_default().to_owned();
 		let param = |i: usize| request["params"][i].as_str().unwrap_or_default().to_owned();

@@ -71,9 +71,7 @@ fn commit_model_call(hash: H256, nonce: ClaimNonce) -> RuntimeCall {
 
 /// Alice's pending commits, as the runtime API reports them.
 fn pending_of(node: &Node, who: Sr25519Keyring) -> Vec<PendingCommit<u32>> {
-	node.chain()
-		.state_call("CommitRevealApi_pending_commits", (NETUID, who.to_account_id()))
-		.expect("the runtime API answers")
+	node.chain().pending_commits(NETUID, &who.to_account_id()).expect("the runtime API answers")
 }
 
 #[test]
@@ -277,9 +275,7 @@ fn assert_refused_with(
 
 /// `who`'s open announcements, as the runtime API reports them.
 fn announcements_of(chain: &galton_e2e::Chain, who: Sr25519Keyring) -> Vec<Announcement<u32>> {
-	chain
-		.state_call("ModelRegistryApi_announcements", (NETUID, who.to_account_id()))
-		.unwrap_or_default()
+	chain.announcements(NETUID, &who.to_account_id()).unwrap_or_default()
 }
 
 /// Submit `who`'s announcement of `hash` and wait until it is in a block; returns it.
@@ -330,8 +326,7 @@ fn failed_with(event: &RuntimeEvent, error: pallet_model_registry::Error<Runtime
 fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 	let node = Node::start(BLOCK_MS);
 	let chain = node.chain();
-	let config: ClaimConfig<u32> =
-		chain.state_call("ModelRegistryApi_claim_config", NETUID).expect("claim config");
+	let config: ClaimConfig<u32> = chain.claim_config(NETUID).expect("claim config");
 	assert_eq!(config, ClaimConfig { reveal_delay: 2, reveal_window: 100 });
 	let high_tip = 1_000 * UNIT;
 	let (bob_nonce, charlie_nonce) = ([1u8; 32], [2u8; 32]);
@@ -400,18 +395,16 @@ fn a_copier_with_a_higher_tip_still_loses_the_claim() {
 fn galton_runtime_apis_answer_over_state_call() {
 	let node = Node::start(BLOCK_MS);
 	let chain = node.chain();
-	let config: RevealConfig<u32> =
-		chain.state_call("CommitRevealApi_reveal_config", NETUID).expect("reveal config");
+	let config: RevealConfig<u32> = chain.reveal_config(NETUID).expect("reveal config");
 	assert_eq!(
 		config,
 		RevealConfig { enabled: true, reveal_delay: 10, reveal_window: 20, commit_interval: None }
 	);
 	let competitions: Vec<(CompetitionId, Competition)> =
-		chain.state_call("ModelRegistryApi_competitions", NETUID).expect("competitions");
+		chain.competitions(NETUID).expect("competitions");
 	assert_eq!(competitions, vec![(0, galton_runtime::genesis_config_presets::demo_competition())]);
-	let epsilon: Option<Perbill> = chain
-		.state_call("ModelRegistryApi_effective_epsilon", (NETUID, Bob.to_account_id()))
-		.expect("epsilon");
+	let epsilon: Option<Perbill> =
+		chain.effective_epsilon(NETUID, &Bob.to_account_id()).expect("epsilon");
 	assert_eq!(epsilon, None, "Bob has no model yet");
 	assert!(pending_of(&node, Alice).is_empty());
 	// An unknown method is an RPC error, not a panic.

@@ -14,7 +14,10 @@ use std::{
 };
 
 use codec::{Decode, Encode};
-use galton_e2e::{eval, free_port, output_text, spawn_eval, Fault, Node, RpcProxy};
+use galton_e2e::{
+	as_strs, commit_model, commit_model_args, eval, fixture, free_port, output_text, spawn_eval,
+	validate_args, Fault, Node, RpcProxy,
+};
 use galton_primitives::{
 	Announcement, ClaimConfig, ModelCommitment, PendingCommit, RevealMode, TimelockedWeights,
 };
@@ -33,88 +36,6 @@ const NETUID: u16 = 1;
 /// A bound for anything that takes a round or a restart.
 const ROUND: Duration = Duration::from_secs(180);
 
-fn corpus() -> PathBuf {
-	galton_e2e::manifest_dir().join("../offchain-eval/fixtures/corpus.jsonl")
-}
-
-/// Write a fixture model at `models/galton/<name>` and return its directory.
-fn fixture(models: &Path, name: &str, seed: u64) -> PathBuf {
-	let dir = models.join("galton").join(name);
-	let output = eval(&["fixture", path(&dir), "--seed", &seed.to_string()]);
-	assert!(output.status.success(), "fixture: {}", output_text(&output));
-	dir
-}
-
-fn path(p: &Path) -> &str {
-	p.to_str().expect("temporary paths are UTF-8")
-}
-
-/// The arguments of `galton-eval commit-model` for the model in `dir` as `galton/<name>`, signed
-/// by `key`, with a journal of its own beside the model (tests run in parallel as the same
-/// keys).
-fn commit_model_args(node: &Node, key: &str, name: &str, dir: &Path) -> Vec<String> {
-	let journal = dir.with_extension("claims.redb");
-	[
-		"commit-model",
-		"--netuid",
-		"1",
-		"--competition",
-		"0",
-		"--repo",
-		&format!("galton/{name}"),
-		"--revision",
-		"main",
-		"--model-dir",
-		path(dir),
-		"--url",
-		&node.ws_url(),
-		"--key",
-		key,
-		"--journal",
-		path(&journal),
-	]
-	.iter()
-	.map(|s| s.to_string())
-	.collect()
-}
-
-/// `galton-eval commit-model` for the model in `dir` as `galton/<name>`, signed by `key`.
-fn commit_model(node: &Node, key: &str, name: &str, dir: &Path) -> Output {
-	eval(&as_strs(&commit_model_args(node, key, name, dir)))
-}
-
-/// Arguments of one validator round by Alice with small samples.
-fn validate_args(url: &str, journal: &Path, models: &Path) -> Vec<String> {
-	[
-		"validate",
-		"--netuid",
-		"1",
-		"--once",
-		"--json",
-		"--key",
-		"//Alice",
-		"--url",
-		url,
-		"--corpus",
-		path(&corpus()),
-		"--models-dir",
-		path(models),
-		"--journal",
-		path(journal),
-		"--batches",
-		"2",
-		"--batch-size",
-		"1",
-		"--seq-len",
-		"32",
-		"--sync-interval",
-		"5",
-	]
-	.iter()
-	.map(|s| s.to_string())
-	.collect()
-}
-
 /// `galton-eval subnet set-reveal-config` on subnet 1 with `flags`, signed by Alice (its owner
 /// and the sudo key); panics if it fails.
 fn set_reveal_config(url: &str, flags: &[&str]) {
@@ -123,10 +44,6 @@ fn set_reveal_config(url: &str, flags: &[&str]) {
 	args.extend_from_slice(flags);
 	let output = eval(&args);
 	assert!(output.status.success(), "set-reveal-config: {}", output_text(&output));
-}
-
-fn as_strs(args: &[String]) -> Vec<&str> {
-	args.iter().map(String::as_str).collect()
 }
 
 /// The last JSON line the validator printed: its round report.
@@ -156,9 +73,7 @@ fn reported_weights(report: &serde_json::Value) -> Vec<(u16, u16)> {
 }
 
 fn pending_of_alice(node: &Node) -> Vec<PendingCommit<u32>> {
-	node.chain()
-		.state_call("CommitRevealApi_pending_commits", (NETUID, Alice.to_account_id()))
-		.expect("runtime API")
+	node.chain().pending_commits(NETUID, &Alice.to_account_id()).expect("runtime API")
 }
 
 /// The validator's metrics, read over HTTP from `127.0.0.1:port`.
@@ -419,9 +334,8 @@ fn finish(child: &mut Child, dir: &Path, name: &str) -> (bool, String, String) {
 		assert!(started.elapsed() < ROUND, "{name} did not finish within {ROUND:?}");
 		thread::sleep(Duration::from_millis(200));
 	};
-	let log = |ext: &str| {
-		std::fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap_or_default()
-	};
+	let log =
+		|ext: &str| std::fs::read_to_string(dir.join(format!("{name}.{ext}"))).unwrap_or_default();
 	(status.success(), log("out"), log("err"))
 }
 
@@ -430,11 +344,8 @@ fn commit_events(node: &Node, hash: H256, to: u32) -> Vec<(u32, bool)> {
 	(1..=to)
 		.flat_map(|n| {
 			let block = node.chain().block_hash(n).expect("block hash");
-			node.chain()
-				.events(block)
-				.expect("events")
-				.into_iter()
-				.filter_map(move |event| match event {
+			node.chain().events(block).expect("events").into_iter().filter_map(move |event| {
+				match event {
 					RuntimeEvent::CommitReveal(pallet_commit_reveal::Event::WeightsCommitted {
 						commit_hash,
 						..
@@ -444,7 +355,8 @@ fn commit_events(node: &Node, hash: H256, to: u32) -> Vec<(u32, bool)> {
 						..
 					}) if commit_hash == hash => Some((n, true)),
 					_ => None,
-				})
+				}
+			})
 		})
 		.collect()
 }
@@ -478,10 +390,16 @@ fn a_validator_whose_node_comes_back_behind_its_commit_waits_sends_it_again_and_
 	let (ok, out, err) = finish(&mut validator, dir.path(), "validator");
 	assert!(ok, "validator failed:\n{out}\n{err}");
 	assert!(err.contains("the node's finalized head is behind the commit"), "{err}");
-	assert!(err.contains("the commit's block is not on this chain; sending the commit again"), "{err}");
+	assert!(
+		err.contains("the commit's block is not on this chain; sending the commit again"),
+		"{err}"
+	);
 	// On the chain the node came back with, the commit was made again and revealed.
 	let events = commit_events(&node, commit.hash, node.chain().finalized_number().expect("head"));
-	assert!(matches!(events[..], [(committed, false), (revealed, true)] if committed < revealed), "{events:?}");
+	assert!(
+		matches!(events[..], [(committed, false), (revealed, true)] if committed < revealed),
+		"{events:?}"
+	);
 	let report: serde_json::Value =
 		serde_json::from_str(out.lines().last().expect("a report")).expect("JSON");
 	assert_eq!(alice_weights(&node), reported_weights(&report));
@@ -536,8 +454,11 @@ fn a_commit_sent_after_a_long_wait_and_held_in_the_pool_across_a_crash_is_reveal
 
 	// The commit is refused as rate-limited for 70 blocks, then sent, and the relay sits on
 	// it; the validator is killed while it is still "in the pool".
-	let mut first =
-		spawn_eval(&as_strs(&validate_args(&proxy.ws_url(), &journal, &models)), dir.path(), "first");
+	let mut first = spawn_eval(
+		&as_strs(&validate_args(&proxy.ws_url(), &journal, &models)),
+		dir.path(),
+		"first",
+	);
 	let started = Instant::now();
 	while proxy.withheld().is_empty() {
 		assert!(started.elapsed() < ROUND, "the commit was not sent after its refusals");
@@ -548,8 +469,9 @@ fn a_commit_sent_after_a_long_wait_and_held_in_the_pool_across_a_crash_is_reveal
 	let _ = first.wait();
 	assert_eq!(proxy.applied(), REFUSALS + 1);
 	let held = UncheckedExtrinsic::decode(&mut &proxy.withheld()[0][..]).expect("an extrinsic");
-	let RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights { commit_hash, .. }) =
-		held.function
+	let RuntimeCall::CommitReveal(pallet_commit_reveal::Call::commit_weights {
+		commit_hash, ..
+	}) = held.function
 	else {
 		panic!("the held transaction is a commit");
 	};
@@ -564,7 +486,10 @@ fn a_commit_sent_after_a_long_wait_and_held_in_the_pool_across_a_crash_is_reveal
 	assert!(ok, "restarted validate failed:\n{out}\n{err}");
 	assert!(!err.contains("never reached the chain"), "{err}");
 	let events = commit_events(&node, commit_hash, node.chain().finalized_number().expect("head"));
-	assert!(matches!(events[..], [(_, false), (_, true)]), "the held commit was revealed: {events:?}\n{err}");
+	assert!(
+		matches!(events[..], [(_, false), (_, true)]),
+		"the held commit was revealed: {events:?}\n{err}"
+	);
 }
 
 #[test]
@@ -684,9 +609,7 @@ fn a_copy_with_a_readme_added_names_the_holder_and_status_shows_the_subnet() {
 
 /// Bob's open announcements, as the runtime API reports them.
 fn announcements_of_bob(node: &Node) -> Vec<Announcement<u32>> {
-	node.chain()
-		.state_call("ModelRegistryApi_announcements", (NETUID, Bob.to_account_id()))
-		.expect("runtime API")
+	node.chain().announcements(NETUID, &Bob.to_account_id()).expect("runtime API")
 }
 
 #[test]
@@ -700,8 +623,7 @@ fn a_miner_killed_between_the_phases_commits_when_run_again() {
 	});
 	node.chain().submit(Alice, call).expect("set_claim_config");
 	node.chain().wait_for("the new claim config", ROUND, |chain| {
-		let current: ClaimConfig<u32> =
-			chain.state_call("ModelRegistryApi_claim_config", NETUID).ok()?;
+		let current: ClaimConfig<u32> = chain.claim_config(NETUID).ok()?;
 		(current == config).then_some(())
 	});
 	let dir = tempfile::tempdir().expect("temp dir");
@@ -723,7 +645,7 @@ fn a_miner_killed_between_the_phases_commits_when_run_again() {
 	first.kill().expect("SIGKILL");
 	let _ = first.wait();
 	let models: Vec<(AccountId, ModelCommitment<u32>, Perbill)> =
-		node.chain().state_call("ModelRegistryApi_models", NETUID).expect("runtime API");
+		node.chain().models(NETUID).expect("runtime API");
 	assert!(models.is_empty(), "killed before phase 2");
 
 	let second = eval(&as_strs(&args));
@@ -732,7 +654,7 @@ fn a_miner_killed_between_the_phases_commits_when_run_again() {
 	assert!(stdout.contains("resuming a claim from the journal"), "{stdout}");
 	assert!(stdout.contains("committed model 0x"), "{stdout}");
 	let models: Vec<(AccountId, ModelCommitment<u32>, Perbill)> =
-		node.chain().state_call("ModelRegistryApi_models", NETUID).expect("runtime API");
+		node.chain().models(NETUID).expect("runtime API");
 	assert_eq!(models.len(), 1, "{models:?}");
 	assert_eq!(models[0].0, Bob.to_account_id());
 	assert_eq!(models[0].1.committed_at, announcement.announced_at, "dated from phase 1");

@@ -44,15 +44,15 @@ fn refused(output: Output) -> String {
 }
 
 fn reveal_config(node: &Node) -> RevealConfig<u32> {
-	node.chain().state_call("CommitRevealApi_reveal_config", NETUID).expect("runtime API")
+	node.chain().reveal_config(NETUID).expect("runtime API")
 }
 
 fn claim_config(node: &Node) -> ClaimConfig<u32> {
-	node.chain().state_call("ModelRegistryApi_claim_config", NETUID).expect("runtime API")
+	node.chain().claim_config(NETUID).expect("runtime API")
 }
 
 fn competitions(node: &Node) -> Vec<(CompetitionId, Competition)> {
-	node.chain().state_call("ModelRegistryApi_competitions", NETUID).expect("runtime API")
+	node.chain().competitions(NETUID).expect("runtime API")
 }
 
 fn version_key(node: &Node, netuid: u16) -> u64 {

@@ -125,8 +125,8 @@ pub(super) fn request_ended(what: &str) -> ChainError {
 /// variants that carry a failed request (a `BackendError`) stay transient.
 fn is_incompatible(error: &subxt::Error) -> bool {
 	use subxt::error::{
-		CustomValueError, Error, EventsError, ExtrinsicError, RuntimeApiError,
-		StorageError, ViewFunctionError,
+		CustomValueError, Error, EventsError, ExtrinsicError, RuntimeApiError, StorageError,
+		ViewFunctionError,
 	};
 	match error {
 		Error::StorageKeyError(_)

@@ -13,6 +13,7 @@
 mod admin;
 mod error;
 mod keypair;
+mod read;
 mod state;
 mod timelock;
 pub mod wallet;
@@ -28,11 +29,11 @@ pub use state::{
 	ValidatorStanding,
 };
 use subxt::{
+	config::DefaultExtrinsicParamsBuilder,
 	error::{
 		ExtrinsicError, TransactionEventsError, TransactionProgressError, TransactionStatusError,
 	},
 	extrinsics::ExtrinsicEvents,
-	config::DefaultExtrinsicParamsBuilder,
 	transactions::Payload,
 	OnlineClient, PolkadotConfig,
 };
@@ -235,7 +236,7 @@ impl Chain {
 
 	/// The timestamp (milliseconds since the Unix epoch) of finalized block `number`.
 	async fn timestamp(&self, number: u32) -> Result<u64, ChainError> {
-		state::timestamp_at(&self.client.at_block(u64::from(number)).await.map_err(rpc)?).await
+		read::timestamp_at(&self.client.at_block(u64::from(number)).await.map_err(rpc)?).await
 	}
 
 	/// Wait until block `number` is finalized, following the node's finalized-block

@@ -5,18 +5,15 @@ use galton_primitives::{
 	RevealConfig, RevealMode, Uid,
 };
 use sp_arithmetic::Perbill;
-use subxt::{
-	client::{ClientAtBlock, OnlineClientAtBlockImpl},
-	utils::Static,
-};
+use subxt::utils::Static;
 
 use super::{
-	block_number, rpc, runtime,
+	block_number,
+	read::{at_finalized, owner_at, try_owner_at, uid_of, At},
+	rpc, runtime,
 	timelock::{timelocked_commits, BeaconState, TimelockedEntry},
-	AccountId, Chain, ChainError, Config,
+	AccountId, Chain, ChainError,
 };
-
-pub(super) type At = ClientAtBlock<Config, OnlineClientAtBlockImpl<Config>>;
 
 /// A miner's model commitment, with the miner's uid and the model's epsilon at the block read.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,44 +50,6 @@ pub struct SubnetState {
 	pub version_key: u64,
 	/// The fewest blocks between two model commits of one hotkey.
 	pub model_commit_interval: u32,
-}
-
-async fn at_finalized(chain: &Chain) -> Result<At, ChainError> {
-	chain.client().at_current_block().await.map_err(rpc)
-}
-
-/// The owner of subnet `netuid` at `at`, if there is such a subnet.
-async fn try_owner_at(at: &At, netuid: NetUid) -> Result<Option<AccountId>, ChainError> {
-	let address = runtime::storage().subnets().subnet_owner();
-	match at.storage().try_fetch(address, (netuid,)).await.map_err(rpc)? {
-		Some(value) => value.decode().map(Some).map_err(rpc),
-		None => Ok(None),
-	}
-}
-
-/// The owner of subnet `netuid` at `at`; an error if there is no such subnet.
-async fn owner_at(at: &At, netuid: NetUid) -> Result<AccountId, ChainError> {
-	try_owner_at(at, netuid)
-		.await?
-		.ok_or_else(|| ChainError::Unexpected(format!("subnet {netuid} does not exist")))
-}
-
-/// The timestamp of the block `at` (milliseconds since the Unix epoch).
-pub(super) async fn timestamp_at(at: &At) -> Result<u64, ChainError> {
-	let address = runtime::storage().timestamp().now();
-	at.storage().fetch(address, ()).await.map_err(rpc)?.decode().map_err(rpc)
-}
-
-pub(super) async fn uid_of(
-	at: &At,
-	netuid: NetUid,
-	who: &AccountId,
-) -> Result<Option<Uid>, ChainError> {
-	let address = runtime::storage().subnets().uids();
-	match at.storage().try_fetch(address, (netuid, *who)).await.map_err(rpc)? {
-		Some(value) => value.decode().map(Some).map_err(rpc),
-		None => Ok(None),
-	}
 }
 
 impl SubnetState {

@@ -6,9 +6,8 @@ use galton_timelock::{BeaconInfo, TimelockError};
 use subxt::utils::Static;
 
 use super::{
-	rpc, runtime,
-	state::{timestamp_at, At},
-	AccountId, Chain, ChainError,
+	read::{timestamp_at, uid_of, At},
+	rpc, runtime, AccountId, Chain, ChainError,
 };
 
 /// Rounds past the earliest the chain accepts that a new commit names, so that pulses stored
@@ -156,7 +155,7 @@ pub(super) async fn timelocked_commits(
 		let entry = entry.map_err(rpc)?;
 		let (_, validator) = entry.key().map_err(rpc)?.decode().map_err(rpc)?;
 		let commit = entry.value().decode().map_err(rpc)?;
-		let uid = super::state::uid_of(at, netuid, &validator).await?;
+		let uid = uid_of(at, netuid, &validator).await?;
 		entries.push(TimelockedEntry {
 			validator,
 			uid,

@@ -2,12 +2,12 @@
 
 use std::{io::Write, path::PathBuf};
 
+use crate::commands::schedule::format_percent;
 use galton_eval::{
 	chain::runtime,
 	claim::{claim_model, ClaimEvent, ClaimOutcome, ClaimRequest},
 	hash::{content_hash, Links},
 	journal::{ClaimState, Journal},
-	scoring::format_percent,
 };
 use galton_primitives::{RepoId, RepoRevision};
 use subxt::utils::Static;

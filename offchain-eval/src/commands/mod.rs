@@ -5,6 +5,7 @@ mod commit_model;
 mod eval_args;
 mod fixture;
 mod hash;
+mod schedule;
 mod score;
 mod status;
 mod subnet;

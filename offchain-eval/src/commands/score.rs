@@ -15,7 +15,7 @@ use galton_eval::{
 use galton_primitives::{EpsilonSchedule, Metric, Uid};
 use serde::Serialize;
 
-use super::eval_args::EvalArgs;
+use super::{eval_args::EvalArgs, schedule};
 
 /// What the per-batch comparison uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -54,7 +54,7 @@ pub struct Opts {
 	now: u64,
 	/// The competition's epsilon schedule: `fixed:EPS`, `linear:START,END,BLOCKS` or
 	/// `exponential:START,RETAIN,PERIOD,FLOOR`.
-	#[arg(long, default_value = "linear:0.005,0.0001,14400", value_parser = scoring::parse_schedule)]
+	#[arg(long, default_value = "linear:0.005,0.0001,14400", value_parser = schedule::parse_schedule)]
 	schedule: EpsilonSchedule,
 	/// Models with more parameters score as failed.
 	#[arg(long)]
@@ -170,7 +170,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let output = Output {
 		device: describe(&device),
 		now: opts.now,
-		schedule: scoring::format_schedule(&opts.schedule),
+		schedule: schedule::format_schedule(&opts.schedule),
 		batches: spec.batches,
 		batch_size: spec.batch_size,
 		seq_len: spec.seq_len,

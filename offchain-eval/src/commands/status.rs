@@ -4,9 +4,9 @@
 
 use std::io::Write;
 
-use galton_eval::{
-	chain::{BeaconState, Chain, Keypair, MinerStanding, SubnetOverview, ValidatorStanding},
-	scoring::{format_competition, format_percent, format_schedule},
+use crate::commands::schedule::{format_competition, format_percent, format_schedule};
+use galton_eval::chain::{
+	BeaconState, Chain, Keypair, MinerStanding, SubnetOverview, ValidatorStanding,
 };
 use galton_primitives::{ClaimConfig, Competition, CompetitionId, RevealConfig, RevealMode, Uid};
 use serde::Serialize;

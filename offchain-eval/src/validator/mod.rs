@@ -26,8 +26,7 @@ use serde::Serialize;
 
 use crate::{
 	chain::{
-		runtime, Chain, ChainError, Keypair, ModelEntry, RoundError, SubnetState,
-		ValidatorStanding,
+		runtime, Chain, ChainError, Keypair, ModelEntry, RoundError, SubnetState, ValidatorStanding,
 	},
 	corpus::Corpus,
 	evaluate::{progress_bar, EvalSettings, Evaluator, ModelReport},
@@ -35,7 +34,7 @@ use crate::{
 	metrics::Metrics,
 	model::budget::SizeBudget,
 	samples::{seed_from_block_hash, sync_block, SampleSpec},
-	scoring::{self, Contender},
+	scoring::{self, Contender, RoundSettings},
 };
 
 use locator::verify;
@@ -329,10 +328,8 @@ impl Validator {
 					.iter()
 					.map(|&l| scoring::metric_value(competition.metric, l))
 					.collect();
-				contenders.insert(
-					uid,
-					Contender { commit_block: u64::from(entry.commitment.committed_at), losses },
-				);
+				let commit_block = u64::from(entry.commitment.committed_at);
+				contenders.insert(uid, (entry.hotkey.0, Contender { commit_block, losses }));
 				let mean = report.mean_loss();
 				scores.push(ModelScore {
 					uid,
@@ -342,22 +339,14 @@ impl Validator {
 					failure: report.failure.clone(),
 				});
 			}
-			let weights = scoring::competition_scores(
-				&contenders,
-				&competition.epsilon,
-				u64::from(state.block),
-				self.config.temperature,
-			)
-			.weights;
-			// The average follows (uid, hotkey): a new miner on a reused uid starts from zero.
-			let hotkeys: BTreeMap<Uid, [u8; 32]> =
-				entries.iter().filter_map(|e| Some((e.uid?, e.hotkey.0))).collect();
-			let by_neuron: BTreeMap<scoring::Neuron, f64> = weights
-				.iter()
-				.filter_map(|(uid, w)| Some(((*uid, *hotkeys.get(uid)?), *w)))
-				.collect();
 			let previous = self.journal.previous_weights(state.netuid, *competition_id)?;
-			let smoothed = scoring::ema(previous.as_ref(), &by_neuron, self.config.alpha);
+			let settings = RoundSettings {
+				schedule: &competition.epsilon,
+				now: u64::from(state.block),
+				temperature: self.config.temperature,
+				alpha: self.config.alpha,
+			};
+			let smoothed = scoring::round_weights(&contenders, previous.as_ref(), settings);
 			self.journal.set_previous_weights(state.netuid, *competition_id, &smoothed)?;
 			let by_uid = smoothed.iter().map(|((uid, _), w)| (*uid, *w)).collect();
 			shares.push((competition.reward_share, by_uid));

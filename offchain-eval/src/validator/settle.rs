@@ -205,7 +205,10 @@ mod tests {
 	fn a_commit_that_landed_and_left_the_pending_list_is_ended_by_the_chain_alone() {
 		// Its block is on the chain: inside the window the reveal is tried, and the chain's
 		// refusal (the commit was revealed or reclaimed) ends it; after the window it expires.
-		assert_eq!(next_step(COMMITTED, missing(11, Some(true))), Step::AwaitWindow { reveal_from: 12 });
+		assert_eq!(
+			next_step(COMMITTED, missing(11, Some(true))),
+			Step::AwaitWindow { reveal_from: 12 }
+		);
 		assert_eq!(next_step(COMMITTED, missing(15, Some(true))), Step::Reveal);
 		assert_eq!(next_step(COMMITTED, missing(20, Some(true))), Step::Expired { expires_at: 20 });
 		// An entry journaled without a block hash is taken to be on this chain.

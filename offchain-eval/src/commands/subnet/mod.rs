@@ -10,10 +10,10 @@ mod send;
 
 use std::io::Write;
 
+use crate::commands::schedule::{format_competition, parse_fraction, parse_schedule};
 use anyhow::{bail, ensure};
 use galton_eval::{
 	chain::{runtime, CallOrigin, SubnetState},
-	scoring::{format_competition, parse_fraction, parse_schedule},
 	span::BlockSpan,
 };
 use galton_primitives::{

@@ -3,7 +3,7 @@
 mod common;
 
 use candle_core::{DType, Device, Tensor};
-use galton_eval::{
+use galton_engine::{
 	corpus::Corpus,
 	evaluate::{EvalSettings, Evaluator},
 	fixtures::{self, TinyLlama},

@@ -9,7 +9,7 @@ use std::{
 };
 
 use candle_core::Tensor;
-use galton_eval::fixtures::TinyLlama;
+use galton_engine::fixtures::TinyLlama;
 
 /// The corpus shipped with the crate. The crate's directory is read when the test runs (cargo
 /// sets `CARGO_MANIFEST_DIR` then), so a shared target directory last built from another
@@ -28,11 +28,7 @@ pub fn write_fixture(root: &Path, name: &str, spec: TinyLlama) -> PathBuf {
 
 /// Edit `config.json` of a model directory.
 pub fn edit_config(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
-	let path = dir.join("config.json");
-	let mut config: serde_json::Value =
-		serde_json::from_str(&std::fs::read_to_string(&path).expect("config")).expect("json");
-	edit(&mut config);
-	std::fs::write(&path, serde_json::to_string_pretty(&config).expect("json")).expect("write");
+	galton_engine::fixtures::edit_config(dir, edit).expect("config edited");
 }
 
 /// The checkpoint tensors of a model directory (single file).

@@ -1,6 +1,6 @@
 //! Tokens per second of the loss computation.
 //!
-//! `cargo bench -p galton-eval --bench loss [-- --device cpu|cuda:N]` measures a small Llama
+//! `cargo bench -p galton-engine --bench loss [-- --device cpu|cuda:N]` measures a small Llama
 //! (2 layers, hidden 256, vocab 32000) on one batch of 4 rows x 1024 tokens, the reference
 //! configuration of `benchmarking/README.md`. Under `cargo test` (no `--bench` argument) it
 //! runs a tiny configuration once, so the benchmark itself stays tested.
@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use galton_eval::{
+use galton_engine::{
 	device::{describe, DTypeChoice, DeviceChoice},
 	fixtures::TinyLlama,
 	loss::batch_loss,

@@ -4,7 +4,7 @@ mod common;
 
 use std::{path::Path, sync::Arc};
 
-use galton_eval::{
+use galton_engine::{
 	corpus::{Corpus, CorpusError},
 	fixtures,
 	samples::{draw_batches, DocumentPicker, SampleError, SampleSpec},

@@ -184,3 +184,12 @@ pub fn write_tokenizer(path: &Path) -> Result<()> {
 		.map_err(anyhow::Error::msg)
 		.with_context(|| format!("writing {}", path.display()))
 }
+
+/// Edit the `config.json` of the model in `dir` (tests of configs the loader must refuse).
+pub fn edit_config(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> Result<()> {
+	let path = dir.join("config.json");
+	let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+	edit(&mut config);
+	std::fs::write(&path, serde_json::to_string_pretty(&config)?)?;
+	Ok(())
+}

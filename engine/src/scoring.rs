@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use galton_primitives::{Competition, EpsilonSchedule, Metric, Uid};
+use galton_primitives::{EpsilonSchedule, Metric, Uid};
 use sp_arithmetic::{PerThing, Perbill};
 
 /// One model in a competition's scoring.
@@ -161,6 +161,37 @@ pub fn ema<K: Ord + Clone>(
 	}
 }
 
+/// How a validator scores one competition in a round.
+#[derive(Clone, Copy, Debug)]
+pub struct RoundSettings<'a> {
+	/// The competition's epsilon schedule.
+	pub schedule: &'a EpsilonSchedule,
+	/// The block the round reads.
+	pub now: u64,
+	/// Softmax temperature of the win rates.
+	pub temperature: f64,
+	/// Weight of the previous round in the moving average.
+	pub alpha: f64,
+}
+
+/// One competition's weights for a round (steps 1 to 4): the contenders, by uid with the
+/// hotkey holding it, are scored and smoothed with the previous round's weights, which follow
+/// (uid, hotkey).
+pub fn round_weights(
+	contenders: &BTreeMap<Uid, ([u8; 32], Contender)>,
+	previous: Option<&BTreeMap<Neuron, f64>>,
+	settings: RoundSettings<'_>,
+) -> BTreeMap<Neuron, f64> {
+	let by_uid = contenders.iter().map(|(uid, (_, c))| (*uid, c.clone())).collect();
+	let scores = competition_scores(&by_uid, settings.schedule, settings.now, settings.temperature);
+	let by_neuron: BTreeMap<Neuron, f64> = scores
+		.weights
+		.iter()
+		.filter_map(|(uid, w)| Some(((*uid, contenders.get(uid)?.0), *w)))
+		.collect();
+	ema(previous, &by_neuron, settings.alpha)
+}
+
 /// Combine competitions' weights by their reward shares and normalise to a sum of 1 (all
 /// zeros when nothing has weight).
 pub fn combine(competitions: &[(Perbill, BTreeMap<Uid, f64>)]) -> BTreeMap<Uid, f64> {
@@ -188,86 +219,6 @@ pub fn to_u16(weights: &BTreeMap<Uid, f64>) -> BTreeMap<Uid, u16> {
 			(*uid, scaled.clamp(0.0, f64::from(u16::MAX)) as u16)
 		})
 		.collect()
-}
-
-/// Parse a fraction between 0 and 1, in decimal (`0.25`) or as a percentage (`25%`).
-pub fn parse_fraction(text: &str) -> Result<Perbill, String> {
-	let text = text.trim();
-	let value = match text.strip_suffix('%') {
-		Some(percent) => percent.trim().parse::<f64>().map(|x| x / 100.0),
-		None => text.parse::<f64>(),
-	};
-	match value {
-		Ok(x) if (0.0..=1.0).contains(&x) => {
-			Ok(Perbill::from_parts((x * f64::from(Perbill::ACCURACY)).round() as u32))
-		}
-		_ => Err(format!("{text:?} is not a fraction between 0 and 1 (0.25 or 25%)")),
-	}
-}
-
-/// Parse a schedule as written on the command line, fractions in decimal:
-/// `fixed:EPS`, `linear:START,END,BLOCKS` or `exponential:START,RETAIN,PERIOD,FLOOR`
-/// (e.g. `linear:0.005,0.0001,14400`). The schedule's own rules are checked too.
-pub fn parse_schedule(text: &str) -> Result<EpsilonSchedule, String> {
-	let usage = "fixed:EPS, linear:START,END,BLOCKS or exponential:START,RETAIN,PERIOD,FLOOR";
-	let (kind, args) =
-		text.split_once(':').ok_or_else(|| format!("schedule {text:?}: expected {usage}"))?;
-	let args: Vec<&str> = args.split(',').map(str::trim).collect();
-	let fraction = |s: &str| parse_fraction(s).map_err(|e| format!("schedule {text:?}: {e}"));
-	let blocks = |s: &str| -> Result<u32, String> {
-		s.parse::<u32>().map_err(|_| format!("schedule {text:?}: {s:?} is not a block count"))
-	};
-	let schedule = match (kind, args.as_slice()) {
-		("fixed", [eps]) => EpsilonSchedule::Fixed { epsilon: fraction(eps)? },
-		("linear", [start, end, decay]) => EpsilonSchedule::Linear {
-			start: fraction(start)?,
-			end: fraction(end)?,
-			decay_blocks: blocks(decay)?,
-		},
-		("exponential", [start, retain, period, floor]) => EpsilonSchedule::Exponential {
-			start: fraction(start)?,
-			retain: fraction(retain)?,
-			period_blocks: blocks(period)?,
-			floor: fraction(floor)?,
-		},
-		_ => return Err(format!("schedule {text:?}: expected {usage}")),
-	};
-	schedule.validate().map_err(|e| format!("schedule {text:?}: {e:?}"))?;
-	Ok(schedule)
-}
-
-/// A fraction as a percentage with four decimals (`0.4999%`).
-pub fn format_percent(fraction: Perbill) -> String {
-	let percent = f64::from(fraction.deconstruct()) / (f64::from(Perbill::ACCURACY) / 100.0);
-	format!("{percent:.4}%")
-}
-
-/// A competition in one line: `SCHEDULE, reward share X%, metric M, at most N parameters`.
-pub fn format_competition(competition: &Competition) -> String {
-	format!(
-		"{}, reward share {}, metric {:?}, at most {} parameters",
-		format_schedule(&competition.epsilon),
-		format_percent(competition.reward_share),
-		competition.metric,
-		competition.max_params
-	)
-}
-
-/// A schedule in the syntax [`parse_schedule`] reads.
-pub fn format_schedule(schedule: &EpsilonSchedule) -> String {
-	let f = |p: Perbill| {
-		let text = format!("{:.9}", f64::from(p.deconstruct()) / f64::from(Perbill::ACCURACY));
-		text.trim_end_matches('0').trim_end_matches('.').to_owned()
-	};
-	match *schedule {
-		EpsilonSchedule::Fixed { epsilon } => format!("fixed:{}", f(epsilon)),
-		EpsilonSchedule::Linear { start, end, decay_blocks } => {
-			format!("linear:{},{},{decay_blocks}", f(start), f(end))
-		}
-		EpsilonSchedule::Exponential { start, retain, period_blocks, floor } => {
-			format!("exponential:{},{},{period_blocks},{}", f(start), f(retain), f(floor))
-		}
-	}
 }
 
 #[cfg(test)]
@@ -372,6 +323,22 @@ mod tests {
 	}
 
 	#[test]
+	fn a_round_scores_and_smooths_by_uid_and_hotkey() {
+		let contenders: BTreeMap<Uid, ([u8; 32], Contender)> =
+			[(1, ([1; 32], contender(5, &[1.0, 1.0]))), (2, ([2; 32], contender(5, &[2.0, 2.0])))]
+				.into();
+		let settings =
+			RoundSettings { schedule: &NO_EPSILON, now: 10, temperature: 0.01, alpha: 0.5 };
+		let first = round_weights(&contenders, None, settings);
+		assert!(first[&(1, [1; 32])] > 0.99 && first[&(2, [2; 32])] < 0.01, "{first:?}");
+		// The previous round's weight of uid 2 belonged to another hotkey: it is not carried.
+		let previous: BTreeMap<Neuron, f64> = [((1, [1; 32]), 0.0), ((2, [9; 32]), 1.0)].into();
+		let second = round_weights(&contenders, Some(&previous), settings);
+		assert!((second[&(1, [1; 32])] - first[&(1, [1; 32])] / 2.0).abs() < 1e-12);
+		assert!((second[&(2, [2; 32])] - first[&(2, [2; 32])] / 2.0).abs() < 1e-12);
+	}
+
+	#[test]
 	fn ema_combine_and_u16() {
 		let previous: BTreeMap<Uid, f64> = [(1, 1.0)].into();
 		let current: BTreeMap<Uid, f64> = [(1, 0.0), (2, 1.0)].into();
@@ -384,48 +351,6 @@ mod tests {
 		let combined = combine(&[(Perbill::from_percent(60), a), (Perbill::from_percent(40), b)]);
 		assert_eq!(combined, [(1, 0.6), (2, 0.2), (3, 0.2)].into());
 		assert_eq!(to_u16(&combined), [(1, 65535), (2, 21845), (3, 21845)].into());
-	}
-
-	#[test]
-	fn schedules_parse_format_and_round_trip() {
-		for text in
-			["fixed:0.005", "linear:0.005,0.0001,14400", "exponential:0.004,0.995,361,0.001"]
-		{
-			let schedule = parse_schedule(text).expect("valid");
-			assert_eq!(format_schedule(&schedule), text);
-		}
-		assert_eq!(
-			parse_schedule("linear:0.005,0.0001,14400").expect("valid"),
-			EpsilonSchedule::Linear {
-				start: Perbill::from_parts(5_000_000),
-				end: Perbill::from_parts(100_000),
-				decay_blocks: 14400
-			}
-		);
-		assert!(parse_schedule("linear:0.001,0.005,10")
-			.expect_err("end above start")
-			.contains("EndAboveStart"));
-		assert!(parse_schedule("fixed:1.5").expect_err("above 1").contains("fraction"));
-		assert!(parse_schedule("cubic:1").expect_err("unknown").contains("expected"));
-		assert!(parse_schedule("linear:0.1,0.0,-3").expect_err("negative").contains("block count"));
-	}
-
-	#[test]
-	fn fractions_print_as_percentages_with_four_decimals() {
-		assert_eq!(format_percent(Perbill::from_parts(4_999_000)), "0.4999%");
-		assert_eq!(format_percent(Perbill::one()), "100.0000%");
-		assert_eq!(format_percent(Perbill::zero()), "0.0000%");
-	}
-
-	#[test]
-	fn fractions_are_read_as_decimals_or_percentages() {
-		assert_eq!(parse_fraction("0.25"), Ok(Perbill::from_percent(25)));
-		assert_eq!(parse_fraction("25%"), Ok(Perbill::from_percent(25)));
-		assert_eq!(parse_fraction("100%"), Ok(Perbill::one()));
-		assert_eq!(parse_fraction("0.0000000001"), Ok(Perbill::zero()));
-		for bad in ["1.01", "101%", "-0.1", "NaN", "inf", "", "%", "a quarter"] {
-			assert!(parse_fraction(bad).is_err(), "{bad:?}");
-		}
 	}
 
 	/// The spec read literally: every pair, every batch, the older model's loss times

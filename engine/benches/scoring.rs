@@ -1,13 +1,13 @@
 //! Time to score a competition: pairwise epsilon-adjusted wins, win rates, softmax and `u16`
 //! weights.
 //!
-//! `cargo bench -p galton-eval --bench scoring` scores 256 models x 1024 batches (the
+//! `cargo bench -p galton-engine --bench scoring` scores 256 models x 1024 batches (the
 //! configuration of `benchmarking/README.md`). Under `cargo test` (no `--bench` argument) it
 //! scores 8 x 16 once.
 
 use std::{collections::BTreeMap, time::Instant};
 
-use galton_eval::scoring::{competition_scores, to_u16, Contender};
+use galton_engine::scoring::{competition_scores, to_u16, Contender};
 use galton_primitives::{EpsilonSchedule, Uid};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};

@@ -7,7 +7,7 @@ mod common;
 use std::{collections::HashMap, path::Path};
 
 use candle_core::{DType, Device};
-use galton_eval::{
+use galton_engine::{
 	fixtures::TinyLlama,
 	loss::batch_loss,
 	model::{load, ModelConfig, ModelFiles},

@@ -4,7 +4,7 @@
 mod common;
 
 use candle_core::{DType, Device, Tensor};
-use galton_eval::{
+use galton_engine::{
 	fixtures::TinyLlama,
 	hash::{content_hash, Links},
 	loss::batch_loss,
@@ -19,7 +19,7 @@ fn small(seed: u64) -> TinyLlama {
 fn load_dir(
 	dir: &std::path::Path,
 	positions: usize,
-) -> Result<galton_eval::model::LoadedModel, LoadError> {
+) -> Result<galton_engine::model::LoadedModel, LoadError> {
 	load(&ModelFiles::in_dir(dir)?, &Device::Cpu, DType::F32, positions)
 }
 
