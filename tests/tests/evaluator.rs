@@ -127,6 +127,16 @@ fn two_miners(node: &Node, models: &Path) {
 	}
 }
 
+/// A devnet on which Bob and Charlie have committed fixture models: the node, the work
+/// directory and the models directory.
+fn devnet_with_two_miners() -> (Node, tempfile::TempDir, PathBuf) {
+	let node = Node::start(BLOCK_MS);
+	let dir = tempfile::tempdir().expect("temp dir");
+	let models = dir.path().join("models");
+	two_miners(&node, &models);
+	(node, dir, models)
+}
+
 /// A devnet on which Bob has committed a fixture model: the node, the work directory, the
 /// models directory and Bob's model.
 fn devnet_with_bob() -> (Node, tempfile::TempDir, PathBuf, PathBuf) {
@@ -141,10 +151,7 @@ fn devnet_with_bob() -> (Node, tempfile::TempDir, PathBuf, PathBuf) {
 
 #[test]
 fn a_validator_round_commits_and_reveals_the_weights_it_scored() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	two_miners(&node, &models);
+	let (node, dir, models) = devnet_with_two_miners();
 
 	let output =
 		eval(&as_strs(&validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models)));
@@ -162,10 +169,7 @@ fn a_validator_round_commits_and_reveals_the_weights_it_scored() {
 
 #[test]
 fn a_validator_killed_after_its_commit_still_reveals_in_the_window() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	two_miners(&node, &models);
+	let (node, dir, models) = devnet_with_two_miners();
 	let journal = dir.path().join("journal.redb");
 	let args = validate_args(&node.ws_url(), &journal, &models);
 
@@ -225,10 +229,7 @@ fn nonce_of_alice(node: &Node) -> u32 {
 
 #[test]
 fn a_validator_killed_after_its_timelocked_commit_gets_its_weights_applied_by_the_chain() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	two_miners(&node, &models);
+	let (node, dir, models) = devnet_with_two_miners();
 	let url = node.ws_url();
 	let set_mode = ["subnet", "set-reveal-mode", "--netuid", "1", "--timelock", "2"];
 	let output = eval(&[&set_mode[..], &["--key", "//Alice", "--url", &url]].concat());
@@ -376,6 +377,10 @@ fn a_validator_whose_node_comes_back_behind_its_commit_waits_sends_it_again_and_
 	let snapshot = dir.path().join("snapshot");
 	copy_dir(&base, &snapshot);
 	let node = Node::start_on(&base, BLOCK_MS, port);
+	// Forty blocks on, the commit is far ahead of the copy: a node restored from it takes
+	// twenty seconds to reach the commit's height again.
+	let restored_head = node.chain().finalized_number().expect("head");
+	node.chain().wait_for_block(restored_head + 40, ROUND);
 	let args = validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models);
 
 	let mut validator = spawn_eval(&as_strs(&args), dir.path(), "validator");
@@ -415,10 +420,7 @@ fn is_commit(call: &RuntimeCall) -> bool {
 
 #[test]
 fn a_reveal_the_relay_refuses_or_drops_is_sent_again_until_it_lands() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	two_miners(&node, &models);
+	let (node, dir, models) = devnet_with_two_miners();
 	let refuse = || Fault::Refuse { verdict: None };
 	let faults = vec![refuse(), Fault::Drop, refuse(), Fault::Drop];
 	let proxy = RpcProxy::start(&node.ws_url(), is_reveal, faults);
@@ -437,10 +439,7 @@ fn a_reveal_the_relay_refuses_or_drops_is_sent_again_until_it_lands() {
 
 #[test]
 fn a_commit_sent_after_a_long_wait_and_held_in_the_pool_across_a_crash_is_revealed() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	two_miners(&node, &models);
+	let (node, dir, models) = devnet_with_two_miners();
 	// A window long enough that the commit is retried for more blocks than a commit can take
 	// to land (`COMMIT_LIFETIME`, 64).
 	set_reveal_config(&node.ws_url(), &["--window", "100"]);
@@ -553,10 +552,7 @@ fn a_model_whose_files_do_not_match_its_commitment_gets_zero_weight() {
 
 #[test]
 fn a_commit_that_expired_while_the_validator_was_down_is_logged_and_dropped() {
-	let node = Node::start(BLOCK_MS);
-	let dir = tempfile::tempdir().expect("temp dir");
-	let models = dir.path().join("models");
-	two_miners(&node, &models);
+	let (node, dir, models) = devnet_with_two_miners();
 	let args = validate_args(&node.ws_url(), &dir.path().join("journal.redb"), &models);
 
 	let mut first = spawn_eval(&as_strs(&args), dir.path(), "first");
