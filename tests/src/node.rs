@@ -128,7 +128,7 @@ impl Node {
 	}
 
 	/// Stop the node as an operator would, with SIGTERM, and wait for it to exit (killing it
-	/// after [`SHUTDOWN_TIMEOUT`]); panics if it panicked on the way down. It is also stopped
+	/// after thirty seconds); panics if it panicked on the way down. It is also stopped
 	/// on drop.
 	pub fn stop(&mut self) {
 		if let Ok(Some(_)) = self.child.try_wait() {

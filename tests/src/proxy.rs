@@ -195,16 +195,16 @@ impl Connection {
 	fn pump(mut self) -> Option<()> {
 		while !self.stop.load(Ordering::Relaxed) {
 			if let Some(text) = read(&mut self.client)? {
-				self.from_client(text)?;
+				self.on_client_message(text)?;
 			}
 			if let Some(text) = read(&mut self.node)? {
-				self.from_node(text)?;
+				self.on_node_message(text)?;
 			}
 		}
 		None
 	}
 
-	fn from_client(&mut self, text: String) -> Option<()> {
+	fn on_client_message(&mut self, text: String) -> Option<()> {
 		let Ok(request) = serde_json::from_str::<Value>(&text) else {
 			return self.node.send(Message::text(text)).ok();
 		};
@@ -235,7 +235,7 @@ impl Connection {
 		}
 	}
 
-	fn from_node(&mut self, text: String) -> Option<()> {
+	fn on_node_message(&mut self, text: String) -> Option<()> {
 		let mut message = match serde_json::from_str::<Value>(&text) {
 			Ok(message) => message,
 			Err(_) => return self.client.send(Message::text(text)).ok(),

@@ -11,7 +11,7 @@
 //!    when the subnet does not use commit-reveal); settle the new commit (reveal it). On a
 //!    subnet in timelock mode, seal the weights to a future round of the chain's beacon and
 //!    commit them instead: the chain opens them when that round's pulse arrives, with no
-//!    journal entry and no reveal ([`timelock`]).
+//!    journal entry and no reveal (the `timelock` module).
 
 mod hash;
 mod locator;

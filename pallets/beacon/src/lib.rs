@@ -9,7 +9,8 @@
 //!   [`Config::ConfigOrigin`] with [`Pallet::set_beacon`].
 //! - Pulses reach the chain only as an inherent: the block author's node fetches them from its
 //!   beacon source, checks them, and puts at most [`Config::MaxPulsesPerBlock`] into the block
-//!   ([`Pallet::store_pulses`], built by [`ProvideInherent`]); every node that imports the block
+//!   ([`Pallet::store_pulses`], built by
+//!   [`ProvideInherent`](frame_support::inherent::ProvideInherent)); every node that imports the block
 //!   verifies each pulse's BLS signature again, and a block with a bad pulse is invalid.
 //! - Pulses never travel as transactions: the transaction pool refuses the call (an inherent is
 //!   `DispatchClass::Mandatory`, which no pool admits) before it looks at the pulse, so nobody
