@@ -7,5 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/galton-target}"
 cargo build --locked -p galton-node -p galton-eval
+# --workspace: the feature set scripts/test.sh builds, so its test binaries are reused.
 GALTON_SOAK_ROUNDS="${1:-200}" GALTON_SOAK_LOSS="${2:-0.10}" GALTON_SOAK_SEED="${3:-1}" \
-	cargo test --locked -p galton-e2e --test soak -- --ignored --nocapture
+	cargo test --workspace --locked --test soak -- --ignored --nocapture

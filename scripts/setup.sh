@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what building Galton needs on a fresh Debian/Ubuntu machine: the Rust toolchain parts
 # named in rust-toolchain.toml, and the system packages the node's build scripts call (protoc
-# for prost-build, clang for the wasm runtime's C dependencies, libclang for benchmarks). Safe to run again: it only
-# installs what is missing.
+# for prost-build, clang for the wasm runtime's C dependencies, libclang for benchmarks, libssl-dev
+# and pkg-config for the OpenSSL the network stack links). Safe to run again: it only installs
+# what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,9 @@ command -v make >/dev/null 2>&1 || missing+=(make)
 # libclang for bindgen, which frame-omni-bencher (benchmarking/run-benchmarks.sh) builds with.
 # clang-sys wants the unversioned libclang.so that only libclang-dev installs.
 ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || missing+=(libclang-dev)
+# The system OpenSSL that openssl-sys links instead of building its own (.cargo/config.toml).
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -10,20 +10,32 @@
 use std::{collections::BTreeMap, path::Path};
 
 use galton_primitives::{CompetitionId, NetUid, Uid};
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
 use serde::{Deserialize, Serialize};
 
 use crate::scoring::Neuron;
 
-/// Pending reveals by `netuid (2 bytes, big-endian) || commit hash (32 bytes)`.
-const REVEALS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_reveals");
+// The three stores, each named for what one entry is, and read and written through methods
+// named the same way (`put_reveal`, `reveals`, `remove_reveal`; `put_claim`, `claim`,
+// `remove_claim`; `put_last_weights`, `last_weights`). Keys are big-endian.
 
-/// Last weights by `netuid || competition` (2 + 2 bytes, big-endian).
-/// (Keyed by uid and hotkey; the table of earlier versions, by uid alone, is left unread.)
-const PREVIOUS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("previous_weights_by_neuron");
+/// Pending reveals ([`PendingReveal`]) by `netuid (2 bytes) || commit hash (32)`.
+const REVEALS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("reveals");
 
-/// Pending model claims by `netuid (2 bytes, big-endian) || hotkey (32) || content hash (32)`.
-const CLAIMS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("pending_claims");
+/// Pending model claims ([`PendingClaim`]) by `netuid (2) || hotkey (32) || content hash (32)`.
+const CLAIMS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("claims");
+
+/// Each competition's last weights, by `(uid, hotkey)`, keyed by `netuid (2) || competition (2)`.
+const LAST_WEIGHTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("last_weights");
+
+/// Tables of earlier versions, and where their entries go on opening (`None`: dropped).
+const RENAMED: [(&str, Option<TableDefinition<&[u8], &[u8]>>); 4] = [
+	("pending_reveals", Some(REVEALS)),
+	("pending_claims", Some(CLAIMS)),
+	("previous_weights_by_neuron", Some(LAST_WEIGHTS)),
+	// Keyed by uid alone: a new miner on a reused uid would inherit its weight.
+	("previous_weights", None),
+];
 
 /// Why the journal failed. The journal is the only copy of a reveal's salt: callers stop
 /// rather than go on without it.
@@ -136,6 +148,29 @@ pub struct PendingClaim {
 	pub state: ClaimState,
 }
 
+/// Move the entries of tables named by earlier versions into today's, in the transaction that
+/// opens the journal: an upgrade in the middle of a commit's window keeps its reveal.
+fn migrate(txn: &redb::WriteTransaction) -> Result<(), JournalError> {
+	let present: Vec<String> =
+		txn.list_tables().map_err(store_error)?.map(|table| table.name().to_owned()).collect();
+	for (old, new) in RENAMED {
+		if !present.iter().any(|name| name == old) {
+			continue;
+		}
+		let old_table = TableDefinition::<&[u8], &[u8]>::new(old);
+		if let Some(new) = new {
+			let from = txn.open_table(old_table).map_err(store_error)?;
+			let mut to = txn.open_table(new).map_err(store_error)?;
+			for item in from.iter().map_err(store_error)? {
+				let (key, value) = item.map_err(store_error)?;
+				to.insert(key.value(), value.value()).map_err(store_error)?;
+			}
+		}
+		txn.delete_table(old_table).map_err(store_error)?;
+	}
+	Ok(())
+}
+
 /// The journal file.
 pub struct Journal {
 	db: Database,
@@ -156,7 +191,7 @@ fn claim_key(netuid: NetUid, hotkey: &[u8; 32], content_hash: &[u8; 32]) -> [u8;
 	key
 }
 
-fn previous_key(netuid: NetUid, competition: CompetitionId) -> [u8; 4] {
+fn last_weights_key(netuid: NetUid, competition: CompetitionId) -> [u8; 4] {
 	let mut key = [0u8; 4];
 	key[..2].copy_from_slice(&netuid.to_be_bytes());
 	key[2..].copy_from_slice(&competition.to_be_bytes());
@@ -180,9 +215,10 @@ impl Journal {
 				.map_err(|e| JournalError::Store(format!("{}: {e}", path.display())))?;
 		}
 		let txn = db.begin_write().map_err(store_error)?;
-		txn.open_table(REVEALS).map_err(store_error)?;
-		txn.open_table(PREVIOUS).map_err(store_error)?;
-		txn.open_table(CLAIMS).map_err(store_error)?;
+		for table in [REVEALS, CLAIMS, LAST_WEIGHTS] {
+			txn.open_table(table).map_err(store_error)?;
+		}
+		migrate(&txn)?;
 		txn.commit().map_err(store_error)?;
 		Ok(Self { db })
 	}
@@ -205,18 +241,18 @@ impl Journal {
 	}
 
 	/// Record a reveal (new, or with a new state). Durable when this returns.
-	pub fn put(&self, entry: &PendingReveal) -> Result<(), JournalError> {
+	pub fn put_reveal(&self, entry: &PendingReveal) -> Result<(), JournalError> {
 		let value = serde_json::to_vec(entry).map_err(|e| JournalError::Corrupt(e.to_string()))?;
 		self.write(REVEALS, &reveal_key(entry.netuid, &entry.hash), Some(&value))
 	}
 
 	/// Forget a reveal (finalized, or expired).
-	pub fn remove(&self, netuid: NetUid, hash: &[u8; 32]) -> Result<(), JournalError> {
+	pub fn remove_reveal(&self, netuid: NetUid, hash: &[u8; 32]) -> Result<(), JournalError> {
 		self.write(REVEALS, &reveal_key(netuid, hash), None)
 	}
 
 	/// The reveals pending on `netuid`, oldest commit first.
-	pub fn pending(&self, netuid: NetUid) -> Result<Vec<PendingReveal>, JournalError> {
+	pub fn reveals(&self, netuid: NetUid) -> Result<Vec<PendingReveal>, JournalError> {
 		let txn = self.db.begin_read().map_err(store_error)?;
 		let table = txn.open_table(REVEALS).map_err(store_error)?;
 		let prefix = netuid.to_be_bytes();
@@ -272,14 +308,15 @@ impl Journal {
 	}
 
 	/// The weights a competition got in the last round, for the moving average.
-	pub fn previous_weights(
+	pub fn last_weights(
 		&self,
 		netuid: NetUid,
 		competition: CompetitionId,
 	) -> Result<Option<BTreeMap<Neuron, f64>>, JournalError> {
 		let txn = self.db.begin_read().map_err(store_error)?;
-		let table = txn.open_table(PREVIOUS).map_err(store_error)?;
-		let Some(value) = table.get(&previous_key(netuid, competition)[..]).map_err(store_error)?
+		let table = txn.open_table(LAST_WEIGHTS).map_err(store_error)?;
+		let Some(value) =
+			table.get(&last_weights_key(netuid, competition)[..]).map_err(store_error)?
 		else {
 			return Ok(None);
 		};
@@ -298,7 +335,7 @@ impl Journal {
 	}
 
 	/// Keep a competition's weights of this round.
-	pub fn set_previous_weights(
+	pub fn put_last_weights(
 		&self,
 		netuid: NetUid,
 		competition: CompetitionId,
@@ -310,7 +347,7 @@ impl Journal {
 			.collect();
 		let value =
 			serde_json::to_vec(&stored).map_err(|e| JournalError::Corrupt(e.to_string()))?;
-		self.write(PREVIOUS, &previous_key(netuid, competition), Some(&value))
+		self.write(LAST_WEIGHTS, &last_weights_key(netuid, competition), Some(&value))
 	}
 }
 
@@ -348,16 +385,16 @@ mod tests {
 		);
 		{
 			let journal = Journal::open(&path).expect("open");
-			journal.put(&prepared).expect("put");
-			journal.put(&committed).expect("put");
+			journal.put_reveal(&prepared).expect("put");
+			journal.put_reveal(&committed).expect("put");
 			journal
 				.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1, at_hash: None }))
 				.expect("put");
 		}
 		let journal = Journal::open(&path).expect("reopen");
-		assert_eq!(journal.pending(1).expect("read"), vec![committed.clone(), prepared.clone()]);
-		assert_eq!(journal.pending(2).expect("read").len(), 1);
-		assert!(journal.pending(3).expect("read").is_empty());
+		assert_eq!(journal.reveals(1).expect("read"), vec![committed.clone(), prepared.clone()]);
+		assert_eq!(journal.reveals(2).expect("read").len(), 1);
+		assert!(journal.reveals(3).expect("read").is_empty());
 
 		let mut moved = prepared.clone();
 		moved.state = CommitState::Committed {
@@ -366,9 +403,66 @@ mod tests {
 			reveal_from: 51,
 			expires_at: 71,
 		};
-		journal.put(&moved).expect("update");
-		journal.remove(1, &committed.hash).expect("remove");
-		assert_eq!(journal.pending(1).expect("read"), vec![moved]);
+		journal.put_reveal(&moved).expect("update");
+		journal.remove_reveal(1, &committed.hash).expect("remove");
+		assert_eq!(journal.reveals(1).expect("read"), vec![moved]);
+	}
+
+	#[test]
+	fn a_journal_written_under_the_earlier_table_names_keeps_its_entries() {
+		let dir = tempfile::tempdir().expect("temp dir");
+		let path = dir.path().join("j.redb");
+		let reveal = entry(1, 5, CommitState::Prepared { at_block: 40, at_hash: None });
+		let weights = BTreeMap::from([((3, [4; 32]), 0.5)]);
+		let claim = PendingClaim {
+			netuid: 1,
+			hotkey: [1; 32],
+			content_hash: [2; 32],
+			nonce: [3; 32],
+			competition: 0,
+			state: ClaimState::Prepared { at_block: 5 },
+		};
+		{
+			// What a journal of the version before looked like, with the same entries.
+			let journal = Journal::open(&path).expect("open");
+			journal.put_reveal(&reveal).expect("put");
+			journal.put_claim(&claim).expect("put");
+			journal.put_last_weights(1, 0, &weights).expect("put");
+			let txn = journal.db.begin_write().expect("write");
+			for (old, new) in RENAMED {
+				let Some(new) = new else {
+					let mut stale =
+						txn.open_table(TableDefinition::<&[u8], &[u8]>::new(old)).expect("open");
+					stale.insert(&[0u8, 1, 0, 3][..], &b"[]"[..]).expect("insert");
+					continue;
+				};
+				let entries: Vec<(Vec<u8>, Vec<u8>)> = txn
+					.open_table(new)
+					.expect("open")
+					.iter()
+					.expect("iter")
+					.map(|item| item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec())))
+					.collect::<Result<_, _>>()
+					.expect("read");
+				let mut table =
+					txn.open_table(TableDefinition::<&[u8], &[u8]>::new(old)).expect("open");
+				for (key, value) in &entries {
+					table.insert(&key[..], &value[..]).expect("insert");
+				}
+				drop(table);
+				txn.delete_table(new).expect("delete");
+			}
+			txn.commit().expect("commit");
+		}
+		let journal = Journal::open(&path).expect("reopen");
+		assert_eq!(journal.reveals(1).expect("read"), vec![reveal]);
+		assert_eq!(journal.last_weights(1, 0).expect("read"), Some(weights));
+		assert_eq!(journal.claim(1, &[1; 32], &[2; 32]).expect("read"), Some(claim));
+		let txn = journal.db.begin_read().expect("read");
+		let mut names: Vec<String> =
+			txn.list_tables().expect("list").map(|t| t.name().to_owned()).collect();
+		names.sort();
+		assert_eq!(names, ["claims", "last_weights", "reveals"]);
 	}
 
 	#[test]
@@ -387,11 +481,11 @@ mod tests {
 	fn previous_weights_round_trip() {
 		let dir = tempfile::tempdir().expect("temp dir");
 		let journal = Journal::open(&dir.path().join("j.redb")).expect("open");
-		assert_eq!(journal.previous_weights(1, 0).expect("read"), None);
+		assert_eq!(journal.last_weights(1, 0).expect("read"), None);
 		let weights: BTreeMap<Neuron, f64> = [((1, [1; 32]), 0.25), ((3, [3; 32]), 0.75)].into();
-		journal.set_previous_weights(1, 0, &weights).expect("write");
-		assert_eq!(journal.previous_weights(1, 0).expect("read"), Some(weights));
-		assert_eq!(journal.previous_weights(1, 1).expect("read"), None);
+		journal.put_last_weights(1, 0, &weights).expect("write");
+		assert_eq!(journal.last_weights(1, 0).expect("read"), Some(weights));
+		assert_eq!(journal.last_weights(1, 1).expect("read"), None);
 	}
 
 	#[test]

@@ -10,6 +10,7 @@
 
 mod binary;
 mod chain;
+mod draws;
 mod eval;
 mod node;
 mod proxy;
@@ -18,6 +19,7 @@ mod rpc;
 
 pub use binary::manifest_dir;
 pub use chain::{module_error, Chain};
+pub use draws::Draws;
 pub use eval::{
 	as_strs, commit_model, commit_model_args, corpus, eval, eval_binary, fixture, output_text,
 	path, spawn_eval, validate_args,

@@ -28,6 +28,8 @@ use polkadot_sdk::{sp_core::bytes, sp_runtime::transaction_validity::Transaction
 use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
 
+use crate::Draws;
+
 /// How long a connection's pump waits on one side before it looks at the other.
 const POLL: Duration = Duration::from_millis(2);
 
@@ -64,20 +66,16 @@ struct Plan {
 	/// The next subscription id the proxy makes up.
 	next_subscription: u64,
 	/// The share of requests lost, and the state of the generator that picks them.
-	loss: Option<(f64, u64)>,
+	loss: Option<(f64, Draws)>,
 	/// Requests lost so far.
 	lost: usize,
 }
 
 impl Plan {
-	/// Whether to lose the next request: a seeded xorshift draw against the loss share.
+	/// Whether to lose the next request: a seeded draw against the loss share.
 	fn lose(&mut self) -> bool {
-		let Some((share, state)) = self.loss.as_mut() else { return false };
-		*state ^= *state << 13;
-		*state ^= *state >> 7;
-		*state ^= *state << 17;
-		let draw = (*state >> 11) as f64 / (1u64 << 53) as f64;
-		let lose = draw < *share;
+		let Some((share, draws)) = self.loss.as_mut() else { return false };
+		let lose = draws.unit() < *share;
 		self.lost += usize::from(lose);
 		lose
 	}
@@ -104,7 +102,7 @@ impl RpcProxy {
 	/// generator seeded with `seed`, so a run can be repeated), cutting the connection each
 	/// came on.
 	pub fn lossy(upstream: &str, share: f64, seed: u64) -> Self {
-		Self::serve(upstream, Plan { loss: Some((share, seed | 1)), ..Plan::default() })
+		Self::serve(upstream, Plan { loss: Some((share, Draws::new(seed))), ..Plan::default() })
 	}
 
 	fn serve(upstream: &str, plan: Plan) -> Self {

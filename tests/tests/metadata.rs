@@ -17,7 +17,7 @@ fn committed_metadata_matches_the_runtime() {
 	let committed = std::fs::read(&path).unwrap_or_default();
 	assert!(
 		committed == current,
-		"{} is out of date with the runtime: run `GALTON_UPDATE_METADATA=1 cargo test -p galton-e2e --test metadata` and rebuild galton-eval",
+		"{} is out of date with the runtime: run `GALTON_UPDATE_METADATA=1 cargo test --workspace --locked --test metadata` and rebuild galton-eval",
 		path.display()
 	);
 }

@@ -14,7 +14,7 @@ use std::{
 };
 
 use galton_e2e::{as_strs, commit_model, fixture, output_text, spawn_eval, validate_args};
-use galton_e2e::{Node, RpcProxy};
+use galton_e2e::{Draws, Node, RpcProxy};
 use galton_runtime::RuntimeEvent;
 use pallet_commit_reveal::Event;
 use polkadot_sdk::{sp_core::H256, sp_keyring::Sr25519Keyring::Alice};
@@ -26,19 +26,6 @@ const NETUID: u16 = 1;
 
 fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
 	std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// A seeded xorshift generator for the moments the node is killed.
-struct Draws(u64);
-
-impl Draws {
-	/// A number in `range` (whole seconds).
-	fn seconds(&mut self, range: std::ops::Range<u64>) -> Duration {
-		self.0 ^= self.0 << 13;
-		self.0 ^= self.0 >> 7;
-		self.0 ^= self.0 << 17;
-		Duration::from_secs(range.start + self.0 % (range.end - range.start))
-	}
 }
 
 /// What became of one of Alice's commits.
@@ -77,7 +64,7 @@ fn every_commit_is_revealed_or_its_loss_explained_across_node_restarts_and_lost_
 		let out = std::fs::read_to_string(dir.path().join("validator.out")).unwrap_or_default();
 		out.lines().count()
 	};
-	let (mut draws, mut restarts, started) = (Draws(seed | 1), 0, Instant::now());
+	let (mut draws, mut restarts, started) = (Draws::new(seed), 0, Instant::now());
 	let limit = Duration::from_secs(60) * u32::try_from(rounds).expect("rounds");
 	while reports() < rounds {
 		assert!(started.elapsed() < limit, "{} of {rounds} rounds in {limit:?}", reports());

@@ -183,8 +183,7 @@ impl Chain {
 
 	/// The number of the latest finalized block.
 	pub async fn finalized_number(&self) -> Result<u32, ChainError> {
-		let at = self.client.at_current_block().await.map_err(rpc)?;
-		block_number(at.block_number())
+		Ok(self.finalized_block().await?.0)
 	}
 
 	/// The number and hash of the latest finalized block.
@@ -240,18 +239,19 @@ impl Chain {
 	}
 
 	/// Wait until block `number` is finalized, following the node's finalized-block
-	/// subscription; returns the finalized block seen.
-	pub async fn wait_for_block(&self, number: u32) -> Result<u32, ChainError> {
+	/// subscription; returns the number and hash of the finalized block seen.
+	pub async fn wait_for_block(&self, number: u32) -> Result<(u32, [u8; 32]), ChainError> {
 		// Subscribe first, then look: a block finalized in between is not missed.
 		let mut finalized = self.client.stream_blocks().await.map_err(rpc)?;
-		let now = self.finalized_number().await?;
-		if now >= number {
+		let now = self.finalized_block().await?;
+		if now.0 >= number {
 			return Ok(now);
 		}
 		while let Some(block) = finalized.next().await {
-			let now = block_number(block.map_err(rpc)?.number())?;
+			let block = block.map_err(rpc)?;
+			let now = block_number(block.number())?;
 			if now >= number {
-				return Ok(now);
+				return Ok((now, block.hash().0));
 			}
 		}
 		Err(error::request_ended("the node ended the finalized-block subscription"))

@@ -19,12 +19,12 @@ impl Validator {
 	/// subnet; returns the block of the last reveal.
 	pub async fn settle_journal(&mut self) -> Result<Option<u32>, ValidatorError> {
 		let mut last_reveal = None;
-		for entry in self.journal.pending(self.config.netuid)? {
+		for entry in self.journal.reveals(self.config.netuid)? {
 			if let Some(block) = self.settle(entry).await? {
 				last_reveal = Some(block);
 			}
 		}
-		self.metrics.pending_commits.set(self.journal.pending(self.config.netuid)?.len() as i64);
+		self.metrics.pending_commits.set(self.journal.reveals(self.config.netuid)?.len() as i64);
 		Ok(last_reveal)
 	}
 
@@ -46,7 +46,7 @@ impl Validator {
 					reveal_from: commit.reveal_from,
 					expires_at: commit.expires_at,
 				};
-				self.journal.put(&entry)?;
+				self.journal.put_reveal(&entry)?;
 			}
 			let anchor_on_chain = match (on_chain, entry.state.anchor()) {
 				(None, (block, Some(journaled))) if now >= block => {
@@ -84,7 +84,7 @@ impl Validator {
 				Step::Reveal => match self.reveal(&entry).await {
 					Ok(block) => {
 						tracing::info!(%hash, block, "weights revealed");
-						self.journal.remove(netuid, &entry.hash)?;
+						self.journal.remove_reveal(netuid, &entry.hash)?;
 						self.metrics.last_reveal_block.set(i64::from(block));
 						return Ok(Some(block));
 					}
@@ -104,7 +104,7 @@ impl Validator {
 				},
 			}
 			// Every step that does not wait or reveal ends the commit.
-			self.journal.remove(netuid, &entry.hash)?;
+			self.journal.remove_reveal(netuid, &entry.hash)?;
 			return Ok(None);
 		}
 	}
@@ -186,7 +186,7 @@ impl Validator {
 		tracing::info!(hash = %hex::encode(hash.0), block = done.block_number, "weights committed");
 		self.metrics.last_commit_block.set(i64::from(done.block_number));
 		let reveal = self.settle(entry).await?;
-		self.metrics.pending_commits.set(self.journal.pending(state.netuid)?.len() as i64);
+		self.metrics.pending_commits.set(self.journal.reveals(state.netuid)?.len() as i64);
 		Ok((done.block_number, reveal))
 	}
 
@@ -203,10 +203,11 @@ impl Validator {
 		deadline: Deadline,
 		entry: &mut PendingReveal,
 	) -> Result<Finalized, ValidatorError> {
+		let mut at = self.chain.finalized_block().await?;
 		loop {
-			let (at_block, at_hash) = self.chain.finalized_block().await?;
+			let (at_block, at_hash) = at;
 			entry.state = CommitState::Prepared { at_block, at_hash: Some(at_hash) };
-			self.journal.put(entry)?;
+			self.journal.put_reveal(entry)?;
 			let error = match self.chain.submit(call, &self.key).await {
 				Ok(done) => return Ok(done),
 				Err(error) => error,
@@ -218,7 +219,7 @@ impl Validator {
 						| runtime::commit_reveal::Error::TooManyPendingCommits
 				)
 			);
-			self.retry_next_block(error.into(), passes, deadline).await?;
+			at = self.retry_next_block(error.into(), passes, deadline, at_block).await?;
 		}
 	}
 }

@@ -280,15 +280,16 @@ impl Validator {
 		Ok(report)
 	}
 
-	/// After a commit was refused with `error`: wait for the next block when the refusal
-	/// `passes` with time and the `deadline` is not reached, else fail with it.
+	/// After a commit made at finalized block `now` was refused with `error`: wait for the
+	/// next block when the refusal `passes` with time and the `deadline` is not reached, and
+	/// return that block's number and hash; else fail with the refusal.
 	async fn retry_next_block(
 		&self,
 		error: ValidatorError,
 		passes: bool,
 		deadline: Deadline,
-	) -> Result<(), ValidatorError> {
-		let now = self.chain.finalized_number().await?;
+		now: u32,
+	) -> Result<(u32, [u8; 32]), ValidatorError> {
 		let out_of_time = match deadline {
 			Deadline::Block(block) => now >= block,
 			Deadline::At(instant) => Instant::now() >= instant,
@@ -297,8 +298,7 @@ impl Validator {
 			return Err(error);
 		}
 		tracing::info!(%error, now, ?deadline, "commit refused for now; trying again next block");
-		self.chain.wait_for_block(now.saturating_add(1)).await?;
-		Ok(())
+		Ok(self.chain.wait_for_block(now.saturating_add(1)).await?)
 	}
 
 	/// Evaluate every competition's models and combine the weights.
@@ -339,7 +339,7 @@ impl Validator {
 					failure: report.failure.clone(),
 				});
 			}
-			let previous = self.journal.previous_weights(state.netuid, *competition_id)?;
+			let previous = self.journal.last_weights(state.netuid, *competition_id)?;
 			let settings = RoundSettings {
 				schedule: &competition.epsilon,
 				now: u64::from(state.block),
@@ -347,7 +347,7 @@ impl Validator {
 				alpha: self.config.alpha,
 			};
 			let smoothed = scoring::round_weights(&contenders, previous.as_ref(), settings);
-			self.journal.set_previous_weights(state.netuid, *competition_id, &smoothed)?;
+			self.journal.put_last_weights(state.netuid, *competition_id, &smoothed)?;
 			let by_uid = smoothed.iter().map(|((uid, _), w)| (*uid, *w)).collect();
 			shares.push((competition.reward_share, by_uid));
 		}

@@ -105,7 +105,8 @@ impl Validator {
 						| Error::RoundFull
 				)
 			);
-			self.retry_next_block(error.into(), passes, deadline).await?;
+			let now = self.chain.finalized_number().await?;
+			self.retry_next_block(error.into(), passes, deadline, now).await?;
 			beacon = self.beacon().await?;
 		}
 	}

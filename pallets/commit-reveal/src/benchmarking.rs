@@ -344,5 +344,35 @@ mod benchmarks {
 		assert_eq!(TimelockedCommits::<T>::iter().count(), 0);
 	}
 
+	/// The start of a block that drops `n` commits waiting for a replaced beacon's round.
+	#[benchmark]
+	fn drop_stranded(n: Linear<0, { T::MaxOpenedPerBlock::get() }>) {
+		enable_timelock::<T>();
+		let body = vec![0; 16];
+		for index in 0..n {
+			let who = validator::<T>(NETUID, index + 1);
+			let ciphertext = galton_timelock::TimelockCiphertext {
+				u: [0; 96],
+				v: [0; 32],
+				w: [0; 32],
+				nonce: [0; 12],
+				body: body.clone(),
+			};
+			let ciphertext = CiphertextOf::<T>::try_from(codec::Encode::encode(&ciphertext))
+				.expect("a short ciphertext fits MaxCiphertextLen");
+			Pallet::<T>::do_commit_timelocked(&who, NETUID, ciphertext, ROUND)
+				.expect("a valid timelocked commit");
+		}
+		Pallet::<T>::strand_queued_rounds();
+
+		#[block]
+		{
+			Pallet::<T>::drop_stranded();
+		}
+
+		assert_eq!(TimelockedCommits::<T>::iter().count(), 0);
+		assert!(StrandedRounds::<T>::get().is_empty());
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -36,6 +36,10 @@ pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX
 ///   on, registration, validator permit, rate limit, no duplicate, pending limit);
 /// - `reveal_weights` and `batch_reveal_weights`: a matching commit inside its window, and
 ///   weights the host chain accepts;
+/// - `commit_timelocked_weights`: the same checks of the validator as a hash commit, no other
+///   timelocked commit waiting, a round that is still secret and has room, and a well-formed
+///   ciphertext no longer than the subnet's uids need (the pairing-free checks: nothing is
+///   decrypted in the pool);
 /// - the host's plain weight-setting call ([`Config::PlainWeightsCall`]) while the subnet runs
 ///   commit-reveal.
 ///

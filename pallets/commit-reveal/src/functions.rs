@@ -305,9 +305,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Check the pallet's invariants at the end of block `now`: every pending commit has a
 	/// valid window that opens after its commit, which lies in the past, no later than the
-	/// validator's last commit; no validator holds the same hash twice or an empty list.
+	/// validator's last commit; no validator holds the same hash twice or an empty list; and
+	/// the timelock queues hold together (`try_state_timelock`).
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+		Self::try_state_timelock()?;
 		for (netuid, who, commits) in PendingCommits::<T>::iter() {
 			ensure!(!commits.is_empty(), "an empty commit list is stored");
 			let last = LastCommit::<T>::get(netuid, &who).ok_or("a commit without its block")?;

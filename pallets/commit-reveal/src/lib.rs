@@ -1,10 +1,14 @@
 //! # Commit-Reveal Pallet
 //!
-//! Validators publish a hash of their weights first and the weights themselves only after a
-//! delay the subnet owner chooses, so a validator who copies others' weights can only copy
-//! stale ones.
+//! Validators publish their weights sealed first and open only after a delay the subnet owner
+//! chooses, so a validator who copies others' weights can only copy stale ones.
 //!
-//! ## Overview
+//! ## Two reveal modes
+//!
+//! Each subnet picks one ([`RevealMode`], set with [`Pallet::set_reveal_mode`]); commits of
+//! either kind keep the terms they were made with when the mode changes.
+//!
+//! **Hash mode** (the default): the validator reveals its own weights.
 //!
 //! - A validator [commits](Pallet::commit_weights) `commit_hash(who, netuid, uids, values, salt,
 //!   version_key)` ([`galton_primitives::commit_hash`], subtensor's preimage byte for byte).
@@ -12,13 +16,25 @@
 //!   go to the host chain through [`galton_primitives::SubnetsInterface::apply_weights`].
 //! - [`Pallet::batch_commit_weights`] commits on several subnets at once and
 //!   [`Pallet::batch_reveal_weights`] reveals several commits of one subnet, all or nothing.
-//! - A valid commit or reveal is free of fees; [`CheckCommitReveal`] refuses doomed ones in the
-//!   transaction pool, before they take block space.
-//! - Root or the subnet owner ([`Config::ConfigOrigin`]) [sets](Pallet::set_reveal_config) a
-//!   subnet's [`RevealConfig`]; while it is enabled, plain weight setting is refused
-//!   ([`galton_primitives::CommitRevealStatus`]).
 //!
-//! ## Reveal windows
+//! **Timelock mode**: the chain reveals, so a validator that goes offline loses nothing.
+//!
+//! - A validator [commits](Pallet::commit_timelocked_weights) its weights encrypted to a future
+//!   round of the randomness beacon ([`Config::Beacon`]), at least the subnet's `rounds_ahead`
+//!   past the round due by the chain's clock.
+//! - When that round's pulse is stored, `on_initialize` decrypts the commit and applies it
+//!   ([`Event::TimelockedWeightsRevealed`]), or drops it with a reason
+//!   ([`TimelockDropReason`]), at most [`Config::MaxOpenedPerBlock`] a block. Commits wait in
+//!   [`RoundQueues`] by round ([`QueuedRounds`] lists the rounds); a replaced beacon's rounds
+//!   move to [`StrandedRounds`] and their commits are dropped.
+//!
+//! **Both modes**: a valid commit or reveal is free of fees; [`CheckCommitReveal`] refuses
+//! doomed ones in the transaction pool, before they take block space. Root or the subnet owner
+//! ([`Config::ConfigOrigin`]) [sets](Pallet::set_reveal_config) a subnet's [`RevealConfig`];
+//! while it is enabled, plain weight setting is refused
+//! ([`galton_primitives::CommitRevealStatus`]).
+//!
+//! ## Reveal windows (hash mode)
 //!
 //! A commit made at block `c` may be revealed in `[c + reveal_delay, c + reveal_delay +
 //! reveal_window)`. Earlier, the reveal fails with [`Error::RevealTooEarly`]; later, with
@@ -30,8 +46,12 @@
 //! Commits and reveals are free, so each validator's share is bounded: at most one commit per
 //! [`RevealConfig::min_commit_interval`] blocks on a subnet ([`Error::CommitRateLimited`]), one
 //! commit per (subnet, validator) in the transaction pool at a time, and at most
-//! [`Config::MaxPendingCommits`] unexpired commits. A salt has at least [`Config::MinSaltLen`]
-//! words, so a commit cannot be opened by guessing.
+//! [`Config::MaxPendingCommits`] unexpired hash commits, or one timelocked commit, per
+//! validator and subnet. A salt has at least [`Config::MinSaltLen`] words, so a commit cannot
+//! be opened by guessing; a ciphertext is no longer than sealed weights for every uid the
+//! subnet handed out, and a round holds at most [`Config::MaxCommitsPerRound`] commits. All
+//! feeless commit-reveal transactions together take at most [`Config::MaxBlockShare`] of a
+//! block's weight and length.
 //!
 //! ## Reclaiming expired commits
 //!
@@ -67,8 +87,7 @@ mod tests;
 
 pub use extension::{invalid, CheckCommitReveal, COMMIT_REVEAL_PRIORITY};
 pub use galton_primitives::{PendingCommit, RevealConfig, RevealMode};
-pub use timelock::{TimelockDropReason, TimelockedCommit};
-pub use types::Reveal;
+pub use types::{Reveal, TimelockDropReason, TimelockedCommit};
 pub use weights::WeightInfo;
 
 /// Log target of the pallet.
@@ -220,10 +239,14 @@ pub mod pallet {
 		type BenchmarkHelper: galton_primitives::BenchmarkHelper<Self::AccountId>;
 	}
 
+	// Both modes.
+
 	/// Each subnet's reveal config; subnets without one do not run commit-reveal.
 	#[pallet::storage]
 	pub type RevealConfigs<T: Config> =
 		StorageMap<_, Twox64Concat, NetUid, RevealConfig<BlockNumberFor<T>>, ValueQuery>;
+
+	// Hash mode.
 
 	/// The pending commits of each validator on each subnet, oldest first.
 	#[pallet::storage]
@@ -248,6 +271,8 @@ pub mod pallet {
 		T::AccountId,
 		BlockNumberFor<T>,
 	>;
+
+	// Timelock mode.
 
 	/// Each subnet's reveal mode; subnets without one commit hashes.
 	#[pallet::storage]
@@ -276,6 +301,8 @@ pub mod pallet {
 	/// ascending order; new commits cannot name them until they are gone.
 	#[pallet::storage]
 	pub type StrandedRounds<T: Config> = StorageValue<_, QueuedRoundsOf<T>, ValueQuery>;
+
+	// Hash mode: reclaiming expired commits.
 
 	/// Where the idle-time reclaim stopped: the raw key of the last commit list it visited.
 	/// `None` when the next walk starts from the first list.
@@ -394,6 +421,9 @@ pub mod pallet {
 	/// Errors of the pallet.
 	#[pallet::error]
 	pub enum Error<T> {
+		// The order gives each error its index in the chain's metadata, so new errors go at
+		// the end. Up to `UseCommitReveal`: both modes' commit checks and hash mode's reveals
+		// and configs; from `UseTimelock` on: timelock mode's.
 		/// No subnet has this netuid. Check the netuid.
 		UnknownSubnet,
 		/// The subnet does not run commit-reveal: set weights directly instead.

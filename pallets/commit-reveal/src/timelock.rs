@@ -2,78 +2,19 @@
 //! the chain when that round's pulse is stored.
 
 use alloc::vec::Vec;
-use codec::{Decode, DecodeAll, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{
-	ensure, traits::Get, weights::Weight, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound,
-	PartialEqNoBound,
-};
+use codec::{DecodeAll, MaxEncodedLen};
+use frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use galton_primitives::{NetUid, RevealMode, SubnetsInterface, TimelockedWeights};
 use galton_timelock::{
 	earliest_secret_round, BeaconSignature, RandomnessBeacon, TimelockCiphertext,
 };
-use scale_info::TypeInfo;
 use sp_runtime::DispatchResult;
 
 use crate::{
 	Config, Error, Event, LastCommit, Pallet, QueuedRounds, RevealModes, RoundQueues,
-	StrandedRounds, TimelockedCommits, WeightInfo,
+	StrandedRounds, TimelockDropReason, TimelockedCommit, TimelockedCommits, WeightInfo,
 };
-
-/// A validator's timelocked commit, waiting for its round.
-#[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen,
-)]
-#[scale_info(skip_type_params(MaxLen))]
-#[codec(mel_bound(BlockNumber: MaxEncodedLen))]
-pub struct TimelockedCommit<
-	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
-	MaxLen: Get<u32>,
-> {
-	/// The ciphertext as submitted.
-	pub ciphertext: BoundedVec<u8, MaxLen>,
-	/// The beacon round whose pulse opens it.
-	pub reveal_round: u64,
-	/// The block the commit was included in: uids taken by a new hotkey since lose their
-	/// weight.
-	pub committed_at: BlockNumber,
-	/// The subnet's minimum weights version key when the commit was made.
-	pub min_version_key: u64,
-}
-
-/// Why a timelocked commit was dropped when its round came.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum TimelockDropReason {
-	/// The chain holds no pulse for the round: the beacon skipped it, or the pulse left the
-	/// beacon's history before the commit's turn came.
-	PulseMissing,
-	/// The round's pulse does not open the ciphertext: it was made for another round or
-	/// beacon, or tampered with.
-	Undecryptable,
-	/// The plaintext is not SCALE-encoded `TimelockedWeights`.
-	MalformedPayload,
-	/// The plaintext names another hotkey or subnet: a copied ciphertext.
-	NotBoundToCommitter,
-	/// The version key is below the subnet's minimum at the commit.
-	OutdatedVersionKey,
-	/// The hotkey is no longer registered with a validator permit.
-	NoLongerValidator,
-	/// The host chain refused the weights (mismatched lengths, duplicates, too many).
-	InvalidWeights,
-	/// The chain's beacon was replaced: the round it waited for will never come.
-	BeaconReplaced,
-}
 
 impl<T: Config> Pallet<T> {
 	/// Every check of `commit_timelocked_weights`, writing nothing; returns the round of the
@@ -213,13 +154,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Drop up to `MaxOpenedPerBlock` commits that wait for a replaced beacon's rounds, with
 	/// [`TimelockDropReason::BeaconReplaced`]; returns the weight used.
-	fn drop_stranded() -> Weight {
+	pub(crate) fn drop_stranded() -> Weight {
 		let mut rounds = StrandedRounds::<T>::get();
 		if rounds.is_empty() {
-			return T::DbWeight::get().reads(1);
+			return T::WeightInfo::drop_stranded(0);
 		}
 		let mut budget = T::MaxOpenedPerBlock::get();
-		let mut dropped = 0u64;
+		let mut dropped = 0u32;
 		while let Some(&round) = rounds.first() {
 			let mut queue = RoundQueues::<T>::get(round);
 			while budget > 0 {
@@ -246,8 +187,7 @@ impl<T: Config> Pallet<T> {
 			rounds.remove(0);
 		}
 		StrandedRounds::<T>::put(rounds);
-		// Per commit: its queue entry and the commit, each read and written.
-		T::DbWeight::get().reads_writes(2 + 2 * dropped, 1 + 2 * dropped)
+		T::WeightInfo::drop_stranded(dropped)
 	}
 
 	/// The beacon was replaced: every queued round waits for a pulse that will never come, so
@@ -362,6 +302,40 @@ impl<T: Config> Pallet<T> {
 			T::MaxCiphertextLen::get() as usize >= Self::sealed_len(T::MaxUids::get()),
 			"MaxCiphertextLen must hold a payload of MaxUids weights"
 		);
+	}
+
+	/// The timelock queues' invariants: queued and stranded rounds are each strictly ascending
+	/// and never share a round; every waiting commit has its entry in its round's queue, and
+	/// that round is queued or stranded; every stored queue belongs to a queued or stranded
+	/// round, so none is left where `on_initialize` never looks.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub(crate) fn try_state_timelock() -> Result<(), sp_runtime::TryRuntimeError> {
+		let (queued, stranded) = (QueuedRounds::<T>::get(), StrandedRounds::<T>::get());
+		let ascending = |rounds: &[u64]| rounds.windows(2).all(|pair| pair[0] < pair[1]);
+		ensure!(ascending(&queued), "queued rounds out of order or repeated");
+		ensure!(ascending(&stranded), "stranded rounds out of order or repeated");
+		let listed = |round: u64| {
+			(queued.binary_search(&round).is_ok(), stranded.binary_search(&round).is_ok())
+		};
+		ensure!(
+			queued.iter().all(|&round| !listed(round).1),
+			"a round is both queued and stranded"
+		);
+		for (netuid, who, commit) in TimelockedCommits::<T>::iter() {
+			let round = commit.reveal_round;
+			ensure!(listed(round) != (false, false), "a commit waits for a round never opened");
+			ensure!(
+				RoundQueues::<T>::get(round).contains(&(netuid, who)),
+				"a commit is missing from its round's queue"
+			);
+		}
+		for (round, queue) in RoundQueues::<T>::iter() {
+			ensure!(
+				queue.is_empty() || listed(round) != (false, false),
+				"a round's queue is stored but the round is neither queued nor stranded"
+			);
+		}
+		Ok(())
 	}
 
 	/// The longest ciphertext of weights for `uids` uids: two vectors of that many `u16`s with

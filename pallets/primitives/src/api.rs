@@ -6,7 +6,7 @@
 
 use alloc::vec::Vec;
 use codec::Codec;
-use sp_runtime::Perbill;
+use sp_arithmetic::Perbill;
 
 use crate::{
 	Announcement, ClaimConfig, Competition, CompetitionId, ModelCommitment, NetUid, PendingCommit,

@@ -5,8 +5,8 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
+use sp_arithmetic::traits::Saturating;
 use sp_core::H256;
-use sp_runtime::traits::{BlakeTwo256, Hash, Saturating};
 
 use crate::CompetitionId;
 
@@ -22,7 +22,7 @@ pub fn announcement_binding<AccountId: Encode>(
 	content_hash: &H256,
 	nonce: &ClaimNonce,
 ) -> H256 {
-	BlakeTwo256::hash_of(&(hotkey, content_hash, nonce))
+	H256(sp_crypto_hashing::blake2_256(&(hotkey, content_hash, nonce).encode()))
 }
 
 /// When the model behind an announcement may be committed. Set per subnet by root or the
@@ -97,6 +97,7 @@ impl<BlockNumber: PartialOrd> Announcement<BlockNumber> {
 mod tests {
 	use super::*;
 	use sp_core::crypto::AccountId32;
+	use sp_runtime::traits::{BlakeTwo256, Hash};
 
 	/// The preimage written out byte by byte: 32 bytes of account, 32 of hash, 32 of nonce.
 	#[test]

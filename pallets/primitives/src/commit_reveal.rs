@@ -2,8 +2,8 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
+use sp_arithmetic::traits::Saturating;
 use sp_core::H256;
-use sp_runtime::traits::Saturating;
 
 /// How a subnet runs commit-reveal. Set by root or the subnet owner.
 #[derive(

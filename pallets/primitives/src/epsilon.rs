@@ -7,7 +7,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_arithmetic::Perbill;
 
 /// How a model's epsilon decays with its age. Set per subnet and competition by the subnet owner.
 #[derive(

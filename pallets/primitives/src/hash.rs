@@ -2,7 +2,6 @@
 
 use codec::Encode;
 use sp_core::H256;
-use sp_runtime::traits::{BlakeTwo256, Hash};
 
 use crate::{NetUid, Uid};
 
@@ -19,13 +18,14 @@ pub fn commit_hash<AccountId: Encode>(
 	salt: &[u16],
 	version_key: u64,
 ) -> H256 {
-	BlakeTwo256::hash_of(&(who, netuid, uids, values, salt, version_key))
+	H256(sp_crypto_hashing::blake2_256(&(who, netuid, uids, values, salt, version_key).encode()))
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use sp_core::crypto::AccountId32;
+	use sp_runtime::traits::{BlakeTwo256, Hash};
 
 	/// The preimage written out byte by byte, as the SCALE spec defines it.
 	#[test]

@@ -18,6 +18,7 @@
 
 extern crate alloc;
 
+#[cfg(feature = "api")]
 pub mod api;
 mod claim;
 mod commit_reveal;

@@ -2,8 +2,8 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_core::{ConstU32, H256};
-use sp_runtime::{BoundedVec, Perbill};
+use sp_arithmetic::Perbill;
+use sp_core::{bounded::BoundedVec, ConstU32, H256};
 
 use crate::EpsilonSchedule;
 

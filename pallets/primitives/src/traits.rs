@@ -5,7 +5,7 @@
 //! read by whoever accepts plain weights.
 
 use alloc::vec::Vec;
-use sp_runtime::Weight;
+use sp_weights::Weight;
 
 use crate::{weights::WeightsError, NetUid, Uid};
 

@@ -460,3 +460,40 @@ fn the_pool_admits_one_sealed_commit_per_validator_and_refuses_doomed_ones() {
 		assert_eq!(validate(MINER, 7), Err(invalid(Error::<Test>::NoValidatorPermit)));
 	});
 }
+
+#[test]
+fn the_invariants_catch_queues_that_lost_track_of_a_commit() {
+	new_test_ext().execute_with(|| {
+		timelock_subnet();
+		assert_ok!(commit_timelocked(VALIDATOR, 1, 7));
+		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 8));
+		check_invariants();
+		let violated = || CommitReveal::do_try_state(System::block_number()).is_err();
+
+		// A commit whose round left the queued rounds would never open.
+		QueuedRounds::<Test>::mutate(|rounds| rounds.retain(|&round| round != 7));
+		assert!(violated());
+		QueuedRounds::<Test>::mutate(|rounds| rounds.try_insert(0, 7).expect("room"));
+		check_invariants();
+
+		// A commit missing from its round's queue would never open either.
+		let queue = RoundQueues::<Test>::take(8);
+		assert!(violated());
+		RoundQueues::<Test>::insert(8, queue);
+		check_invariants();
+
+		// A queue under a round nobody lists is never read, and never freed.
+		RoundQueues::<Test>::insert(9, RoundQueues::<Test>::get(8));
+		assert!(violated());
+		RoundQueues::<Test>::remove(9);
+
+		// Rounds out of order, or both queued and stranded.
+		QueuedRounds::<Test>::mutate(|rounds| rounds.reverse());
+		assert!(violated());
+		QueuedRounds::<Test>::mutate(|rounds| rounds.reverse());
+		StrandedRounds::<Test>::put(QueuedRounds::<Test>::get());
+		assert!(violated());
+		StrandedRounds::<Test>::kill();
+		check_invariants();
+	});
+}
