@@ -50,7 +50,7 @@ impl<T: Config> Pallet<T> {
 		claimed_at: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let next_allowed = current.committed_at.saturating_add(CommitInterval::<T>::get(netuid));
-		ensure!(claimed_at >= next_allowed, Error::<T>::CommitTooSoon);
+		ensure!(claimed_at >= next_allowed, Error::<T>::CommitRateLimited);
 		Ok(())
 	}
 
@@ -189,7 +189,7 @@ impl<T: Config> Pallet<T> {
 		competition: Competition,
 	) -> DispatchResult {
 		Self::ensure_subnet(netuid)?;
-		ensure!(competition.max_params > 0, Error::<T>::ZeroMaxParams);
+		ensure!(competition.max_params > 0, Error::<T>::MaxParamsZero);
 		competition.epsilon.validate().map_err(Error::<T>::from)?;
 		Competitions::<T>::try_mutate(netuid, |competitions| {
 			let others: u64 = competitions
@@ -225,9 +225,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Check a claim config against the chain's bounds.
 	pub(crate) fn check_claim_config(config: &ClaimConfigOf<T>) -> DispatchResult {
-		ensure!(!config.reveal_delay.is_zero(), Error::<T>::ZeroClaimDelay);
+		ensure!(!config.reveal_delay.is_zero(), Error::<T>::ClaimDelayZero);
 		ensure!(config.reveal_delay <= T::MaxClaimDelay::get(), Error::<T>::ClaimDelayTooLong);
-		ensure!(!config.reveal_window.is_zero(), Error::<T>::ZeroClaimWindow);
+		ensure!(!config.reveal_window.is_zero(), Error::<T>::ClaimWindowZero);
 		ensure!(config.reveal_window <= T::MaxClaimWindow::get(), Error::<T>::ClaimWindowTooLong);
 		Ok(())
 	}

@@ -334,7 +334,7 @@ pub mod pallet {
 		ModelUnchanged,
 		/// The hotkey claimed too recently: its new announcement must come at least the subnet's
 		/// commit interval after the announcement of its current model.
-		CommitTooSoon,
+		CommitRateLimited,
 		/// No announcement of this hotkey matches `blake2_256((hotkey, content_hash, nonce))`:
 		/// announce the model first, and commit with the same content hash and nonce.
 		UnknownAnnouncement,
@@ -353,11 +353,11 @@ pub mod pallet {
 		TooManyAnnouncements,
 		/// The claim delay must be at least one block, so an announcement is final before the
 		/// model behind it is published.
-		ZeroClaimDelay,
+		ClaimDelayZero,
 		/// The claim delay is longer than the chain allows (`MaxClaimDelay`).
 		ClaimDelayTooLong,
 		/// The claim window must be at least one block.
-		ZeroClaimWindow,
+		ClaimWindowZero,
 		/// The claim window is longer than the chain allows (`MaxClaimWindow`).
 		ClaimWindowTooLong,
 		/// The subnet holds `MaxCompetitions` competitions already: remove one first.
@@ -365,15 +365,15 @@ pub mod pallet {
 		/// The reward shares of the subnet's competitions would add up to more than 100%.
 		RewardSharesExceedWhole,
 		/// `max_params` is zero: no model could enter the competition.
-		ZeroMaxParams,
+		MaxParamsZero,
 		/// A linear epsilon schedule must not end above its start.
 		EpsilonEndAboveStart,
 		/// A linear epsilon schedule must decay over at least one block.
-		EpsilonZeroDecayBlocks,
+		EpsilonDecayBlocksZero,
 		/// An exponential epsilon schedule's floor must not be above its start.
 		EpsilonFloorAboveStart,
 		/// An exponential epsilon schedule's period must be at least one block.
-		EpsilonZeroPeriod,
+		EpsilonPeriodZero,
 		/// The commit interval is longer than the chain allows (`MaxCommitInterval`).
 		CommitIntervalTooLong,
 	}
@@ -382,9 +382,9 @@ pub mod pallet {
 		fn from(error: ScheduleError) -> Self {
 			match error {
 				ScheduleError::EndAboveStart => Error::EpsilonEndAboveStart,
-				ScheduleError::ZeroDecayBlocks => Error::EpsilonZeroDecayBlocks,
+				ScheduleError::DecayBlocksZero => Error::EpsilonDecayBlocksZero,
 				ScheduleError::FloorAboveStart => Error::EpsilonFloorAboveStart,
-				ScheduleError::ZeroPeriod => Error::EpsilonZeroPeriod,
+				ScheduleError::PeriodZero => Error::EpsilonPeriodZero,
 			}
 		}
 	}
@@ -451,7 +451,7 @@ pub mod pallet {
 		/// [`Error::NotRegistered`], [`Error::UnknownCompetition`],
 		/// [`Error::UnknownAnnouncement`], [`Error::CompetitionMismatch`],
 		/// [`Error::ClaimTooEarly`], [`Error::AnnouncementExpired`], [`Error::ModelUnchanged`],
-		/// [`Error::CommitTooSoon`] or [`Error::ModelAlreadyClaimed`].
+		/// [`Error::CommitRateLimited`] or [`Error::ModelAlreadyClaimed`].
 		///
 		/// Emits `ModelCommitted`, and `ClaimTaken` when the claim moves from another hotkey.
 		#[pallet::call_index(0)]
@@ -486,9 +486,9 @@ pub mod pallet {
 		/// - `id`: the competition.
 		/// - `competition`: its epsilon schedule, reward share, metric and parameter bound.
 		///
-		/// Fails with [`Error::UnknownSubnet`], [`Error::ZeroMaxParams`], an epsilon error
-		/// ([`Error::EpsilonEndAboveStart`], [`Error::EpsilonZeroDecayBlocks`],
-		/// [`Error::EpsilonFloorAboveStart`], [`Error::EpsilonZeroPeriod`]),
+		/// Fails with [`Error::UnknownSubnet`], [`Error::MaxParamsZero`], an epsilon error
+		/// ([`Error::EpsilonEndAboveStart`], [`Error::EpsilonDecayBlocksZero`],
+		/// [`Error::EpsilonFloorAboveStart`], [`Error::EpsilonPeriodZero`]),
 		/// [`Error::RewardSharesExceedWhole`] or [`Error::TooManyCompetitions`].
 		///
 		/// Emits `CompetitionSet`.
@@ -566,7 +566,7 @@ pub mod pallet {
 		///   ([`galton_primitives::announcement_binding`]).
 		///
 		/// Fails with [`Error::UnknownSubnet`], [`Error::NotRegistered`],
-		/// [`Error::UnknownCompetition`], [`Error::CommitTooSoon`],
+		/// [`Error::UnknownCompetition`], [`Error::CommitRateLimited`],
 		/// [`Error::DuplicateAnnouncement`] or [`Error::TooManyAnnouncements`].
 		///
 		/// Emits `ModelAnnounced`.
@@ -591,8 +591,8 @@ pub mod pallet {
 		/// - `config`: the claim delay (at least one block, at most `MaxClaimDelay`) and window
 		///   (at least one block, at most `MaxClaimWindow`).
 		///
-		/// Fails with [`Error::UnknownSubnet`], [`Error::ZeroClaimDelay`],
-		/// [`Error::ClaimDelayTooLong`], [`Error::ZeroClaimWindow`] or
+		/// Fails with [`Error::UnknownSubnet`], [`Error::ClaimDelayZero`],
+		/// [`Error::ClaimDelayTooLong`], [`Error::ClaimWindowZero`] or
 		/// [`Error::ClaimWindowTooLong`].
 		///
 		/// Emits `ClaimConfigSet`.

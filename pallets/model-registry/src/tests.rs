@@ -372,7 +372,7 @@ fn claims_are_rate_limited() {
 		assert_ok!(ModelRegistry::set_commit_interval(signed(OWNER), 1, 10));
 		assert_ok!(claim(MINER_A, 1)); // announced at 1
 		run_to_block(10);
-		assert_noop!(announce(MINER_A, 2), Error::<Test>::CommitTooSoon);
+		assert_noop!(announce(MINER_A, 2), Error::<Test>::CommitRateLimited);
 		// Another hotkey's first claim is not limited.
 		assert_ok!(announce(MINER_B, 3));
 		run_to_block(11);
@@ -388,7 +388,7 @@ fn an_announcement_older_than_the_current_model_cannot_replace_it() {
 		assert_ok!(announce(MINER_A, 2)); // block 2
 		run_to_block(2 + DELAY);
 		assert_ok!(reveal(MINER_A, 2));
-		assert_noop!(reveal(MINER_A, 1), Error::<Test>::CommitTooSoon);
+		assert_noop!(reveal(MINER_A, 1), Error::<Test>::CommitRateLimited);
 	});
 }
 
@@ -449,9 +449,9 @@ fn set_claim_config_fails_on_bad_input() {
 		let root = RuntimeOrigin::root;
 		assert_noop!(set(signed(MINER_A), 1, 1, 1), DispatchError::BadOrigin);
 		assert_noop!(set(root(), 9, 1, 1), Error::<Test>::UnknownSubnet);
-		assert_noop!(set(root(), 1, 0, 1), Error::<Test>::ZeroClaimDelay);
+		assert_noop!(set(root(), 1, 0, 1), Error::<Test>::ClaimDelayZero);
 		assert_noop!(set(root(), 1, 101, 1), Error::<Test>::ClaimDelayTooLong);
-		assert_noop!(set(root(), 1, 1, 0), Error::<Test>::ZeroClaimWindow);
+		assert_noop!(set(root(), 1, 1, 0), Error::<Test>::ClaimWindowZero);
 		assert_noop!(set(root(), 1, 1, 201), Error::<Test>::ClaimWindowTooLong);
 		assert_ok!(set(root(), 1, 100, 200));
 	});
@@ -490,7 +490,7 @@ fn set_competition_fails_on_bad_input() {
 		assert_noop!(set(root(), 9, 1, valid), Error::<Test>::UnknownSubnet);
 		assert_noop!(
 			set(root(), 1, 1, Competition { max_params: 0, ..valid }),
-			Error::<Test>::ZeroMaxParams
+			Error::<Test>::MaxParamsZero
 		);
 		let linear =
 			|start, end, decay_blocks| EpsilonSchedule::Linear { start, end, decay_blocks };
@@ -502,9 +502,9 @@ fn set_competition_fails_on_bad_input() {
 		};
 		let cases = [
 			(linear(p(1), p(2), 10), Error::<Test>::EpsilonEndAboveStart),
-			(linear(p(2), p(1), 0), Error::<Test>::EpsilonZeroDecayBlocks),
+			(linear(p(2), p(1), 0), Error::<Test>::EpsilonDecayBlocksZero),
 			(exponential(p(1), 10, p(2)), Error::<Test>::EpsilonFloorAboveStart),
-			(exponential(p(2), 0, p(1)), Error::<Test>::EpsilonZeroPeriod),
+			(exponential(p(2), 0, p(1)), Error::<Test>::EpsilonPeriodZero),
 		];
 		for (epsilon, error) in cases {
 			assert_noop!(set(root(), 1, 1, Competition { epsilon, ..valid }), error);

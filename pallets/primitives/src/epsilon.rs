@@ -60,11 +60,11 @@ pub enum ScheduleError {
 	/// A linear schedule's `end` is above its `start`.
 	EndAboveStart,
 	/// A linear schedule decays over zero blocks.
-	ZeroDecayBlocks,
+	DecayBlocksZero,
 	/// An exponential schedule's `floor` is above its `start`.
 	FloorAboveStart,
 	/// An exponential schedule's period is zero blocks.
-	ZeroPeriod,
+	PeriodZero,
 }
 
 impl EpsilonSchedule {
@@ -77,7 +77,7 @@ impl EpsilonSchedule {
 					return Err(ScheduleError::EndAboveStart);
 				}
 				if decay_blocks == 0 {
-					return Err(ScheduleError::ZeroDecayBlocks);
+					return Err(ScheduleError::DecayBlocksZero);
 				}
 				Ok(())
 			}
@@ -86,7 +86,7 @@ impl EpsilonSchedule {
 					return Err(ScheduleError::FloorAboveStart);
 				}
 				if period_blocks == 0 {
-					return Err(ScheduleError::ZeroPeriod);
+					return Err(ScheduleError::PeriodZero);
 				}
 				Ok(())
 			}
@@ -218,9 +218,9 @@ mod tests {
 			floor,
 		};
 		assert_eq!(linear(p(1), p(2), 10).validate(), Err(ScheduleError::EndAboveStart));
-		assert_eq!(linear(p(2), p(1), 0).validate(), Err(ScheduleError::ZeroDecayBlocks));
+		assert_eq!(linear(p(2), p(1), 0).validate(), Err(ScheduleError::DecayBlocksZero));
 		assert_eq!(exp(p(1), 10, p(2)).validate(), Err(ScheduleError::FloorAboveStart));
-		assert_eq!(exp(p(2), 0, p(1)).validate(), Err(ScheduleError::ZeroPeriod));
+		assert_eq!(exp(p(2), 0, p(1)).validate(), Err(ScheduleError::PeriodZero));
 		assert_eq!(linear(p(2), p(2), 1).validate(), Ok(()));
 		assert_eq!(exp(p(2), 1, p(2)).validate(), Ok(()));
 	}

@@ -68,7 +68,7 @@ impl Model {
 			return Err(Error::NotRegistered);
 		}
 		if self.too_soon(actor, self.now) {
-			return Err(Error::CommitTooSoon);
+			return Err(Error::CommitRateLimited);
 		}
 		let mut list = self.announced.get(&actor).cloned().unwrap_or_default();
 		list.retain(|a| self.now < a.expires());
@@ -101,7 +101,7 @@ impl Model {
 			return Err(Error::ModelUnchanged);
 		}
 		if self.too_soon(actor, announcement.at) {
-			return Err(Error::CommitTooSoon);
+			return Err(Error::CommitRateLimited);
 		}
 		let holder = self
 			.held
