@@ -355,6 +355,18 @@ impl Journal {
 mod tests {
 	use super::*;
 
+	/// A claim of content hash `[2; 32]` by hotkey `[1; 32]` on subnet 1.
+	fn claim_entry() -> PendingClaim {
+		PendingClaim {
+			netuid: 1,
+			hotkey: [1; 32],
+			content_hash: [2; 32],
+			nonce: [3; 32],
+			competition: 0,
+			state: ClaimState::Prepared { at_block: 5 },
+		}
+	}
+
 	fn entry(netuid: NetUid, byte: u8, state: CommitState) -> PendingReveal {
 		PendingReveal {
 			netuid,
@@ -414,14 +426,7 @@ mod tests {
 		let path = dir.path().join("j.redb");
 		let reveal = entry(1, 5, CommitState::Prepared { at_block: 40, at_hash: None });
 		let weights = BTreeMap::from([((3, [4; 32]), 0.5)]);
-		let claim = PendingClaim {
-			netuid: 1,
-			hotkey: [1; 32],
-			content_hash: [2; 32],
-			nonce: [3; 32],
-			competition: 0,
-			state: ClaimState::Prepared { at_block: 5 },
-		};
+		let claim = claim_entry();
 		{
 			// What a journal of the version before looked like, with the same entries.
 			let journal = Journal::open(&path).expect("open");
@@ -492,14 +497,7 @@ mod tests {
 	fn claims_survive_reopening_and_are_removed_only_when_asked() {
 		let dir = tempfile::tempdir().expect("temp dir");
 		let path = dir.path().join("claims.redb");
-		let claim = PendingClaim {
-			netuid: 1,
-			hotkey: [1; 32],
-			content_hash: [2; 32],
-			nonce: [3; 32],
-			competition: 0,
-			state: ClaimState::Prepared { at_block: 5 },
-		};
+		let claim = claim_entry();
 		{
 			let journal = Journal::open(&path).expect("open");
 			journal.put_claim(&claim).expect("put");
