@@ -2,7 +2,6 @@
 //! weight checks the host interface uses, and the invariants.
 
 use super::*;
-use frame_support::ensure;
 
 impl<T: Config> Pallet<T> {
 	/// Fail with [`Error::UnknownSubnet`] unless `netuid` exists.
@@ -57,7 +56,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Hold `amount` from `who` for `reason`; `Ok(false)` when `amount` is zero and nothing is
 	/// held.
-	fn hold_deposit(
+	pub(crate) fn hold_deposit(
 		reason: HoldReason,
 		who: &T::AccountId,
 		amount: BalanceOf<T>,
