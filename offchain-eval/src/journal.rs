@@ -400,7 +400,7 @@ mod tests {
 			journal.put_reveal(&prepared).expect("put");
 			journal.put_reveal(&committed).expect("put");
 			journal
-				.put(&entry(2, 0xcc, CommitState::Prepared { at_block: 1, at_hash: None }))
+				.put_reveal(&entry(2, 0xcc, CommitState::Prepared { at_block: 1, at_hash: None }))
 				.expect("put");
 		}
 		let journal = Journal::open(&path).expect("reopen");
