@@ -6,7 +6,7 @@ use crate::{
 	TimelockDropReason, TimelockedCommits,
 };
 use codec::Encode;
-use frame_support::{assert_noop, assert_ok, traits::Hooks};
+use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
 use galton_primitives::{RevealConfig, TimelockedWeights};
 use galton_timelock::{encrypt, DevBeacon};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
@@ -488,9 +488,11 @@ fn the_invariants_catch_queues_that_lost_track_of_a_commit() {
 		RoundQueues::<Test>::remove(9);
 
 		// Rounds out of order, or both queued and stranded.
-		QueuedRounds::<Test>::mutate(|rounds| rounds.reverse());
+		let queued = QueuedRounds::<Test>::get();
+		let reversed: Vec<u64> = queued.iter().rev().copied().collect();
+		QueuedRounds::<Test>::put(BoundedVec::truncate_from(reversed));
 		assert!(violated());
-		QueuedRounds::<Test>::mutate(|rounds| rounds.reverse());
+		QueuedRounds::<Test>::put(queued);
 		StrandedRounds::<Test>::put(QueuedRounds::<Test>::get());
 		assert!(violated());
 		StrandedRounds::<Test>::kill();
