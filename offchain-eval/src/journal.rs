@@ -19,17 +19,20 @@ use crate::scoring::Neuron;
 // named the same way (`put_reveal`, `reveals`, `remove_reveal`; `put_claim`, `claim`,
 // `remove_claim`; `put_last_weights`, `last_weights`). Keys are big-endian.
 
+/// A table of the journal: byte keys to JSON values.
+type Table = TableDefinition<'static, &'static [u8], &'static [u8]>;
+
 /// Pending reveals ([`PendingReveal`]) by `netuid (2 bytes) || commit hash (32)`.
-const REVEALS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("reveals");
+const REVEALS: Table = TableDefinition::new("reveals");
 
 /// Pending model claims ([`PendingClaim`]) by `netuid (2) || hotkey (32) || content hash (32)`.
-const CLAIMS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("claims");
+const CLAIMS: Table = TableDefinition::new("claims");
 
 /// Each competition's last weights, by `(uid, hotkey)`, keyed by `netuid (2) || competition (2)`.
-const LAST_WEIGHTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("last_weights");
+const LAST_WEIGHTS: Table = TableDefinition::new("last_weights");
 
 /// Tables of earlier versions, and where their entries go on opening (`None`: dropped).
-const RENAMED: [(&str, Option<TableDefinition<&[u8], &[u8]>>); 4] = [
+const RENAMED: [(&str, Option<Table>); 4] = [
 	("pending_reveals", Some(REVEALS)),
 	("pending_claims", Some(CLAIMS)),
 	("previous_weights_by_neuron", Some(LAST_WEIGHTS)),
@@ -157,7 +160,7 @@ fn migrate(txn: &redb::WriteTransaction) -> Result<(), JournalError> {
 		if !present.iter().any(|name| name == old) {
 			continue;
 		}
-		let old_table = TableDefinition::<&[u8], &[u8]>::new(old);
+		let old_table = Table::new(old);
 		if let Some(new) = new {
 			let from = txn.open_table(old_table).map_err(store_error)?;
 			let mut to = txn.open_table(new).map_err(store_error)?;
@@ -223,12 +226,7 @@ impl Journal {
 		Ok(Self { db })
 	}
 
-	fn write(
-		&self,
-		table: TableDefinition<&[u8], &[u8]>,
-		key: &[u8],
-		value: Option<&[u8]>,
-	) -> Result<(), JournalError> {
+	fn write(&self, table: Table, key: &[u8], value: Option<&[u8]>) -> Result<(), JournalError> {
 		let txn = self.db.begin_write().map_err(store_error)?;
 		{
 			let mut table = txn.open_table(table).map_err(store_error)?;
@@ -436,8 +434,7 @@ mod tests {
 			let txn = journal.db.begin_write().expect("write");
 			for (old, new) in RENAMED {
 				let Some(new) = new else {
-					let mut stale =
-						txn.open_table(TableDefinition::<&[u8], &[u8]>::new(old)).expect("open");
+					let mut stale = txn.open_table(Table::new(old)).expect("open");
 					stale.insert(&[0u8, 1, 0, 3][..], &b"[]"[..]).expect("insert");
 					continue;
 				};
@@ -449,8 +446,7 @@ mod tests {
 					.map(|item| item.map(|(k, v)| (k.value().to_vec(), v.value().to_vec())))
 					.collect::<Result<_, _>>()
 					.expect("read");
-				let mut table =
-					txn.open_table(TableDefinition::<&[u8], &[u8]>::new(old)).expect("open");
+				let mut table = txn.open_table(Table::new(old)).expect("open");
 				for (key, value) in &entries {
 					table.insert(&key[..], &value[..]).expect("insert");
 				}

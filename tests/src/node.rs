@@ -65,10 +65,12 @@ impl Node {
 	}
 
 	/// Start a devnet on `base_path` with its RPC server on `rpc_port` (to restart a node where
-	/// its clients expect it).
+	/// its clients expect it). It keeps every block's state, so that a test that ran it for
+	/// thousands of blocks can still read the events of the first ones.
 	pub fn start_on(base_path: &Path, block_time_ms: u64, rpc_port: u16) -> Self {
 		let block_time = block_time_ms.to_string();
-		Self::spawn(base_path, rpc_port, &["--dev", "--dev-block-time", &block_time])
+		let args = ["--dev", "--dev-block-time", &block_time, "--state-pruning", "archive"];
+		Self::spawn(base_path, rpc_port, &args)
 	}
 
 	/// Start `authority` (`alice` or `bob`) of the `--chain local` network (Aura and GRANDPA) on
