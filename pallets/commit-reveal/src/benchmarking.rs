@@ -55,6 +55,19 @@ fn reveal_of<T: Config>(who: &T::AccountId, netuid: NetUid, count: u32, salt: u1
 	Reveal { uids, values, salt: vec![salt; T::MaxSaltLen::get() as usize], version_key: 0 }
 }
 
+/// A well-formed timelock ciphertext of zeroes with a `body_len`-byte body (which no pulse
+/// opens), or `None` if it is longer than `MaxCiphertextLen`.
+fn zeroed_ciphertext<T: Config>(body_len: usize) -> Option<CiphertextOf<T>> {
+	let ciphertext = galton_timelock::TimelockCiphertext {
+		u: [0; 96],
+		v: [0; 32],
+		w: [0; 32],
+		nonce: [0; 12],
+		body: vec![0; body_len],
+	};
+	CiphertextOf::<T>::try_from(codec::Encode::encode(&ciphertext)).ok()
+}
+
 /// `reveal` with a salt of `MaxSaltLen` words of `salt`.
 fn salted(reveal: &Reveal, salt: u32) -> Reveal {
 	Reveal { salt: vec![salt as u16; reveal.salt.len()], ..reveal.clone() }
@@ -275,15 +288,8 @@ mod benchmarks {
 			.min(T::MaxCiphertextLen::get() as usize)
 			.checked_sub(galton_timelock::cipher::OVERHEAD)
 			.ok_or("MaxCiphertextLen below the timelock overhead")?;
-		let ciphertext = galton_timelock::TimelockCiphertext {
-			u: [0; 96],
-			v: [0; 32],
-			w: [0; 32],
-			nonce: [0; 12],
-			body: vec![0; body_len],
-		};
-		let ciphertext = CiphertextOf::<T>::try_from(codec::Encode::encode(&ciphertext))
-			.map_err(|_| "the ciphertext fits MaxCiphertextLen")?;
+		let ciphertext =
+			zeroed_ciphertext::<T>(body_len).ok_or("the ciphertext fits MaxCiphertextLen")?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), NETUID, ciphertext, ROUND);
@@ -348,18 +354,10 @@ mod benchmarks {
 	#[benchmark]
 	fn drop_stranded(n: Linear<0, { T::MaxOpenedPerBlock::get() }>) {
 		enable_timelock::<T>();
-		let body = vec![0; 16];
 		for index in 0..n {
 			let who = validator::<T>(NETUID, index + 1);
-			let ciphertext = galton_timelock::TimelockCiphertext {
-				u: [0; 96],
-				v: [0; 32],
-				w: [0; 32],
-				nonce: [0; 12],
-				body: body.clone(),
-			};
-			let ciphertext = CiphertextOf::<T>::try_from(codec::Encode::encode(&ciphertext))
-				.expect("a short ciphertext fits MaxCiphertextLen");
+			let ciphertext =
+				zeroed_ciphertext::<T>(16).expect("a short ciphertext fits MaxCiphertextLen");
 			Pallet::<T>::do_commit_timelocked(&who, NETUID, ciphertext, ROUND)
 				.expect("a valid timelocked commit");
 		}

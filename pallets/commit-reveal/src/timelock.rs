@@ -314,16 +314,16 @@ impl<T: Config> Pallet<T> {
 		let ascending = |rounds: &[u64]| rounds.windows(2).all(|pair| pair[0] < pair[1]);
 		ensure!(ascending(&queued), "queued rounds out of order or repeated");
 		ensure!(ascending(&stranded), "stranded rounds out of order or repeated");
-		let listed = |round: u64| {
-			(queued.binary_search(&round).is_ok(), stranded.binary_search(&round).is_ok())
-		};
 		ensure!(
-			queued.iter().all(|&round| !listed(round).1),
+			queued.iter().all(|round| stranded.binary_search(round).is_err()),
 			"a round is both queued and stranded"
 		);
+		let listed = |round: u64| {
+			queued.binary_search(&round).is_ok() || stranded.binary_search(&round).is_ok()
+		};
 		for (netuid, who, commit) in TimelockedCommits::<T>::iter() {
 			let round = commit.reveal_round;
-			ensure!(listed(round) != (false, false), "a commit waits for a round never opened");
+			ensure!(listed(round), "a commit waits for a round never opened");
 			ensure!(
 				RoundQueues::<T>::get(round).contains(&(netuid, who)),
 				"a commit is missing from its round's queue"
@@ -331,7 +331,7 @@ impl<T: Config> Pallet<T> {
 		}
 		for (round, queue) in RoundQueues::<T>::iter() {
 			ensure!(
-				queue.is_empty() || listed(round) != (false, false),
+				queue.is_empty() || listed(round),
 				"a round's queue is stored but the round is neither queued nor stranded"
 			);
 		}

@@ -22,7 +22,7 @@ pub fn announcement_binding<AccountId: Encode>(
 	content_hash: &H256,
 	nonce: &ClaimNonce,
 ) -> H256 {
-	H256(sp_crypto_hashing::blake2_256(&(hotkey, content_hash, nonce).encode()))
+	crate::hash::hash_of(&(hotkey, content_hash, nonce))
 }
 
 /// When the model behind an announcement may be committed. Set per subnet by root or the

@@ -18,7 +18,12 @@ pub fn commit_hash<AccountId: Encode>(
 	salt: &[u16],
 	version_key: u64,
 ) -> H256 {
-	H256(sp_crypto_hashing::blake2_256(&(who, netuid, uids, values, salt, version_key).encode()))
+	hash_of(&(who, netuid, uids, values, salt, version_key))
+}
+
+/// `blake2_256` of `value`'s SCALE encoding: `BlakeTwo256::hash_of`, without sp-runtime.
+pub(crate) fn hash_of(value: &impl Encode) -> H256 {
+	H256(value.using_encoded(sp_crypto_hashing::blake2_256))
 }
 
 #[cfg(test)]
