@@ -96,7 +96,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("galton"),
 	impl_name: alloc::borrow::Cow::Borrowed("galton"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -133,8 +133,13 @@ pub type UncheckedExtrinsic =
 /// The payload a transaction's signature covers.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations beyond the pallets' own.
-type Migrations = ();
+/// The storage migrations an upgrade runs; each runs once, on storage at the version it
+/// migrates from.
+pub type Migrations = (
+	pallet_subnets::migrations::v1::MigrateToV1<Runtime>,
+	pallet_commit_reveal::migrations::v1::MigrateToV1<Runtime>,
+	pallet_model_registry::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -234,6 +234,7 @@ fn commits_and_reveals_per_block() {
 		("set_reveal_mode", W::set_reveal_mode()),
 		("open_timelocked(1)", W::open_timelocked(1)),
 		("open_timelocked(8)", W::open_timelocked(8)),
+		("drop_stranded(8)", W::drop_stranded(8)),
 		("store_pulses(1)", <Pulses as pallet_beacon::WeightInfo>::store_pulses(1)),
 		("store_pulses(4)", <Pulses as pallet_beacon::WeightInfo>::store_pulses(4)),
 		("set_beacon(1200)", <Pulses as pallet_beacon::WeightInfo>::set_beacon(1_200)),
@@ -406,4 +407,82 @@ fn timelocked_commits_open_as_fast_as_the_beacon_takes_them() {
 			"{per_round} commits a round, {per_block} opened in each of its {blocks} blocks"
 		);
 	}
+}
+
+/// The maps version 1 of the pallets' storage renamed, by their names at version 0: written
+/// out here rather than read from the migrations, so that a rename the migrations miss fails.
+const RENAMED_IN_V1: [(&str, &str, &str); 8] = [
+	("Subnets", "SubnetOwner", "SubnetOwners"),
+	("Subnets", "NeuronCount", "NeuronCounts"),
+	("Subnets", "Occupancy", "OccupiedUids"),
+	("Subnets", "RegisteredAt", "RegistrationBlocks"),
+	("Subnets", "WeightsVersionKey", "WeightsVersionKeys"),
+	("CommitReveal", "LastCommit", "LastCommits"),
+	("ModelRegistry", "HashOwner", "HashOwners"),
+	("ModelRegistry", "CommitInterval", "CommitIntervals"),
+];
+
+/// The raw entries under storage item `item` of `pallet`: key suffixes and values.
+fn raw_entries(pallet: &str, item: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+	use polkadot_sdk::frame_support::storage::{storage_prefix, PrefixIterator};
+	let prefix = storage_prefix(pallet.as_bytes(), item.as_bytes()).to_vec();
+	PrefixIterator::<(Vec<u8>, Vec<u8>)>::new(prefix.clone(), prefix, |key, value| {
+		Ok((key.to_vec(), value.to_vec()))
+	})
+	.collect()
+}
+
+#[test]
+fn the_upgrade_moves_every_entry_of_the_renamed_maps_and_runs_once() {
+	use polkadot_sdk::frame_support::{
+		storage::{migration::move_prefix, storage_prefix},
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+	};
+	externalities(development_config_genesis()).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		// The genesis subnets fill the subnet maps; the others get an entry each.
+		pallet_subnets::WeightsVersionKeys::<Runtime>::insert(DEMO_NETUID, 3);
+		pallet_commit_reveal::LastCommits::<Runtime>::insert(DEMO_NETUID, &alice, 5);
+		pallet_model_registry::HashOwners::<Runtime>::insert(
+			DEMO_NETUID,
+			Hash::repeat_byte(7),
+			&alice,
+		);
+		pallet_model_registry::CommitIntervals::<Runtime>::insert(DEMO_NETUID, 10);
+		let current: Vec<_> =
+			RENAMED_IN_V1.iter().map(|&(pallet, _, new)| raw_entries(pallet, new)).collect();
+		assert!(current.iter().all(|entries| !entries.is_empty()), "every map has entries");
+
+		// The storage of a chain at version 0: the same entries under the old names.
+		for &(pallet, old, new) in &RENAMED_IN_V1 {
+			let prefix = |item: &str| storage_prefix(pallet.as_bytes(), item.as_bytes());
+			move_prefix(&prefix(new), &prefix(old));
+		}
+		StorageVersion::new(0).put::<Subnets>();
+		StorageVersion::new(0).put::<CommitReveal>();
+		StorageVersion::new(0).put::<ModelRegistry>();
+
+		let weight = Migrations::on_runtime_upgrade();
+
+		for (&(pallet, old, new), before) in RENAMED_IN_V1.iter().zip(&current) {
+			assert_eq!(&raw_entries(pallet, new), before, "{pallet}::{new}");
+			assert!(raw_entries(pallet, old).is_empty(), "{pallet}::{old} is left empty");
+		}
+		assert_eq!(pallet_subnets::SubnetOwners::<Runtime>::get(DEMO_NETUID), Some(alice.clone()));
+		assert_eq!(pallet_commit_reveal::LastCommits::<Runtime>::get(DEMO_NETUID, &alice), Some(5));
+		assert_eq!(Subnets::on_chain_storage_version(), 1);
+		assert_eq!(CommitReveal::on_chain_storage_version(), 1);
+		assert_eq!(ModelRegistry::on_chain_storage_version(), 1);
+		assert!(weight.all_lte(<Runtime as frame_system::Config>::BlockWeights::get().max_block));
+
+		// On storage at version 1 the migrations do nothing.
+		let again = Migrations::on_runtime_upgrade();
+		// Each of the three reads its storage version and stops.
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		assert_eq!(again, db.reads(3), "a second upgrade moves nothing");
+		assert!(weight.ref_time() > again.ref_time());
+		for (&(pallet, _, new), before) in RENAMED_IN_V1.iter().zip(&current) {
+			assert_eq!(&raw_entries(pallet, new), before);
+		}
+	});
 }

@@ -2,8 +2,9 @@
 //! everything through, except the transactions a test picks out, which it refuses, drops or
 //! withholds, as a hostile or failing relay would.
 //!
-//! It can also lose a share of all requests ([`RpcProxy::lossy`]): the connection a lost request
-//! came on is cut, as a flaky network or an overloaded relay does.
+//! It can also lose requests: a share of all of them ([`RpcProxy::lossy`]) or every nth read
+//! ([`RpcProxy::cutting_reads`]). The connection a lost request came on is cut, as a flaky
+//! network or an overloaded relay does.
 //!
 //! It offers the node's legacy RPC methods only (it strips `chainHead_v1_*` and `archive_v1_*`
 //! from `rpc_methods`, as many public endpoints do), so clients submit with
@@ -65,21 +66,44 @@ struct Plan {
 	withheld: Vec<Vec<u8>>,
 	/// The next subscription id the proxy makes up.
 	next_subscription: u64,
-	/// The share of requests lost, and the state of the generator that picks them.
-	loss: Option<(f64, Draws)>,
+	/// Which requests are lost.
+	loss: Option<Loss>,
 	/// Requests lost so far.
 	lost: usize,
 }
 
+/// Which requests the proxy loses.
+enum Loss {
+	/// A share of all requests, picked by a seeded generator.
+	Share(f64, Draws),
+	/// Every nth request that is not a submission: of the reads seen so far, `seen`.
+	EveryNthRead {
+		/// The n.
+		every: usize,
+		/// Reads seen so far.
+		seen: usize,
+	},
+}
+
 impl Plan {
-	/// Whether to lose the next request: a seeded draw against the loss share.
-	fn lose(&mut self) -> bool {
-		let Some((share, draws)) = self.loss.as_mut() else { return false };
-		let lose = draws.unit() < *share;
+	/// Whether to lose the next request, a call of `method`.
+	fn lose(&mut self, method: &str) -> bool {
+		let lose = match self.loss.as_mut() {
+			None => false,
+			Some(Loss::Share(share, draws)) => draws.unit() < *share,
+			Some(Loss::EveryNthRead { .. }) if method == SUBMISSION => false,
+			Some(Loss::EveryNthRead { every, seen }) => {
+				*seen += 1;
+				*seen % *every == 0
+			}
+		};
 		self.lost += usize::from(lose);
 		lose
 	}
 }
+
+/// The method transactions are submitted with, through this proxy.
+const SUBMISSION: &str = "author_submitAndWatchExtrinsic";
 
 /// A running proxy; it stops accepting connections when dropped.
 pub struct RpcProxy {
@@ -102,7 +126,16 @@ impl RpcProxy {
 	/// generator seeded with `seed`, so a run can be repeated), cutting the connection each
 	/// came on.
 	pub fn lossy(upstream: &str, share: f64, seed: u64) -> Self {
-		Self::serve(upstream, Plan { loss: Some((share, Draws::new(seed))), ..Plan::default() })
+		let loss = Loss::Share(share, Draws::new(seed));
+		Self::serve(upstream, Plan { loss: Some(loss), ..Plan::default() })
+	}
+
+	/// A proxy to the node at `upstream` that loses every `every`th request other than a
+	/// submission, cutting the connection each came on: a client that mends its connection
+	/// and sends its reads again loses nothing but time.
+	pub fn cutting_reads(upstream: &str, every: usize) -> Self {
+		let loss = Loss::EveryNthRead { every: every.max(1), seen: 0 };
+		Self::serve(upstream, Plan { loss: Some(loss), ..Plan::default() })
 	}
 
 	fn serve(upstream: &str, plan: Plan) -> Self {
@@ -206,14 +239,14 @@ impl Connection {
 		let Ok(request) = serde_json::from_str::<Value>(&text) else {
 			return self.node.send(Message::text(text)).ok();
 		};
-		if self.plan.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).lose() {
-			return None;
-		}
 		let id = request["id"].to_string();
 		let method = request["method"].as_str().unwrap_or_default().to_owned();
+		if self.plan.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).lose(&method) {
+			return None;
+		}
 		let param = |i: usize| request["params"][i].as_str().unwrap_or_default().to_owned();
 		let answer = match method.as_str() {
-			"author_submitAndWatchExtrinsic" => self.submission(&request["id"], &param(0)),
+			SUBMISSION => self.submission(&request["id"], &param(0)),
 			"state_call" if param(0) == "TaggedTransactionQueue_validate_transaction" => {
 				self.verdict(&param(1)).map(|verdict| {
 					let result = bytes::to_hex(&verdict.encode(), false);

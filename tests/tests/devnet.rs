@@ -295,7 +295,7 @@ fn announce(
 
 /// The holder of `hash`.
 fn holder(chain: &galton_e2e::Chain, hash: H256) -> Option<AccountId> {
-	let key = pallet_model_registry::HashOwner::<Runtime>::hashed_key_for(NETUID, hash);
+	let key = pallet_model_registry::HashOwners::<Runtime>::hashed_key_for(NETUID, hash);
 	chain.storage::<AccountId>(&key, None).expect("storage")
 }
 

@@ -1,9 +1,9 @@
 //! End-to-end tests of `galton-eval` against a real `galton-node --dev`: miners commit fixture
 //! models, a validator round commits and reveals the weights it scored, and no reveal is lost
 //! when the evaluator is killed, the node comes back behind or forked away from a commit, or a
-//! relay refuses, drops or sits on its transactions ([`RpcProxy`]); a second process signing
-//! with the validator's key takes the next nonce; on a subnet in timelock mode the chain
-//! applies the weights of a validator killed right after its commit.
+//! relay refuses, drops or sits on its transactions or cuts the connection ([`RpcProxy`]); a
+//! second process signing with the validator's key takes the next nonce; on a subnet in
+//! timelock mode the chain applies the weights of a validator killed right after its commit.
 
 use std::{
 	io::{Read, Write},
@@ -438,6 +438,23 @@ fn a_reveal_the_relay_refuses_or_drops_is_sent_again_until_it_lands() {
 }
 
 #[test]
+fn a_round_through_a_relay_that_cuts_the_connection_every_few_reads_finishes_unbroken() {
+	let (node, dir, models) = devnet_with_two_miners();
+	let proxy = RpcProxy::cutting_reads(&node.ws_url(), 10);
+
+	let journal = dir.path().join("journal.redb");
+	let output = eval(&as_strs(&validate_args(&proxy.ws_url(), &journal, &models)));
+	assert!(output.status.success(), "validate: {}", output_text(&output));
+	assert!(proxy.lost() >= 3, "the relay cut the connection only {} times", proxy.lost());
+	// The connection mended itself and the reads were sent again: the round never restarted.
+	let log = String::from_utf8_lossy(&output.stderr);
+	assert!(!log.contains("lost the node"), "{log}");
+	let report = report(&output);
+	assert!(report["reveal_block"].is_u64(), "{report}");
+	assert_eq!(alice_weights(&node), reported_weights(&report));
+}
+
+#[test]
 fn a_commit_sent_after_a_long_wait_and_held_in_the_pool_across_a_crash_is_revealed() {
 	let (node, dir, models) = devnet_with_two_miners();
 	// A window long enough that the commit is retried for more blocks than a commit can take
@@ -517,7 +534,7 @@ fn a_second_process_signing_with_the_validators_key_takes_the_next_nonce() {
 		&url,
 	]);
 	assert!(output.status.success(), "set-version-key: {}", output_text(&output));
-	let key = pallet_subnets::WeightsVersionKey::<Runtime>::hashed_key_for(NETUID);
+	let key = pallet_subnets::WeightsVersionKeys::<Runtime>::hashed_key_for(NETUID);
 	let version: Option<u64> = node.chain().storage(&key, None).expect("storage read");
 	assert_eq!(version, Some(7));
 	assert_eq!(nonce_of_alice(&node), nonce + 2, "both transactions landed");

@@ -56,7 +56,7 @@ fn competitions(node: &Node) -> Vec<(CompetitionId, Competition)> {
 }
 
 fn version_key(node: &Node, netuid: u16) -> u64 {
-	let key = pallet_subnets::WeightsVersionKey::<Runtime>::hashed_key_for(netuid);
+	let key = pallet_subnets::WeightsVersionKeys::<Runtime>::hashed_key_for(netuid);
 	node.chain().storage(&key, None).expect("storage read").unwrap_or_default()
 }
 
@@ -137,7 +137,7 @@ fn the_owner_changes_each_setting_and_anyone_else_is_refused() {
 
 	// The model commit interval and the claim config (flags not given keep their value).
 	ok(subnet(&node, Alice, &["set-commit-interval", "--netuid", "1", "--interval", "50"]));
-	let key = pallet_model_registry::CommitInterval::<Runtime>::hashed_key_for(NETUID);
+	let key = pallet_model_registry::CommitIntervals::<Runtime>::hashed_key_for(NETUID);
 	assert_eq!(node.chain().storage::<u32>(&key, None).expect("read"), Some(50));
 	let err =
 		refused(subnet(&node, Bob, &["set-commit-interval", "--netuid", "1", "--interval", "0"]));

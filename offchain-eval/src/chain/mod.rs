@@ -31,9 +31,11 @@ pub use state::{
 use subxt::{
 	config::DefaultExtrinsicParamsBuilder,
 	error::{
-		ExtrinsicError, TransactionEventsError, TransactionProgressError, TransactionStatusError,
+		BlocksError, ExtrinsicError, TransactionEventsError, TransactionProgressError,
+		TransactionStatusError,
 	},
 	extrinsics::ExtrinsicEvents,
+	rpcs::client::ReconnectingRpcClient,
 	transactions::Payload,
 	OnlineClient, PolkadotConfig,
 };
@@ -128,47 +130,69 @@ pub struct Chain {
 }
 
 impl Chain {
-	/// Connect to the node at `url` (`ws://` or `wss://`).
-	pub async fn connect(url: &str) -> Result<Self, ChainError> {
+	/// Connect to the node at `url` (`ws://` or `wss://`), trying every `every` until
+	/// `attempts` have failed (`None`: for ever); each failure is logged.
+	///
+	/// The connection mends itself on the same terms: when it drops, it is made again, and
+	/// reads and subscriptions cut with it are sent again once it is back (subxt retries
+	/// them). Only a submission in flight fails, for the caller to follow up from its journal.
+	/// Past `attempts` the connection ends and every request fails with a transient error.
+	pub async fn connect_with_retry(
+		url: &str,
+		every: Duration,
+		attempts: Option<u32>,
+	) -> Result<Self, ChainError> {
 		let refused = |reason: String| ChainError::Connect { url: url.to_owned(), reason };
-		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
+		let retries = attempts.map_or(usize::MAX, |n| n.saturating_sub(1) as usize);
+		let logged_url = url.to_owned();
+		let policy = std::iter::repeat_n(every, retries).inspect(
+			move |every| tracing::warn!(url = %logged_url, "node unreachable, trying again in {every:?}"),
+		);
+		let reconnecting = ReconnectingRpcClient::builder()
+			.retry_policy(policy)
+			.build(url)
 			.await
 			.map_err(|e| refused(e.to_string()))?;
-		let client = OnlineClient::<Config>::from_rpc_client(rpc.clone())
-			.await
-			.map_err(|e| refused(e.to_string()))?;
+		let rpc = subxt::rpcs::RpcClient::new(reconnecting);
+		// The client's first reads (methods, genesis, metadata) are tried on the same terms.
+		let mut failures = 0u32;
+		let client = loop {
+			match OnlineClient::<Config>::from_rpc_client(rpc.clone()).await {
+				Ok(client) => break client,
+				Err(e) => {
+					failures += 1;
+					if attempts.is_some_and(|n| failures >= n) {
+						return Err(refused(e.to_string()));
+					}
+					tracing::warn!(%url, error = %e, "node not ready, trying again in {every:?}");
+					tokio::time::sleep(every).await;
+				}
+			}
+		};
 		Ok(Self { client, rpc, url: url.to_owned() })
+	}
+
+	/// A JSON-RPC read of this client's own, sent again when the connection dropped before
+	/// its answer came (a read: sending it twice is harmless).
+	async fn read_rpc<R: serde::de::DeserializeOwned>(
+		&self,
+		method: &str,
+		params: subxt::rpcs::client::RpcParams,
+	) -> Result<R, ChainError> {
+		loop {
+			match self.rpc.request(method, params.clone()).await {
+				Err(subxt::rpcs::Error::DisconnectedWillReconnect(_)) => continue,
+				answer => return answer.map_err(rpc),
+			}
+		}
 	}
 
 	/// Whether the node says its chain is a development chain (`--dev`): the only kind on
 	/// which weights may be sealed to the development beacon without being told to.
 	pub async fn is_development_chain(&self) -> Result<bool, ChainError> {
 		let chain_type: serde_json::Value =
-			self.rpc.request("system_chainType", subxt::rpcs::rpc_params![]).await.map_err(rpc)?;
+			self.read_rpc("system_chainType", subxt::rpcs::rpc_params![]).await?;
 		Ok(chain_type.as_str() == Some("Development"))
-	}
-
-	/// Connect, retrying every `every` until `attempts` have failed (`None`: for ever); each
-	/// failure is logged.
-	pub async fn connect_with_retry(
-		url: &str,
-		every: Duration,
-		attempts: Option<u32>,
-	) -> Result<Self, ChainError> {
-		let mut failures = 0u32;
-		loop {
-			match Self::connect(url).await {
-				Ok(chain) => return Ok(chain),
-				Err(e) => {
-					failures += 1;
-					if attempts.is_some_and(|n| failures >= n) {
-						return Err(e);
-					}
-					tracing::warn!(%url, error = %e, "node unreachable, retrying in {every:?}");
-					tokio::time::sleep(every).await;
-				}
-			}
-		}
 	}
 
 	/// The URL this connection was made to.
@@ -196,10 +220,8 @@ impl Chain {
 	/// second process signing with the same key (a validator per subnet, a `subnet` command
 	/// beside a validator) does not reuse a nonce still in the pool.
 	pub async fn next_nonce(&self, account: &AccountId) -> Result<u64, ChainError> {
-		self.rpc
-			.request("system_accountNextIndex", subxt::rpcs::rpc_params![account.to_string()])
+		self.read_rpc("system_accountNextIndex", subxt::rpcs::rpc_params![account.to_string()])
 			.await
-			.map_err(rpc)
 	}
 
 	/// A constant of the runtime at the finalized head, such as
@@ -248,7 +270,13 @@ impl Chain {
 			return Ok(now);
 		}
 		while let Some(block) = finalized.next().await {
-			let block = block.map_err(rpc)?;
+			let block = match block {
+				// The connection dropped; the stream follows the node again once it is back.
+				Err(BlocksError::CannotGetBlockHeader(e)) if e.is_disconnected_will_reconnect() => {
+					continue
+				}
+				block => block.map_err(rpc)?,
+			};
 			let now = block_number(block.number())?;
 			if now >= number {
 				return Ok((now, block.hash().0));

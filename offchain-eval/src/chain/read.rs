@@ -16,7 +16,7 @@ pub(super) async fn at_finalized(chain: &Chain) -> Result<At, ChainError> {
 
 /// The owner of subnet `netuid` at `at`, if there is such a subnet.
 pub(super) async fn try_owner_at(at: &At, netuid: NetUid) -> Result<Option<AccountId>, ChainError> {
-	let address = runtime::storage().subnets().subnet_owner();
+	let address = runtime::storage().subnets().subnet_owners();
 	match at.storage().try_fetch(address, (netuid,)).await.map_err(rpc)? {
 		Some(value) => value.decode().map(Some).map_err(rpc),
 		None => Ok(None),

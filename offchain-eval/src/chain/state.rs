@@ -95,14 +95,14 @@ impl SubnetState {
 			.map_err(rpc)?;
 		let version_key = at
 			.storage()
-			.fetch(runtime::storage().subnets().weights_version_key(), (netuid,))
+			.fetch(runtime::storage().subnets().weights_version_keys(), (netuid,))
 			.await
 			.map_err(rpc)?
 			.decode()
 			.map_err(rpc)?;
 		let model_commit_interval = at
 			.storage()
-			.fetch(runtime::storage().model_registry().commit_interval(), (netuid,))
+			.fetch(runtime::storage().model_registry().commit_intervals(), (netuid,))
 			.await
 			.map_err(rpc)?
 			.decode()
@@ -275,7 +275,7 @@ pub async fn hash_owner(
 	content_hash: [u8; 32],
 ) -> Result<Option<AccountId>, ChainError> {
 	let at = at_finalized(chain).await?;
-	let address = runtime::storage().model_registry().hash_owner();
+	let address = runtime::storage().model_registry().hash_owners();
 	match at
 		.storage()
 		.try_fetch(address, (netuid, subxt::utils::H256(content_hash)))

@@ -23,8 +23,8 @@ mod benchmarks {
 
 	/// `n`: pulses in the block's inherent, each verified and stored. They are back-filled
 	/// rounds below a stored latest round: the benchmark's clock stands at Unix time zero, when
-	/// only the first rounds are due. A new round costs the same but for writing the latest
-	/// round instead of reading its slot.
+	/// only the first rounds are due. A new round reads the clock instead of its slot, and
+	/// writes the latest round besides: `store_pulses` charges that write on top.
 	#[benchmark]
 	fn store_pulses(n: Linear<1, { T::MaxPulsesPerBlock::get() }>) {
 		let beacon = install_beacon::<T>();

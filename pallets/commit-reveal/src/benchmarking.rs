@@ -249,7 +249,7 @@ mod benchmarks {
 		}
 
 		assert!(!PendingCommits::<T>::contains_key(NETUID, &who));
-		assert!(!LastCommit::<T>::contains_key(NETUID, &who));
+		assert!(!LastCommits::<T>::contains_key(NETUID, &who));
 	}
 
 	#[benchmark]

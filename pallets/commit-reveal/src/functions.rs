@@ -13,7 +13,7 @@ use sp_runtime::{
 };
 
 use crate::{
-	CommitsOf, Config, CursorOf, Error, Event, LastCommit, Pallet, PendingCommit, PendingCommits,
+	CommitsOf, Config, CursorOf, Error, Event, LastCommits, Pallet, PendingCommit, PendingCommits,
 	ReclaimCursor, Reveal, RevealConfig, RevealConfigs, RevealMode, RevealModes, WeightInfo,
 };
 
@@ -36,7 +36,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Subnets::has_validator_permit(netuid, uid), Error::<T>::NoValidatorPermit);
 
 		let now = frame_system::Pallet::<T>::block_number();
-		if let Some(last) = LastCommit::<T>::get(netuid, who) {
+		if let Some(last) = LastCommits::<T>::get(netuid, who) {
 			ensure!(now >= config.next_commit_from(last), Error::<T>::CommitRateLimited);
 		}
 		Ok(config)
@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let (reveal_from, expires_at) = config.window_for(now);
 		let min_version_key = T::Subnets::weights_version_key(netuid);
-		LastCommit::<T>::insert(netuid, who, now);
+		LastCommits::<T>::insert(netuid, who, now);
 		let mut commits = PendingCommits::<T>::get(netuid, who);
 		Self::drop_expired(netuid, who, &mut commits, now);
 		commits
@@ -312,7 +312,7 @@ impl<T: Config> Pallet<T> {
 		Self::try_state_timelock()?;
 		for (netuid, who, commits) in PendingCommits::<T>::iter() {
 			ensure!(!commits.is_empty(), "an empty commit list is stored");
-			let last = LastCommit::<T>::get(netuid, &who).ok_or("a commit without its block")?;
+			let last = LastCommits::<T>::get(netuid, &who).ok_or("a commit without its block")?;
 			for (index, commit) in commits.iter().enumerate() {
 				ensure!(commit.committed_at <= now, "a commit from the future");
 				ensure!(commit.committed_at <= last, "a commit after the last commit");
@@ -340,7 +340,7 @@ impl<T: Config> OnHotkeyDeregistered<T::AccountId> for Pallet<T> {
 	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &T::AccountId) {
 		PendingCommits::<T>::remove(netuid, hotkey);
 		Self::remove_timelocked(netuid, hotkey);
-		LastCommit::<T>::remove(netuid, hotkey);
+		LastCommits::<T>::remove(netuid, hotkey);
 	}
 
 	fn weight() -> Weight {

@@ -76,6 +76,7 @@ pub use pallet::*;
 mod benchmarking;
 mod extension;
 mod functions;
+pub mod migrations;
 mod timelock;
 mod types;
 pub mod weights;
@@ -124,7 +125,7 @@ pub mod pallet {
 	pub type CursorOf = BoundedVec<u8, ConstU32<256>>;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -263,7 +264,7 @@ pub mod pallet {
 	/// The block of each validator's latest commit on each subnet: the rate limit counts from
 	/// here. Removed when the hotkey is deregistered.
 	#[pallet::storage]
-	pub type LastCommit<T: Config> = StorageDoubleMap<
+	pub type LastCommits<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		NetUid,

@@ -1,7 +1,7 @@
 //! Tests for the commit-reveal pallet.
 
 use crate::{
-	mock::*, Error, Event, LastCommit, PendingCommit, PendingCommits, ReclaimCursor, Reveal,
+	mock::*, Error, Event, LastCommits, PendingCommit, PendingCommits, ReclaimCursor, Reveal,
 	RevealConfig, RevealConfigs,
 };
 use frame_support::{assert_noop, assert_ok};
@@ -72,7 +72,7 @@ fn commit_works() {
 			min_version_key: 0,
 		};
 		assert_eq!(PendingCommits::<Test>::get(1, VALIDATOR).into_inner(), vec![expected]);
-		assert_eq!(LastCommit::<Test>::get(1, VALIDATOR), Some(1));
+		assert_eq!(LastCommits::<Test>::get(1, VALIDATOR), Some(1));
 		System::assert_last_event(
 			Event::WeightsCommitted {
 				netuid: 1,
@@ -513,7 +513,7 @@ fn a_deregistered_hotkey_leaves_no_commits_behind() {
 		assert_ok!(commit(VALIDATOR_2, 1, &weights));
 		assert_ok!(Subnets::deregister(signed(OWNER), 1, VALIDATOR_2));
 		assert!(!PendingCommits::<Test>::contains_key(1, VALIDATOR_2));
-		assert!(!LastCommit::<Test>::contains_key(1, VALIDATOR_2));
+		assert!(!LastCommits::<Test>::contains_key(1, VALIDATOR_2));
 
 		// Registered again (on a new uid, with a new permit), the hotkey cannot reveal what it
 		// committed before: the old commit is gone, not waiting to be revealed.

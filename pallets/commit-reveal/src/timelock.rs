@@ -12,7 +12,7 @@ use galton_timelock::{
 use sp_runtime::DispatchResult;
 
 use crate::{
-	Config, Error, Event, LastCommit, Pallet, QueuedRounds, RevealModes, RoundQueues,
+	Config, Error, Event, LastCommits, Pallet, QueuedRounds, RevealModes, RoundQueues,
 	StrandedRounds, TimelockDropReason, TimelockedCommit, TimelockedCommits, WeightInfo,
 };
 
@@ -92,7 +92,7 @@ impl<T: Config> Pallet<T> {
 				min_version_key: T::Subnets::weights_version_key(netuid),
 			},
 		);
-		LastCommit::<T>::insert(netuid, who, now);
+		LastCommits::<T>::insert(netuid, who, now);
 		Self::deposit_event(Event::TimelockedWeightsCommitted {
 			netuid,
 			who: who.clone(),

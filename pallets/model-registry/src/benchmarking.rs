@@ -140,8 +140,8 @@ mod benchmarks {
 			nonce(2),
 		);
 
-		assert_eq!(HashOwner::<T>::get(NETUID, content(2)), Some(who));
-		assert_eq!(HashOwner::<T>::get(NETUID, content(1)), None);
+		assert_eq!(HashOwners::<T>::get(NETUID, content(2)), Some(who));
+		assert_eq!(HashOwners::<T>::get(NETUID, content(1)), None);
 		assert!(Models::<T>::get(NETUID, &copier).is_none());
 	}
 
@@ -214,7 +214,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, NETUID, blocks);
 
-		assert_eq!(CommitInterval::<T>::get(NETUID), blocks);
+		assert_eq!(CommitIntervals::<T>::get(NETUID), blocks);
 		Ok(())
 	}
 

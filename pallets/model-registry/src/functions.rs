@@ -15,8 +15,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	AnnouncementOf, Announcements, AnnouncementsOf, ClaimConfigOf, ClaimConfigs, CommitInterval,
-	CommitmentOf, Competitions, Config, Error, Event, HashOwner, Models, Pallet, WeightInfo,
+	AnnouncementOf, Announcements, AnnouncementsOf, ClaimConfigOf, ClaimConfigs, CommitIntervals,
+	CommitmentOf, Competitions, Config, Error, Event, HashOwners, Models, Pallet, WeightInfo,
 };
 
 impl<T: Config> Pallet<T> {
@@ -49,7 +49,7 @@ impl<T: Config> Pallet<T> {
 		current: &CommitmentOf<T>,
 		claimed_at: BlockNumberFor<T>,
 	) -> DispatchResult {
-		let next_allowed = current.committed_at.saturating_add(CommitInterval::<T>::get(netuid));
+		let next_allowed = current.committed_at.saturating_add(CommitIntervals::<T>::get(netuid));
 		ensure!(claimed_at >= next_allowed, Error::<T>::CommitRateLimited);
 		Ok(())
 	}
@@ -137,7 +137,7 @@ impl<T: Config> Pallet<T> {
 			Self::ensure_interval(netuid, previous, claimed_at)?;
 		}
 		// The earliest announcement of a content hash wins; on a tie the holder keeps it.
-		let displaced = match HashOwner::<T>::get(netuid, content_hash) {
+		let displaced = match HashOwners::<T>::get(netuid, content_hash) {
 			Some(holder) => {
 				let held_since = Models::<T>::get(netuid, &holder).map(|m| m.committed_at);
 				ensure!(
@@ -159,9 +159,9 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		if let Some(previous) = &previous {
-			HashOwner::<T>::remove(netuid, previous.content_hash);
+			HashOwners::<T>::remove(netuid, previous.content_hash);
 		}
-		HashOwner::<T>::insert(netuid, content_hash, &hotkey);
+		HashOwners::<T>::insert(netuid, content_hash, &hotkey);
 		let commitment = CommitmentOf::<T> {
 			competition,
 			repo,
@@ -218,7 +218,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		Self::ensure_subnet(netuid)?;
 		ensure!(blocks <= T::MaxCommitInterval::get(), Error::<T>::CommitIntervalTooLong);
-		CommitInterval::<T>::insert(netuid, blocks);
+		CommitIntervals::<T>::insert(netuid, blocks);
 		Self::deposit_event(Event::CommitIntervalSet { netuid, blocks });
 		Ok(())
 	}
@@ -295,13 +295,13 @@ impl<T: Config> Pallet<T> {
 	/// empty announcement list is stored.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		for (netuid, hash, owner) in HashOwner::<T>::iter() {
+		for (netuid, hash, owner) in HashOwners::<T>::iter() {
 			let model = Models::<T>::get(netuid, &owner).ok_or("a claim without a model")?;
 			ensure!(model.content_hash == hash, "a claim on a hash its owner no longer holds");
 		}
 		for (netuid, hotkey, model) in Models::<T>::iter() {
 			ensure!(
-				HashOwner::<T>::get(netuid, model.content_hash).as_ref() == Some(&hotkey),
+				HashOwners::<T>::get(netuid, model.content_hash).as_ref() == Some(&hotkey),
 				"a model whose hash is not claimed by its hotkey"
 			);
 		}
@@ -335,7 +335,7 @@ impl<T: Config> OnHotkeyDeregistered<T::AccountId> for Pallet<T> {
 	fn on_hotkey_deregistered(netuid: NetUid, hotkey: &T::AccountId) {
 		Announcements::<T>::remove(netuid, hotkey);
 		if let Some(model) = Models::<T>::take(netuid, hotkey) {
-			HashOwner::<T>::remove(netuid, model.content_hash);
+			HashOwners::<T>::remove(netuid, model.content_hash);
 			Self::deposit_event(Event::ModelRemoved {
 				netuid,
 				hotkey: hotkey.clone(),

@@ -14,7 +14,7 @@
 //!   age and its place in the first-claim order count from the announcement's block, so a
 //!   copier who sees the commit in the transaction pool, or the files on the hub, announces too
 //!   late whatever tip it pays.
-//! - **First claim**: [`HashOwner`] names the hotkey that holds a content hash: the one whose
+//! - **First claim**: [`HashOwners`] names the hotkey that holds a content hash: the one whose
 //!   announcement of it came first. A later announcement of the same content is refused
 //!   ([`Error::ModelAlreadyClaimed`]); an earlier one that commits later, inside its window,
 //!   takes the claim over ([`Event::ClaimTaken`]). A hotkey that replaces its model releases
@@ -52,6 +52,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod functions;
+pub mod migrations;
 pub mod weights;
 
 #[cfg(test)]
@@ -91,7 +92,7 @@ pub mod pallet {
 	pub type ClaimConfigOf<T> = ClaimConfig<BlockNumberFor<T>>;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -152,13 +153,13 @@ pub mod pallet {
 
 	/// The hotkey that holds each content hash of a subnet: the first to commit it.
 	#[pallet::storage]
-	pub type HashOwner<T: Config> =
+	pub type HashOwners<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, NetUid, Identity, H256, T::AccountId>;
 
 	/// The fewest blocks between two claims (announcement blocks) of the same hotkey on a
 	/// subnet.
 	#[pallet::storage]
-	pub type CommitInterval<T: Config> =
+	pub type CommitIntervals<T: Config> =
 		StorageMap<_, Twox64Concat, NetUid, BlockNumberFor<T>, ValueQuery>;
 
 	/// The announcements each hotkey of a subnet holds, oldest first.
@@ -326,7 +327,7 @@ pub mod pallet {
 		/// parts of letters, digits, `-`, `_`, `.`; none empty or starting with `.` or `-`).
 		MalformedRevision,
 		/// A hotkey whose announcement of this content came no later holds it; a copy of a model
-		/// cannot be entered again. `HashOwner` names the holder. Train or change the model, and
+		/// cannot be entered again. `HashOwners` names the holder. Train or change the model, and
 		/// announce its new content hash.
 		ModelAlreadyClaimed,
 		/// This hotkey's current model already has this content hash; committing it again would

@@ -1,7 +1,7 @@
 //! Tests for the model registry pallet.
 
 use crate::{
-	mock::*, Announcements, ClaimConfigs, CommitInterval, Competitions, Error, Event, HashOwner,
+	mock::*, Announcements, ClaimConfigs, CommitIntervals, Competitions, Error, Event, HashOwners,
 	Models,
 };
 use frame_support::{assert_noop, assert_ok};
@@ -94,7 +94,7 @@ fn announce_model_stores_the_binding_and_its_window() {
 			.into(),
 		);
 		// Nothing about the model is stored before the commit.
-		assert_eq!(HashOwner::<Test>::get(1, hash(1)), None);
+		assert_eq!(HashOwners::<Test>::get(1, hash(1)), None);
 		assert!(Models::<Test>::get(1, MINER_A).is_none());
 		// The runtime API leaves expired announcements out.
 		run_to_block(8);
@@ -143,7 +143,7 @@ fn commit_model_works() {
 		assert_eq!(model.committed_at, 1);
 		assert_eq!(model.repo.to_vec(), b"org/model".to_vec());
 		assert_eq!(model.revision.to_vec(), b"main".to_vec());
-		assert_eq!(HashOwner::<Test>::get(1, hash(1)), Some(MINER_A));
+		assert_eq!(HashOwners::<Test>::get(1, hash(1)), Some(MINER_A));
 		// The announcement is used up, and its storage entry is gone.
 		assert!(!Announcements::<Test>::contains_key(1, MINER_A));
 		System::assert_last_event(
@@ -308,11 +308,11 @@ fn an_earlier_announcement_takes_the_claim_from_a_later_one() {
 		assert_ok!(announce(MINER_B, 1));
 		run_to_block(2 + DELAY);
 		assert_ok!(reveal(MINER_B, 1));
-		assert_eq!(HashOwner::<Test>::get(1, hash(1)), Some(MINER_B));
+		assert_eq!(HashOwners::<Test>::get(1, hash(1)), Some(MINER_B));
 
 		run_to_block(1 + DELAY + WINDOW - 1);
 		assert_ok!(reveal(MINER_A, 1));
-		assert_eq!(HashOwner::<Test>::get(1, hash(1)), Some(MINER_A));
+		assert_eq!(HashOwners::<Test>::get(1, hash(1)), Some(MINER_A));
 		assert_eq!(Models::<Test>::get(1, MINER_A).map(|m| m.committed_at), Some(1));
 		assert!(Models::<Test>::get(1, MINER_B).is_none(), "the copier's model is removed");
 		System::assert_has_event(
@@ -328,8 +328,8 @@ fn replacing_a_model_releases_the_old_claim() {
 		assert_ok!(claim(MINER_A, 1));
 		run_to_block(5);
 		assert_ok!(claim(MINER_A, 2));
-		assert_eq!(HashOwner::<Test>::get(1, hash(1)), None);
-		assert_eq!(HashOwner::<Test>::get(1, hash(2)), Some(MINER_A));
+		assert_eq!(HashOwners::<Test>::get(1, hash(1)), None);
+		assert_eq!(HashOwners::<Test>::get(1, hash(2)), Some(MINER_A));
 		assert_eq!(Models::<Test>::get(1, MINER_A).map(|m| m.committed_at), Some(5));
 		System::assert_last_event(
 			Event::ModelCommitted {
@@ -399,7 +399,7 @@ fn deregistering_removes_the_model_its_claim_and_announcements() {
 		assert_ok!(announce(MINER_A, 2));
 		assert_ok!(Subnets::deregister(signed(MINER_A), 1, MINER_A));
 		assert!(Models::<Test>::get(1, MINER_A).is_none());
-		assert_eq!(HashOwner::<Test>::get(1, hash(1)), None);
+		assert_eq!(HashOwners::<Test>::get(1, hash(1)), None);
 		assert!(!Announcements::<Test>::contains_key(1, MINER_A));
 		System::assert_has_event(
 			Event::ModelRemoved { netuid: 1, hotkey: MINER_A, content_hash: hash(1) }.into(),
@@ -551,7 +551,7 @@ fn remove_competition_works_and_checks_input() {
 fn set_commit_interval_works_and_checks_input() {
 	build_and_execute(|| {
 		assert_ok!(ModelRegistry::set_commit_interval(RuntimeOrigin::root(), 1, 1_000));
-		assert_eq!(CommitInterval::<Test>::get(1), 1_000);
+		assert_eq!(CommitIntervals::<Test>::get(1), 1_000);
 		System::assert_last_event(Event::CommitIntervalSet { netuid: 1, blocks: 1_000 }.into());
 		assert_noop!(
 			ModelRegistry::set_commit_interval(signed(OWNER), 1, 1_001),

@@ -35,8 +35,8 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
-	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::SubnetOwners` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwners` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Competitions` (r:1 w:0)
@@ -45,26 +45,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ModelRegistry::Announcements` (`max_values`: None, `max_size`: Some(243), added: 2718, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:2 w:2)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(292), added: 2767, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::CommitInterval` (r:1 w:0)
-	/// Proof: `ModelRegistry::CommitInterval` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::HashOwner` (r:1 w:2)
-	/// Proof: `ModelRegistry::HashOwner` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::CommitIntervals` (r:1 w:0)
+	/// Proof: `ModelRegistry::CommitIntervals` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::HashOwners` (r:1 w:2)
+	/// Proof: `ModelRegistry::HashOwners` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	fn commit_model() -> Weight {
 		// Minimum execution time: 91_261 nanoseconds.
 		Weight::from_parts(93_926_000, 6_524)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
-	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::SubnetOwners` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwners` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Competitions` (r:1 w:0)
 	/// Proof: `ModelRegistry::Competitions` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(292), added: 2767, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::CommitInterval` (r:1 w:0)
-	/// Proof: `ModelRegistry::CommitInterval` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::CommitIntervals` (r:1 w:0)
+	/// Proof: `ModelRegistry::CommitIntervals` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ClaimConfigs` (r:1 w:0)
 	/// Proof: `ModelRegistry::ClaimConfigs` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Announcements` (r:1 w:1)
@@ -75,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
-	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::SubnetOwners` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwners` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ClaimConfigs` (r:0 w:1)
 	/// Proof: `ModelRegistry::ClaimConfigs` (`max_values`: None, `max_size`: Some(18), added: 2493, mode: `MaxEncodedLen`)
 	fn set_claim_config() -> Weight {
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
-	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::SubnetOwners` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwners` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Competitions` (r:1 w:1)
 	/// Proof: `ModelRegistry::Competitions` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
 	fn set_competition() -> Weight {
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
-	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::SubnetOwners` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwners` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Competitions` (r:1 w:1)
 	/// Proof: `ModelRegistry::Competitions` (`max_values`: None, `max_size`: Some(267), added: 2742, mode: `MaxEncodedLen`)
 	fn remove_competition() -> Weight {
@@ -105,10 +105,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `Subnets::SubnetOwner` (r:1 w:0)
-	/// Proof: `Subnets::SubnetOwner` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::CommitInterval` (r:0 w:1)
-	/// Proof: `ModelRegistry::CommitInterval` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::SubnetOwners` (r:1 w:0)
+	/// Proof: `Subnets::SubnetOwners` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::CommitIntervals` (r:0 w:1)
+	/// Proof: `ModelRegistry::CommitIntervals` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	fn set_commit_interval() -> Weight {
 		// Minimum execution time: 22_271 nanoseconds.
 		Weight::from_parts(23_424_000, 3_507)
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(292), added: 2767, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::HashOwner` (r:0 w:1)
-	/// Proof: `ModelRegistry::HashOwner` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::HashOwners` (r:0 w:1)
+	/// Proof: `ModelRegistry::HashOwners` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Announcements` (r:0 w:1)
 	/// Proof: `ModelRegistry::Announcements` (`max_values`: None, `max_size`: Some(243), added: 2718, mode: `MaxEncodedLen`)
 	fn on_hotkey_deregistered() -> Weight {

@@ -11,6 +11,7 @@
 //! - [`announcement_binding`], [`ClaimConfig`] and [`Announcement`]: two-phase model claims
 //!   that a copier watching the transaction pool cannot take;
 //! - [`RepoId`] and [`RepoRevision`]: the one parser for where a model lives;
+//! - [`migration`] (feature `migration`): the storage migration the pallets share;
 //! - [`traits`]: the interfaces a host chain implements. Pallets never depend on each other,
 //!   they meet through these traits, which is also what a subtensor fork implements.
 
@@ -24,6 +25,8 @@ mod claim;
 mod commit_reveal;
 pub mod epsilon;
 mod hash;
+#[cfg(feature = "migration")]
+pub mod migration;
 mod model;
 mod repo;
 pub mod traits;

@@ -47,7 +47,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert_eq!(SubnetOwner::<T>::get(before + 1), Some(caller));
+		assert_eq!(SubnetOwners::<T>::get(before + 1), Some(caller));
 	}
 
 	#[benchmark]
@@ -96,7 +96,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, netuid, 7);
 
-		assert_eq!(WeightsVersionKey::<T>::get(netuid), 7);
+		assert_eq!(WeightsVersionKeys::<T>::get(netuid), 7);
 		Ok(())
 	}
 

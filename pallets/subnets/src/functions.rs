@@ -6,7 +6,7 @@ use super::*;
 impl<T: Config> Pallet<T> {
 	/// Fail with [`Error::UnknownSubnet`] unless `netuid` exists.
 	pub fn ensure_subnet(netuid: NetUid) -> Result<(), Error<T>> {
-		if SubnetOwner::<T>::contains_key(netuid) {
+		if SubnetOwners::<T>::contains_key(netuid) {
 			Ok(())
 		} else {
 			Err(Error::<T>::UnknownSubnet)
@@ -21,7 +21,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let netuid = count.saturating_add(1);
 		SubnetCount::<T>::put(netuid);
-		SubnetOwner::<T>::insert(netuid, &owner);
+		SubnetOwners::<T>::insert(netuid, &owner);
 		Self::deposit_event(Event::SubnetCreated { netuid, owner });
 		Ok(netuid)
 	}
@@ -32,8 +32,8 @@ impl<T: Config> Pallet<T> {
 		if Uids::<T>::contains_key(netuid, &hotkey) {
 			return Err(Error::<T>::AlreadyRegistered);
 		}
-		let count = NeuronCount::<T>::get(netuid);
-		let mut held = Occupancy::<T>::get(netuid);
+		let count = NeuronCounts::<T>::get(netuid);
+		let mut held = OccupiedUids::<T>::get(netuid);
 		let uid = match occupancy::first_vacant(&held, count) {
 			Some(uid) => uid,
 			None => {
@@ -41,12 +41,12 @@ impl<T: Config> Pallet<T> {
 					return Err(Error::<T>::SubnetFull);
 				}
 				// `count < MaxNeurons <= u16::MAX` (integrity test): `count + 1` never saturates.
-				NeuronCount::<T>::insert(netuid, count.saturating_add(1));
+				NeuronCounts::<T>::insert(netuid, count.saturating_add(1));
 				count
 			}
 		};
 		occupancy::mark::<T>(&mut held, uid, true).map_err(|_| Error::<T>::SubnetFull)?;
-		Occupancy::<T>::insert(netuid, held);
+		OccupiedUids::<T>::insert(netuid, held);
 		Keys::<T>::insert(netuid, uid, &hotkey);
 		Uids::<T>::insert(netuid, &hotkey, uid);
 		registration::record::<T>(netuid, uid, frame_system::Pallet::<T>::block_number());
@@ -81,7 +81,7 @@ impl<T: Config> Pallet<T> {
 		Keys::<T>::remove(netuid, uid);
 		ValidatorPermits::<T>::remove(netuid, uid);
 		Weights::<T>::remove(netuid, uid);
-		Occupancy::<T>::try_mutate(netuid, |held| occupancy::mark::<T>(held, uid, false))
+		OccupiedUids::<T>::try_mutate(netuid, |held| occupancy::mark::<T>(held, uid, false))
 			.map_err(|_| Error::<T>::SubnetFull)?;
 		T::OnDeregister::on_hotkey_deregistered(netuid, &hotkey);
 		Self::deposit_event(Event::NeuronDeregistered { netuid, uid, hotkey });
@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	/// Fail with [`WeightsError::OutdatedVersionKey`] if `version_key` is below `netuid`'s
 	/// minimum.
 	pub fn ensure_version_key(netuid: NetUid, version_key: u64) -> Result<(), WeightsError> {
-		if version_key < WeightsVersionKey::<T>::get(netuid) {
+		if version_key < WeightsVersionKeys::<T>::get(netuid) {
 			return Err(WeightsError::OutdatedVersionKey);
 		}
 		Ok(())
@@ -105,7 +105,7 @@ impl<T: Config> Pallet<T> {
 		values: &[u16],
 	) -> Result<(), WeightsError> {
 		let max_len = T::MaxNeurons::get() as usize;
-		let held = Occupancy::<T>::get(netuid);
+		let held = OccupiedUids::<T>::get(netuid);
 		galton_primitives::check_weights(uids, values, max_len, |uid| {
 			occupancy::is_held(&held, uid)
 		})
@@ -130,16 +130,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Check the pallet's invariants: every subnet up to `SubnetCount` has an owner and no other
-	/// does; `Keys`, `Uids` and `Occupancy` agree; uids, permits and weights stay below
-	/// `NeuronCount`.
+	/// does; `Keys`, `Uids` and `OccupiedUids` agree; uids, permits and weights stay below
+	/// `NeuronCounts`.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::ensure;
 		let count = SubnetCount::<T>::get();
-		ensure!(SubnetOwner::<T>::iter_keys().all(|n| n >= 1 && n <= count), "owner beyond count");
-		ensure!(SubnetOwner::<T>::iter_keys().count() == usize::from(count), "subnet lacks owner");
+		ensure!(SubnetOwners::<T>::iter_keys().all(|n| n >= 1 && n <= count), "owner beyond count");
+		ensure!(SubnetOwners::<T>::iter_keys().count() == usize::from(count), "subnet lacks owner");
 		for (netuid, uid, hotkey) in Keys::<T>::iter() {
-			ensure!(uid < NeuronCount::<T>::get(netuid), "uid beyond NeuronCount");
+			ensure!(uid < NeuronCounts::<T>::get(netuid), "uid beyond NeuronCounts");
 			ensure!(Uids::<T>::get(netuid, &hotkey) == Some(uid), "Keys and Uids disagree");
 			ensure!(
 				registration::registered_at::<T>(netuid, uid)
@@ -147,11 +147,11 @@ impl<T: Config> Pallet<T> {
 				"held uid without a past registration block"
 			);
 		}
-		for (netuid, held) in Occupancy::<T>::iter() {
-			for uid in 0..NeuronCount::<T>::get(netuid) {
+		for (netuid, held) in OccupiedUids::<T>::iter() {
+			for uid in 0..NeuronCounts::<T>::get(netuid) {
 				ensure!(
 					occupancy::is_held(&held, uid) == Keys::<T>::contains_key(netuid, uid),
-					"Occupancy and Keys disagree"
+					"OccupiedUids and Keys disagree"
 				);
 			}
 		}
@@ -165,7 +165,7 @@ impl<T: Config> Pallet<T> {
 		for (netuid, uid, weights) in Weights::<T>::iter() {
 			ensure!(Keys::<T>::contains_key(netuid, uid), "weights of an unknown uid");
 			// A target may have been deregistered since; it was a handed-out uid all the same.
-			let count = NeuronCount::<T>::get(netuid);
+			let count = NeuronCounts::<T>::get(netuid);
 			ensure!(weights.iter().all(|(target, _)| *target < count), "weights name a wild uid");
 		}
 		Ok(())

@@ -10,7 +10,7 @@ use frame_support::weights::Weight;
 use frame_system::pallet_prelude::BlockNumberFor;
 
 use crate::{
-	registration, Call, Config, Pallet, SubnetOwner, Uids, ValidatorPermits, WeightsVersionKey,
+	registration, Call, Config, Pallet, SubnetOwners, Uids, ValidatorPermits, WeightsVersionKeys,
 };
 
 /// Recognises [`Pallet::set_weights`] inside the runtime's call type, for commit-reveal's
@@ -30,7 +30,7 @@ impl<T: Config, RuntimeCall: IsSubType<Call<T>>> PlainWeightsCall<RuntimeCall>
 
 impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn subnet_owner(netuid: NetUid) -> Option<T::AccountId> {
-		SubnetOwner::<T>::get(netuid)
+		SubnetOwners::<T>::get(netuid)
 	}
 
 	fn uid_of(netuid: NetUid, hotkey: &T::AccountId) -> Option<Uid> {
@@ -42,7 +42,7 @@ impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> 
 	}
 
 	fn weights_version_key(netuid: NetUid) -> u64 {
-		WeightsVersionKey::<T>::get(netuid)
+		WeightsVersionKeys::<T>::get(netuid)
 	}
 
 	fn held_since(netuid: NetUid, uids: &[Uid], since: BlockNumberFor<T>) -> Vec<bool> {
@@ -50,7 +50,7 @@ impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> 
 	}
 
 	fn uid_count(netuid: NetUid) -> u16 {
-		crate::NeuronCount::<T>::get(netuid)
+		crate::NeuronCounts::<T>::get(netuid)
 	}
 
 	fn held_since_weight(uids: &[Uid]) -> Weight {

@@ -37,6 +37,7 @@ pub use pallet::*;
 mod benchmarking;
 mod functions;
 mod interface;
+pub mod migrations;
 mod occupancy;
 mod origin;
 mod registration;
@@ -80,7 +81,7 @@ pub mod pallet {
 	pub type GenesisSubnet<AccountId> = (AccountId, Vec<(AccountId, bool)>);
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -154,16 +155,16 @@ pub mod pallet {
 
 	/// The owner of each subnet.
 	#[pallet::storage]
-	pub type SubnetOwner<T: Config> = StorageMap<_, Twox64Concat, NetUid, T::AccountId>;
+	pub type SubnetOwners<T: Config> = StorageMap<_, Twox64Concat, NetUid, T::AccountId>;
 
-	/// How many uids each subnet has handed out: uids are numbered `0..NeuronCount`; those not
-	/// marked in [`Occupancy`] are vacant and taken again first.
+	/// How many uids each subnet has handed out: uids are numbered `0..NeuronCounts`; those not
+	/// marked in [`OccupiedUids`] are vacant and taken again first.
 	#[pallet::storage]
-	pub type NeuronCount<T> = StorageMap<_, Twox64Concat, NetUid, u16, ValueQuery>;
+	pub type NeuronCounts<T> = StorageMap<_, Twox64Concat, NetUid, u16, ValueQuery>;
 
 	/// The held uids of each subnet, one bit per uid.
 	#[pallet::storage]
-	pub type Occupancy<T: Config> =
+	pub type OccupiedUids<T: Config> =
 		StorageMap<_, Twox64Concat, NetUid, occupancy::OccupancyOf<T>, ValueQuery>;
 
 	/// The hotkey behind each uid of a subnet.
@@ -180,7 +181,7 @@ pub mod pallet {
 	/// entry (keyed by `uid / UIDS_PER_ENTRY`). Read by reveals, which drop the uids that
 	/// changed hands after their commit; an entry of a vacant uid is stale and never read alone.
 	#[pallet::storage]
-	pub type RegisteredAt<T: Config> = StorageDoubleMap<
+	pub type RegistrationBlocks<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		NetUid,
@@ -202,7 +203,7 @@ pub mod pallet {
 
 	/// The lowest weights version key a subnet accepts.
 	#[pallet::storage]
-	pub type WeightsVersionKey<T> = StorageMap<_, Twox64Concat, NetUid, u64, ValueQuery>;
+	pub type WeightsVersionKeys<T> = StorageMap<_, Twox64Concat, NetUid, u64, ValueQuery>;
 
 	/// Subnets, with their neurons, to create at genesis.
 	#[pallet::genesis_config]
@@ -504,7 +505,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::OwnerOrigin::ensure_origin(origin, &netuid)?;
 			Self::ensure_subnet(netuid)?;
-			WeightsVersionKey::<T>::insert(netuid, version_key);
+			WeightsVersionKeys::<T>::insert(netuid, version_key);
 			Self::deposit_event(Event::WeightsVersionKeySet { netuid, version_key });
 			Ok(())
 		}

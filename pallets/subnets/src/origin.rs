@@ -5,7 +5,7 @@ use frame_support::traits::EnsureOriginWithArg;
 use frame_system::{pallet_prelude::OriginFor, RawOrigin};
 use galton_primitives::NetUid;
 
-use crate::{Config, SubnetOwner};
+use crate::{Config, SubnetOwners};
 
 /// Accepts root, or a signed origin that owns the subnet given as the argument.
 ///
@@ -19,7 +19,7 @@ impl<T: Config> EnsureOriginWithArg<OriginFor<T>, NetUid> for EnsureSubnetOwnerO
 	fn try_origin(origin: OriginFor<T>, netuid: &NetUid) -> Result<(), OriginFor<T>> {
 		match origin.clone().into() {
 			Ok(RawOrigin::Root) => Ok(()),
-			Ok(RawOrigin::Signed(who)) if SubnetOwner::<T>::get(netuid).as_ref() == Some(&who) => {
+			Ok(RawOrigin::Signed(who)) if SubnetOwners::<T>::get(netuid).as_ref() == Some(&who) => {
 				Ok(())
 			}
 			_ => Err(origin),

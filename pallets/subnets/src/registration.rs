@@ -13,9 +13,9 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use galton_primitives::{NetUid, Uid};
 use sp_runtime::traits::Zero;
 
-use crate::{occupancy, Config, Occupancy, RegisteredAt};
+use crate::{occupancy, Config, OccupiedUids, RegistrationBlocks};
 
-/// How many uids one [`RegisteredAt`] entry covers.
+/// How many uids one [`RegistrationBlocks`] entry covers.
 pub const UIDS_PER_ENTRY: u16 = 256;
 
 /// The registration blocks of one range of [`UIDS_PER_ENTRY`] uids, by `uid % UIDS_PER_ENTRY`;
@@ -44,7 +44,7 @@ fn position(uid: Uid) -> usize {
 
 /// Record that `uid` of `netuid` was registered at `block`.
 pub fn record<T: Config>(netuid: NetUid, uid: Uid, block: BlockNumberFor<T>) {
-	RegisteredAt::<T>::mutate(netuid, entry_index(uid), |entry| {
+	RegistrationBlocks::<T>::mutate(netuid, entry_index(uid), |entry| {
 		while entry.len() <= position(uid) {
 			// A range holds at most `UIDS_PER_ENTRY` blocks and `position < UIDS_PER_ENTRY`, so
 			// the push stops before the bound.
@@ -61,12 +61,12 @@ pub fn record<T: Config>(netuid: NetUid, uid: Uid, block: BlockNumberFor<T>) {
 /// The block `uid` of `netuid` was last registered, if it was ever handed out.
 #[cfg(any(feature = "try-runtime", test))]
 pub fn registered_at<T: Config>(netuid: NetUid, uid: Uid) -> Option<BlockNumberFor<T>> {
-	RegisteredAt::<T>::get(netuid, entry_index(uid)).get(position(uid)).copied()
+	RegistrationBlocks::<T>::get(netuid, entry_index(uid)).get(position(uid)).copied()
 }
 
 /// For each of `uids`: whether it is held now by a hotkey that registered before `since`.
 pub fn held_since<T: Config>(netuid: NetUid, uids: &[Uid], since: BlockNumberFor<T>) -> Vec<bool> {
-	let held = Occupancy::<T>::get(netuid);
+	let held = OccupiedUids::<T>::get(netuid);
 	let mut entries: BTreeMap<u16, EntryOf<T>> = BTreeMap::new();
 	uids.iter()
 		.map(|&uid| {
@@ -75,13 +75,13 @@ pub fn held_since<T: Config>(netuid: NetUid, uids: &[Uid], since: BlockNumberFor
 			}
 			let entry = entries
 				.entry(entry_index(uid))
-				.or_insert_with(|| RegisteredAt::<T>::get(netuid, entry_index(uid)));
+				.or_insert_with(|| RegistrationBlocks::<T>::get(netuid, entry_index(uid)));
 			entry.get(position(uid)).is_some_and(|registered| *registered < since)
 		})
 		.collect()
 }
 
-/// How many [`RegisteredAt`] entries [`held_since`] reads for `uids`.
+/// How many [`RegistrationBlocks`] entries [`held_since`] reads for `uids`.
 pub fn entries_read(uids: &[Uid]) -> u32 {
 	let mut seen: Vec<u16> = uids.iter().map(|uid| entry_index(*uid)).collect();
 	seen.sort_unstable();
@@ -141,8 +141,8 @@ mod tests {
 		new_test_ext().execute_with(|| {
 			record::<Test>(7, 3, 10);
 			record::<Test>(7, 300, 20);
-			assert_eq!(RegisteredAt::<Test>::get(7, 0).len(), 4);
-			assert_eq!(RegisteredAt::<Test>::get(7, 1).get(44), Some(&20));
+			assert_eq!(RegistrationBlocks::<Test>::get(7, 0).len(), 4);
+			assert_eq!(RegistrationBlocks::<Test>::get(7, 1).get(44), Some(&20));
 			// Nothing is held on subnet 7: every uid reads as vacant.
 			assert_eq!(held_since::<Test>(7, &[3, 300], 100), vec![false, false]);
 		});

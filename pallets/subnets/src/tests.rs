@@ -1,8 +1,8 @@
 //! Tests for the subnets pallet.
 
 use crate::{
-	mock::*, Deposits, Error, Event, HoldReason, Keys, NeuronCount, SubnetCount, SubnetOwner, Uids,
-	ValidatorPermits, Weights, WeightsVersionKey,
+	mock::*, Deposits, Error, Event, HoldReason, Keys, NeuronCounts, SubnetCount, SubnetOwners,
+	Uids, ValidatorPermits, Weights, WeightsVersionKeys,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -23,8 +23,8 @@ fn stored_weights(uid: u16) -> Vec<(u16, u16)> {
 fn genesis_builds_subnet_and_neurons() {
 	build_and_execute(|| {
 		assert_eq!(SubnetCount::<Test>::get(), 1);
-		assert_eq!(SubnetOwner::<Test>::get(1), Some(OWNER));
-		assert_eq!(NeuronCount::<Test>::get(1), 3);
+		assert_eq!(SubnetOwners::<Test>::get(1), Some(OWNER));
+		assert_eq!(NeuronCounts::<Test>::get(1), 3);
 		assert_eq!(Keys::<Test>::get(1, 1), Some(MINER));
 		assert_eq!(Uids::<Test>::get(1, VALIDATOR_2), Some(2));
 		assert!(ValidatorPermits::<Test>::contains_key(1, 0));
@@ -36,7 +36,7 @@ fn genesis_builds_subnet_and_neurons() {
 fn create_subnet_works() {
 	build_and_execute(|| {
 		assert_ok!(Subnets::create_subnet(signed(5)));
-		assert_eq!(SubnetOwner::<Test>::get(2), Some(5));
+		assert_eq!(SubnetOwners::<Test>::get(2), Some(5));
 		System::assert_last_event(Event::SubnetCreated { netuid: 2, owner: 5 }.into());
 	});
 }
@@ -135,7 +135,7 @@ fn deregister_frees_the_uid_and_tells_other_pallets() {
 		assert_ok!(Subnets::register(signed(30), 1));
 		assert_eq!(Uids::<Test>::get(1, 30), Some(0));
 		assert!(!ValidatorPermits::<Test>::contains_key(1, 0));
-		assert_eq!(NeuronCount::<Test>::get(1), 3);
+		assert_eq!(NeuronCounts::<Test>::get(1), 3);
 	});
 }
 
@@ -242,7 +242,7 @@ fn set_weights_refused_while_commit_reveal_is_on() {
 fn set_weights_version_key_works_and_checks_input() {
 	build_and_execute(|| {
 		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
-		assert_eq!(WeightsVersionKey::<Test>::get(1), 3);
+		assert_eq!(WeightsVersionKeys::<Test>::get(1), 3);
 		System::assert_last_event(Event::WeightsVersionKeySet { netuid: 1, version_key: 3 }.into());
 		assert_noop!(
 			Subnets::set_weights_version_key(signed(MINER), 1, 4),

@@ -216,7 +216,7 @@ impl pallet_commit_reveal::Config for Runtime {
 	/// Every round a commit can name.
 	type MaxQueuedRounds =
 		ConstU32<{ (MAX_TIMELOCK_ROUNDS_AHEAD + TIMELOCK_ROUND_SLACK + 1) as u32 }>;
-	/// A decryption costs 14.8 ms (`open_timelocked`, benchmarked): eight a block take under a
+	/// A decryption costs 13.9 ms (`open_timelocked`, benchmarked): eight a block take under a
 	/// quarter of its 500 ms.
 	type MaxOpenedPerBlock = ConstU32<TIMELOCK_OPENED_PER_BLOCK>;
 	/// Five minutes of rounds for a withheld or skipped pulse to be back-filled; well inside
@@ -233,7 +233,7 @@ impl pallet_beacon::Config for Runtime {
 	/// Two rounds of slack between the chain's clock and the beacon's.
 	type MaxRoundsAhead = ConstU64<2>;
 	type HistoryDepth = ConstU32<BEACON_HISTORY_DEPTH>;
-	/// Four BLS verifications (13.3 ms each, benchmarked) per block: a beacon that fell behind
+	/// Four BLS verifications (10.5 ms each, benchmarked) per block: a beacon that fell behind
 	/// catches up at four rounds a block while a new one comes every three blocks.
 	type MaxPulsesPerBlock = ConstU32<4>;
 	/// A new beacon drops the timelocked commits waiting for the old one's rounds.

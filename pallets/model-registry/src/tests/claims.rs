@@ -184,7 +184,7 @@ fn run(ops: &[Op], interval: u64) -> Result<(), TestCaseError> {
 			}
 			// Each content hash has at most one owner: the hotkey whose commitment holds it.
 			for content in 0..4u8 {
-				let owner = HashOwner::<Test>::get(1, hash(content));
+				let owner = HashOwners::<Test>::get(1, hash(content));
 				let holders: Vec<u64> = ACTORS
 					.into_iter()
 					.filter(|who| {
