@@ -12,12 +12,16 @@
 //! - [`corpus`], [`samples`]: documents and the seeded, packed batches;
 //! - [`loss`], [`degenerate`], [`evaluate`]: measuring one model;
 //! - [`scoring`]: pairwise wins, win rates, softmax, EMA, reward shares, `u16` weights;
+//! - [`simulation`], [`epsilon_advice`]: a competition run forward with that scoring, and what
+//!   an epsilon schedule means for miners (time to the top, the smallest rewarded improvement,
+//!   what a copy earns);
 //! - [`device`]: CPU or CUDA, chosen at run time;
 //! - [`fixtures`]: tiny random models and a tokenizer for tests, benchmarks and the devnet.
 
 pub mod corpus;
 pub mod degenerate;
 pub mod device;
+pub mod epsilon_advice;
 pub mod evaluate;
 pub mod fixtures;
 pub mod hash;
@@ -25,4 +29,5 @@ pub mod loss;
 pub mod model;
 pub mod samples;
 pub mod scoring;
+pub mod simulation;
 pub mod source;

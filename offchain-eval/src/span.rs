@@ -107,6 +107,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, SpanError> {
 	Ok(Duration::from_millis(millis))
 }
 
+/// Parse a block time: a duration above zero.
+pub fn parse_block_time(text: &str) -> Result<Duration, SpanError> {
+	match parse_duration(text)? {
+		time if time.is_zero() => Err(SpanError::ZeroBlockTime),
+		time => Ok(time),
+	}
+}
+
 /// A duration the way [`parse_duration`] reads it, largest units first (`1h 30m`, `6s`,
 /// `500ms`).
 pub fn format_duration(duration: Duration) -> String {

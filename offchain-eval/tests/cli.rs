@@ -437,3 +437,74 @@ fn the_systemd_unit_runs_a_command_line_galton_eval_accepts() {
 	assert_eq!(output.status.code(), Some(1), "{err}");
 	assert!(err.contains("/etc/galton/validator.key"), "{err}");
 }
+
+#[test]
+fn advise_epsilon_prints_each_schedules_figures_and_draws_them() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let plot = dir.path().join("advice.svg");
+	let output = galton_eval(&[
+		"advise",
+		"epsilon",
+		"--schedule",
+		"fixed:0.001",
+		"--compare",
+		"linear:0.005,0.0001,14400",
+		"--improvements",
+		"0.002,0.0005",
+		"--horizon",
+		"2d",
+		"--block-time",
+		"12s",
+		"--plot",
+		plot.to_str().expect("utf-8"),
+	]);
+	assert!(output.status.success(), "{}", stderr(&output));
+	let text = stdout(&output);
+	assert!(
+		text.contains("\nfixed:0.001\n") && text.contains("\nlinear:0.005,0.0001,14400\n"),
+		"{text}"
+	);
+	// A fixed 0.1% lets 0.2% through at once (its moving average passes the incumbent's one
+	// round later, with alpha 0.5) and never 0.05%.
+	assert!(text.contains("0.2000%      50 blocks (10m at 12s a block)"), "{text}");
+	assert!(text.contains("0.0500%      never, within the horizon"), "{text}");
+	assert!(text.contains("smallest improvement that reaches the top: 0.1000%"), "{text}");
+	assert!(text.contains("share of the rewards of an exact copy: 0.0000%"), "{text}");
+	let svg = std::fs::read_to_string(&plot).expect("the plot");
+	assert!(
+		svg.contains("fixed:0.001") && svg.contains("linear:0.005,0.0001,14400"),
+		"a line each"
+	);
+}
+
+#[test]
+fn advise_epsilon_refuses_bad_input_before_simulating() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let png = dir.path().join("advice.png");
+	let png = png.to_str().expect("utf-8");
+	let cases: &[(&[&str], &str)] = &[
+		(&["--improvements", "0"], "is not an improvement above 0 and below 1"),
+		(&["--improvements", "0.001,1.5"], "is not an improvement above 0 and below 1"),
+		(&["--noise=-0.1"], "--noise must be at least 0"),
+		(&["--alpha", "2"], "--alpha must be between 0 and 1"),
+		(&["--temperature", "0"], "--temperature must be above 0"),
+		(&["--compare", "linear:0.001,0.005,10"], "EndAboveStart"),
+		(&["--round-interval", "0"], "--round-interval must be at least one block"),
+		(&["--horizon", "soon"], "is neither a number of blocks"),
+		(&["--round-interval", "1", "--horizon", "1000000"], "raise --round-interval"),
+		(&["--after", "40d"], "must come before the end of --horizon"),
+		(&["--block-time", "0s"], "the block time must be more than zero"),
+		(&["--plot", png], "a plot is written as .svg"),
+		(&["--competition", "1"], "--netuid"),
+	];
+	for (extra, message) in cases {
+		let mut args = vec!["advise", "epsilon", "--schedule", "fixed:0.001"];
+		args.extend_from_slice(extra);
+		let output = galton_eval(&args);
+		assert!(!output.status.success(), "{extra:?} is refused");
+		assert!(stderr(&output).contains(message), "{extra:?}: {}", stderr(&output));
+	}
+	assert!(!std::path::Path::new(png).exists(), "nothing is written");
+	let neither = galton_eval(&["advise", "epsilon"]);
+	assert!(stderr(&neither).contains("--schedule"), "{}", stderr(&neither));
+}

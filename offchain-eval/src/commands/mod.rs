@@ -1,5 +1,6 @@
 //! The subcommands of `galton-eval`, one module each.
 
+mod advise;
 mod chain_args;
 mod commit_model;
 mod eval_args;
@@ -30,6 +31,8 @@ pub enum Command {
 	Status(status::Opts),
 	/// As a subnet's owner (or root, with --sudo): create, register, and change its settings.
 	Subnet(subnet::Opts),
+	/// Before choosing a subnet's settings: what they do, worked out with the validators' code.
+	Advise(advise::Opts),
 }
 
 /// Run a command, writing its result to `out`.
@@ -42,5 +45,6 @@ pub fn run(command: Command, out: &mut impl Write) -> anyhow::Result<()> {
 		Command::Validate(opts) => validate::run(opts, out),
 		Command::Status(opts) => status::run(opts, out),
 		Command::Subnet(opts) => subnet::run(opts, out),
+		Command::Advise(opts) => advise::run(opts, out),
 	}
 }

@@ -6,7 +6,7 @@ use std::{fmt::Debug, io::Write, time::Duration};
 use anyhow::Context;
 use galton_eval::{
 	chain::{runtime, subnet_owner, CallOrigin, Chain, ChainError, Config, Finalized, Keypair},
-	span::{describe_blocks, parse_duration, BlockSpan},
+	span::{describe_blocks, parse_block_time, BlockSpan},
 };
 use galton_primitives::NetUid;
 use subxt::{extrinsics::ExtrinsicEvents, transactions::Payload};
@@ -51,15 +51,6 @@ pub struct BlockTimeArg {
 	/// the last 100 finalized blocks].
 	#[arg(long, value_parser = parse_block_time)]
 	block_time: Option<Duration>,
-}
-
-/// A block time: a duration above zero.
-fn parse_block_time(text: &str) -> Result<Duration, String> {
-	match parse_duration(text) {
-		Ok(time) if time.is_zero() => Err("the block time must be more than zero".into()),
-		Ok(time) => Ok(time),
-		Err(e) => Err(e.to_string()),
-	}
 }
 
 impl BlockTimeArg {
