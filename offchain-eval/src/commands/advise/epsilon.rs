@@ -5,7 +5,10 @@
 use std::{io::Write, path::PathBuf, time::Duration};
 
 use anyhow::Context;
-use galton_engine::epsilon_advice::{advise, Advice, Scenario};
+use galton_engine::{
+	epsilon_advice::{advise, Advice, Scenario},
+	simulation::Settings,
+};
 use galton_eval::{
 	chain::{Chain, SubnetState, DEFAULT_URL},
 	span::{describe_blocks, parse_block_time, BlockSpan},
@@ -183,22 +186,25 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		horizon / round_every
 	);
 
-	let scenario = Scenario {
-		batches: opts.batches as usize,
-		round_every,
-		horizon,
-		temperature: opts.temperature,
-		alpha: opts.alpha,
-		noise: opts.noise,
-		after,
-		trials: opts.trials,
-		seed: opts.seed,
-	};
 	let schedules: Vec<EpsilonSchedule> =
 		chain_schedule.or(opts.schedule).into_iter().chain(opts.compare).collect();
+	let batches = opts.batches as usize;
 	let advice = schedules
 		.iter()
-		.map(|schedule| advise(schedule, &opts.improvements, opts.marginal, &scenario))
+		.map(|&schedule| {
+			let competition = Settings {
+				schedule,
+				batches,
+				round_every,
+				horizon,
+				temperature: opts.temperature,
+				alpha: opts.alpha,
+				noise: opts.noise,
+				seed: opts.seed,
+			};
+			let scenario = Scenario { competition, after, trials: opts.trials };
+			advise(&opts.improvements, opts.marginal, &scenario)
+		})
 		.collect::<Result<Vec<Advice>, _>>()?;
 
 	if let Some(path) = &opts.plot {
@@ -210,7 +216,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			horizon_blocks: horizon,
 			round_blocks: round_every,
 			after_blocks: after,
-			batches: scenario.batches,
+			batches,
 			noise: opts.noise,
 			trials: if opts.noise > 0.0 { opts.trials } else { 1 },
 			temperature: opts.temperature,
@@ -228,7 +234,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		"Duels of an incumbent and a challenger committed {} later: rounds every {}, {} batches, noise {}{}, temperature {}, alpha {}, over {}.",
 		span(after),
 		span(round_every),
-		scenario.batches,
+		batches,
 		opts.noise,
 		if opts.noise > 0.0 { format!(" (median of {} runs)", opts.trials) } else { String::new() },
 		opts.temperature,
