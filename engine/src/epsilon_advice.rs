@@ -63,13 +63,8 @@ pub fn time_to_top(improvement: f64, scenario: &Scenario) -> Result<Option<u64>,
 		.into_iter()
 		.map(|o| o.first_top.map(|top| top - o.block))
 		.collect();
-	// `None` sorts first; reverse so that it counts as the longest time.
-	times.sort_by(|a, b| match (a, b) {
-		(None, None) => std::cmp::Ordering::Equal,
-		(None, Some(_)) => std::cmp::Ordering::Greater,
-		(Some(_), None) => std::cmp::Ordering::Less,
-		(Some(a), Some(b)) => a.cmp(b),
-	});
+	// Never reaching the top counts as the longest time.
+	times.sort_by_key(|time| (time.is_none(), *time));
 	Ok(times[(times.len() - 1) / 2])
 }
 
