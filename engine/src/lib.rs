@@ -15,6 +15,9 @@
 //! - [`simulation`], [`epsilon_advice`]: a competition run forward with that scoring, and what
 //!   an epsilon schedule means for miners (time to the top, the smallest rewarded improvement,
 //!   what a copy earns);
+//! - [`metagraph`], [`synthetic_subnet`], [`interval_advice`]: a subnet's history (read from a
+//!   file or made up), and what a weight copier earns on it at each reveal interval, with Yuma
+//!   Consensus as the chain computes it ([`galton_yuma`]);
 //! - [`device`]: CPU or CUDA, chosen at run time;
 //! - [`fixtures`]: tiny random models and a tokenizer for tests, benchmarks and the devnet.
 
@@ -25,9 +28,12 @@ pub mod epsilon_advice;
 pub mod evaluate;
 pub mod fixtures;
 pub mod hash;
+pub mod interval_advice;
 pub mod loss;
+pub mod metagraph;
 pub mod model;
 pub mod samples;
 pub mod scoring;
 pub mod simulation;
 pub mod source;
+pub mod synthetic_subnet;

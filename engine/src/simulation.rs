@@ -289,9 +289,13 @@ fn strict_max(values: &[f64]) -> Option<usize> {
 	(values.iter().filter(|&&v| v == max).count() == 1).then_some(top)
 }
 
+/// A uniform draw from `[0, 1)`, with 53 random bits.
+pub(crate) fn uniform(rng: &mut ChaCha20Rng) -> f64 {
+	(rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// A standard normal draw (Box-Muller on two uniform draws).
-fn standard_normal(rng: &mut ChaCha20Rng) -> f64 {
-	let uniform = |rng: &mut ChaCha20Rng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+pub(crate) fn standard_normal(rng: &mut ChaCha20Rng) -> f64 {
 	let (u1, u2) = (1.0 - uniform(rng), uniform(rng));
 	(-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }

@@ -508,3 +508,82 @@ fn advise_epsilon_refuses_bad_input_before_simulating() {
 	let neither = galton_eval(&["advise", "epsilon"]);
 	assert!(stderr(&neither).contains("--schedule"), "{}", stderr(&neither));
 }
+
+/// A small synthetic subnet for `advise interval`: fast in a debug build.
+const SMALL_SUBNET: &str =
+	"miners=16,validators=4,turnover=0.3,drift=0.05,epochs=40,tempo=100,seed=2";
+
+#[test]
+fn advise_interval_prints_g_per_interval_draws_it_and_replays_a_saved_history() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let plot = dir.path().join("interval.svg");
+	let saved = dir.path().join("history.jsonl");
+	let (plot_arg, saved_arg) = (plot.to_str().expect("utf-8"), saved.to_str().expect("utf-8"));
+	let common = ["advise", "interval", "--intervals", "0,1,4,8"];
+	let mut args = common.to_vec();
+	args.extend(["--synthetic", SMALL_SUBNET, "--plot", plot_arg, "--save-history", saved_arg]);
+	let output = galton_eval(&args);
+	assert!(output.status.success(), "{}", stderr(&output));
+	let text = stdout(&output);
+	assert!(text.contains("40 epochs of 20 uids, tempo 100 (chain mode"), "{text}");
+	for interval in ["\n  0 ", "\n  1 ", "\n  4 ", "\n  8 "] {
+		assert!(text.contains(interval), "a row for {interval:?}: {text}");
+	}
+	assert!(text.contains("Recommendation: "), "{text}");
+	let svg = std::fs::read_to_string(&plot).expect("the plot");
+	assert!(svg.contains("copying does not pay") && svg.contains("copying pays"), "the bands");
+
+	// The saved history gives the same figures, as JSON.
+	let json = |input: &[&str]| -> serde_json::Value {
+		let mut args = common.to_vec();
+		args.extend_from_slice(input);
+		args.push("--json");
+		let output = galton_eval(&args);
+		assert!(output.status.success(), "{}", stderr(&output));
+		serde_json::from_slice(&output.stdout).expect("one JSON document")
+	};
+	let from_file = json(&["--history", saved_arg]);
+	let generated = json(&["--synthetic", SMALL_SUBNET]);
+	assert_eq!(from_file, generated);
+	assert_eq!(from_file["epochs"], 40);
+	assert_eq!(from_file["intervals"].as_array().map(Vec::len), Some(4), "{from_file}");
+	assert!(from_file["recommendation"]["kind"].is_string(), "{from_file}");
+	let otf = json(&["--history", saved_arg, "--mode", "otf-2024"]);
+	assert_eq!(otf["mode"], "otf-2024");
+	assert_eq!(otf["intervals"][0]["gain"], otf["intervals"][0]["last"], "G at the last epoch");
+}
+
+#[test]
+fn advise_interval_refuses_bad_input_before_replaying() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let broken = dir.path().join("broken.jsonl");
+	std::fs::write(&broken, "{\"block\":1,\"tempo\":1,\"stakes\":[1],\"permits\":[true],\"registered_at\":[0],\"last_update\":[0],\"weights\":[[]]}\n{\"block\":2}\n").expect("write");
+	let png = dir.path().join("interval.png");
+	let (broken, png) = (broken.to_str().expect("utf-8"), png.to_str().expect("utf-8"));
+	let cases: &[(&[&str], &str)] = &[
+		(&["--synthetic", "miners=0"], "`miners=0`"),
+		(&["--synthetic", "colour=red"], "unknown key `colour`"),
+		(&["--synthetic", SMALL_SUBNET, "--intervals", "5..2"], "the range is empty"),
+		(&["--synthetic", SMALL_SUBNET, "--intervals", "0..20000"], "is not an interval"),
+		(&["--synthetic", SMALL_SUBNET, "--take", "1"], "--take must be at least 0 and below 1"),
+		(&["--synthetic", SMALL_SUBNET, "--kappa", "2"], "--kappa must be between 0 and 1"),
+		(&["--synthetic", SMALL_SUBNET, "--copier-stake", "0"], "--copier-stake must be above 0"),
+		(&["--synthetic", SMALL_SUBNET, "--plot", png], "a plot is written as .svg"),
+		(&["--synthetic", SMALL_SUBNET, "--liquid-alpha", "0.7,0.9"], "--yuma3"),
+		(&["--synthetic", SMALL_SUBNET, "--yuma3", "--liquid-alpha", "0.9,0.7"], "is not LOW,HIGH"),
+		(&["--history", broken], "line 2"),
+		(&["--history", "/nonexistent/history.jsonl"], "opening /nonexistent/history.jsonl"),
+		(&["--history", broken, "--synthetic", SMALL_SUBNET], "cannot be used with"),
+		(&["--synthetic", SMALL_SUBNET, "--tempo", "10"], "--netuid"),
+	];
+	for (extra, message) in cases {
+		let mut args = vec!["advise", "interval"];
+		args.extend_from_slice(extra);
+		let output = galton_eval(&args);
+		assert!(!output.status.success(), "{extra:?} is refused");
+		assert!(stderr(&output).contains(message), "{extra:?}: {}", stderr(&output));
+	}
+	assert!(!std::path::Path::new(png).exists(), "nothing is written");
+	let neither = galton_eval(&["advise", "interval"]);
+	assert!(stderr(&neither).contains("--history"), "{}", stderr(&neither));
+}

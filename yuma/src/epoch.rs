@@ -29,6 +29,9 @@ pub struct Hyperparameters {
 	pub yuma3: bool,
 	/// Liquid alpha (Yuma 3 only): a per-bond moving-average coefficient.
 	pub liquid_alpha: Option<LiquidAlpha>,
+	/// Not the chain's rule: consensus scaled to sum to one before the weights are clipped at
+	/// it, the convention of the Foundation's May 2024 commit-reveal study. False on the chain.
+	pub normalize_consensus: bool,
 }
 
 impl Default for Hyperparameters {
@@ -45,6 +48,7 @@ impl Default for Hyperparameters {
 			stake_threshold: 0,
 			yuma3: false,
 			liquid_alpha: None,
+			normalize_consensus: false,
 		}
 	}
 }
@@ -197,7 +201,10 @@ pub fn run(params: &Hyperparameters, input: &EpochInput, n: usize, emission: u64
 
 	// Consensus, clipping, trust and incentive.
 	let kappa = vector::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
-	let consensus = median::weighted_median_columns(&active_stake, &weights, n, kappa);
+	let mut consensus = median::weighted_median_columns(&active_stake, &weights, n, kappa);
+	if params.normalize_consensus {
+		vector::normalize(&mut consensus);
+	}
 	let clipped = matrix::col_clip(&weights, &consensus);
 	let validator_trust = matrix::row_sum(&clipped);
 	let mut incentive = matrix::matmul(&clipped, &active_stake, n);

@@ -12,6 +12,7 @@
 
 mod admin;
 mod error;
+mod history;
 mod keypair;
 mod read;
 mod state;
@@ -23,6 +24,7 @@ use std::time::Duration;
 pub use admin::{CallDescription, CallOrigin};
 use error::{dispatch_failure, pool_refusal_code, refusal};
 pub use error::{ChainError, DispatchFailure, Refusal};
+pub use history::{read_history, EQUAL_STAKE};
 pub use keypair::{KeyFileError, Keypair};
 pub use state::{
 	hash_owner, subnet_owner, MinerStanding, ModelEntry, Neuron, SubnetOverview, SubnetState,

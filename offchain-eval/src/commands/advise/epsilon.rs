@@ -17,7 +17,7 @@ use galton_primitives::{CompetitionId, EpsilonSchedule, NetUid};
 use serde::Serialize;
 use sp_arithmetic::Perbill;
 
-use super::plot::{self, Chart, Series};
+use super::plot::{self, Chart, Series, XAxis};
 use crate::commands::{
 	chain_args::runtime,
 	schedule::{format_percent, format_schedule, parse_schedule},
@@ -303,6 +303,8 @@ fn chart(advice: &[Advice], block_time: Duration) -> Chart {
 		title: "Time for a better model to reach the top".into(),
 		x_label: "improvement over the incumbent (%)".into(),
 		y_label: "hours after its commitment".into(),
+		x_axis: XAxis::Log,
+		bands: Vec::new(),
 		series: advice
 			.iter()
 			.map(|a| Series {
