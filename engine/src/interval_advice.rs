@@ -124,18 +124,7 @@ pub fn revealed_consensus(
 	history: &History,
 	settings: &CopierSettings,
 ) -> Result<Vec<Vec<I32F32>>, AdviceError> {
-	let replay = Replay::new(history, settings)?;
-	let mut bonds = vec![Vec::new(); replay.n];
-	let mut last_step = 0;
-	Ok(history
-		.epochs
-		.iter()
-		.map(|record| {
-			let output = replay.epoch(record, None, 0, &mut bonds, last_step);
-			last_step = record.block;
-			output.consensus
-		})
-		.collect())
+	Ok(Replay::new(history, settings)?.consensus())
 }
 
 /// The history replayed with a copier whose weights at epoch `t` are `consensus[t - interval]`
@@ -146,26 +135,35 @@ pub fn copier_gain(
 	consensus: &[Vec<I32F32>],
 	interval: u32,
 ) -> Result<CopierRun, AdviceError> {
-	let replay = Replay::new(history, settings)?;
-	let mut bonds = vec![Vec::new(); replay.n];
-	let mut last_step = 0;
-	let mut gain = Vec::with_capacity(history.epochs.len());
-	for (t, record) in history.epochs.iter().enumerate() {
-		let copied = t.checked_sub(interval as usize).and_then(|source| consensus.get(source));
-		let stake = replay.copier_stake(record);
-		let output = replay.epoch(record, copied, stake, &mut bonds, last_step);
-		last_step = record.block;
-		gain.push(replay.gain(&output));
-	}
-	Ok(CopierRun { interval, gain })
+	Ok(Replay::new(history, settings)?.copier_gain(consensus, interval))
 }
 
-/// The history turned into epoch inputs, with the copier at uid `n - 1`.
+/// One epoch of the history as the runs' input, the copier at uid `n - 1` (its weights and
+/// last update left to each run).
+struct Prepared {
+	block: u64,
+	tempo: u64,
+	stakes: Vec<u64>,
+	permits: Vec<bool>,
+	last_update: Vec<u64>,
+	registered_at: Vec<u64>,
+	weights: Vec<Vec<(u16, u16)>>,
+}
+
+/// The history prepared for the runs.
 struct Replay {
 	params: Hyperparameters,
-	stake: CopierStake,
 	/// The uids of the runs: the history's most, and the copier.
 	n: usize,
+	epochs: Vec<Prepared>,
+}
+
+/// What one run carries from epoch to epoch, and the buffers it reuses.
+struct Run {
+	bonds: Vec<Vec<(u16, u16)>>,
+	last_step: u64,
+	weights: Vec<Vec<(u16, u16)>>,
+	last_update: Vec<u64>,
 }
 
 impl Replay {
@@ -183,88 +181,123 @@ impl Replay {
 		if n > usize::from(u16::MAX) {
 			return Err(AdviceError::NoRoom);
 		}
-		Ok(Self { params: settings.effective_params(), stake: settings.stake, n })
+		let pad = |values: &[u64]| -> Vec<u64> {
+			(0..n).map(|uid| values.get(uid).copied().unwrap_or(0)).collect()
+		};
+		let epochs = history
+			.epochs
+			.iter()
+			.map(|record| {
+				let mut stakes = pad(&record.stakes);
+				stakes[n - 1] = copier_stake(record, settings.stake);
+				let mut permits: Vec<bool> =
+					(0..n).map(|uid| record.permits.get(uid).copied().unwrap_or(false)).collect();
+				permits[n - 1] = true;
+				Prepared {
+					block: record.block,
+					tempo: record.tempo,
+					stakes,
+					permits,
+					last_update: pad(&record.last_update),
+					registered_at: pad(&record.registered_at),
+					weights: (0..n)
+						.map(|uid| record.weights.get(uid).cloned().unwrap_or_default())
+						.collect(),
+				}
+			})
+			.collect();
+		Ok(Self { params: settings.effective_params(), n, epochs })
 	}
 
 	fn copier(&self) -> usize {
 		self.n - 1
 	}
 
-	/// The copier's stake in `record`'s epoch.
-	fn copier_stake(&self, record: &EpochRecord) -> u64 {
-		match self.stake {
-			CopierStake::MedianValidator => {
-				let mut stakes: Vec<u64> = record
-					.stakes
-					.iter()
-					.zip(&record.permits)
-					.filter(|(s, p)| **p && **s > 0)
-					.map(|(s, _)| *s)
-					.collect();
-				stakes.sort_unstable();
-				stakes.get(stakes.len().saturating_sub(1) / 2).copied().unwrap_or(1)
-			}
-			CopierStake::Fraction(f) => {
-				let total: f64 = record.stakes.iter().map(|s| *s as f64).sum();
-				((f / (1.0 - f)) * total).round().max(1.0) as u64
-			}
+	fn start(&self) -> Run {
+		Run {
+			bonds: vec![Vec::new(); self.n],
+			last_step: 0,
+			weights: vec![Vec::new(); self.n],
+			last_update: vec![0; self.n],
 		}
 	}
 
-	/// One epoch of `record` with the copier weighing `copied` (if anything) with `stake`;
-	/// `bonds` carries the bonds from one epoch to the next.
+	/// The consensus of every epoch, the copier (without stake) setting no weights.
+	fn consensus(&self) -> Vec<Vec<I32F32>> {
+		let mut run = self.start();
+		self.epochs.iter().map(|epoch| self.epoch(&mut run, epoch, None, false).consensus).collect()
+	}
+
+	/// G at every epoch with the copier weighing `consensus[t - interval]` at epoch `t`.
+	fn copier_gain(&self, consensus: &[Vec<I32F32>], interval: u32) -> CopierRun {
+		let mut run = self.start();
+		let gain = self
+			.epochs
+			.iter()
+			.enumerate()
+			.map(|(t, epoch)| {
+				let copied =
+					t.checked_sub(interval as usize).and_then(|source| consensus.get(source));
+				self.gain(&self.epoch(&mut run, epoch, copied, true))
+			})
+			.collect();
+		CopierRun { interval, gain }
+	}
+
+	/// One epoch, the copier weighing `copied` (if anything), with its stake if `staked`.
 	fn epoch(
 		&self,
-		record: &EpochRecord,
+		run: &mut Run,
+		epoch: &Prepared,
 		copied: Option<&Vec<I32F32>>,
-		stake: u64,
-		bonds: &mut Vec<Vec<(u16, u16)>>,
-		last_step: u64,
+		staked: bool,
 	) -> EpochOutput {
-		let (n, copier) = (self.n, self.copier());
-		let pad = |values: &[u64]| -> Vec<u64> {
-			(0..n).map(|uid| values.get(uid).copied().unwrap_or(0)).collect()
-		};
-		let mut stakes = pad(&record.stakes);
-		stakes[copier] = stake;
-		let mut permits: Vec<bool> =
-			(0..n).map(|uid| record.permits.get(uid).copied().unwrap_or(false)).collect();
-		permits[copier] = true;
-		let mut last_update = pad(&record.last_update);
-		let registered_at = pad(&record.registered_at);
-		let mut weights: Vec<Vec<(u16, u16)>> =
-			(0..n).map(|uid| record.weights.get(uid).cloned().unwrap_or_default()).collect();
+		let copier = self.copier();
+		for (row, source) in run.weights.iter_mut().zip(&epoch.weights) {
+			row.clone_from(source);
+		}
+		run.last_update.clone_from(&epoch.last_update);
+		if let Some(consensus) = copied {
+			let values = max_upscale_to_u16(consensus);
+			let row = &mut run.weights[copier];
+			row.extend(
+				values.iter().enumerate().filter(|(_, v)| **v > 0).map(|(j, v)| (j as u16, *v)),
+			);
+			run.last_update[copier] = epoch.block.saturating_sub(1);
+		}
 		// A uid registered since the last epoch took the place of another: it starts without
 		// the bonds the other held.
-		for (row, registered) in bonds.iter_mut().zip(&registered_at) {
-			if *registered > last_step {
+		for (row, registered) in run.bonds.iter_mut().zip(&epoch.registered_at) {
+			if *registered > run.last_step {
 				row.clear();
 			}
 		}
-		if let Some(consensus) = copied {
-			let values = max_upscale_to_u16(consensus);
-			weights[copier] = values
-				.iter()
-				.enumerate()
-				.filter(|(_, v)| **v > 0)
-				.map(|(j, v)| (j as u16, *v))
-				.collect();
-			last_update[copier] = record.block.saturating_sub(1);
-		}
+		let unstaked;
+		let stakes = if staked {
+			&epoch.stakes
+		} else {
+			unstaked = {
+				let mut stakes = epoch.stakes.clone();
+				stakes[copier] = 0;
+				stakes
+			};
+			&unstaked
+		};
 		let input = EpochInput {
-			block: record.block,
-			last_step,
-			stake: &stakes,
-			validator_permit: &permits,
-			last_update: &last_update,
-			registered_at: &registered_at,
-			weights: &weights,
-			bonds: bonds.as_slice(),
+			block: epoch.block,
+			last_step: run.last_step,
+			stake: stakes,
+			validator_permit: &epoch.permits,
+			last_update: &run.last_update,
+			registered_at: &epoch.registered_at,
+			weights: &run.weights,
+			bonds: &run.bonds,
 			owner: None,
 		};
-		let params = Hyperparameters { tempo: record.tempo, ..self.params.clone() };
-		let output = epoch::run(&params, &input, n, EMISSION);
-		bonds.clone_from(&output.bonds);
+		let params = Hyperparameters { tempo: epoch.tempo, ..self.params.clone() };
+		let output = epoch::run(&params, &input, self.n, EMISSION);
+		run.bonds.clone_from(&output.bonds);
+		run.last_step = epoch.block;
 		output
 	}
 
@@ -290,6 +323,27 @@ impl Replay {
 			honest[middle]
 		};
 		(median > 0.0).then(|| copier / median)
+	}
+}
+
+/// The copier's stake in `record`'s epoch.
+fn copier_stake(record: &EpochRecord, stake: CopierStake) -> u64 {
+	match stake {
+		CopierStake::MedianValidator => {
+			let mut stakes: Vec<u64> = record
+				.stakes
+				.iter()
+				.zip(&record.permits)
+				.filter(|(s, p)| **p && **s > 0)
+				.map(|(s, _)| *s)
+				.collect();
+			stakes.sort_unstable();
+			stakes.get(stakes.len().saturating_sub(1) / 2).copied().unwrap_or(1)
+		}
+		CopierStake::Fraction(f) => {
+			let total: f64 = record.stakes.iter().map(|s| *s as f64).sum();
+			((f / (1.0 - f)) * total).round().max(1.0) as u64
+		}
 	}
 }
 
@@ -384,18 +438,19 @@ pub fn advise(
 	if !(0.0..1.0).contains(&take) {
 		return Err(AdviceError::Take(take));
 	}
-	let consensus = revealed_consensus(history, settings)?;
+	let replay = Replay::new(history, settings)?;
+	let consensus = replay.consensus();
 	let mut intervals: Vec<u32> = intervals.to_vec();
 	intervals.sort_unstable();
 	intervals.dedup();
 	let runs: Vec<CopierRun> = intervals
 		.par_iter()
 		.map(|&interval| {
-			let run = copier_gain(history, settings, &consensus, interval);
+			let run = replay.copier_gain(&consensus, interval);
 			done(interval);
 			run
 		})
-		.collect::<Result<_, _>>()?;
+		.collect();
 	let gains: Vec<IntervalGain> = runs
 		.iter()
 		.map(|run| {

@@ -16,7 +16,8 @@
 //!   values scaled so the row's largest is 65535 (any positive scale works: rows are
 //!   normalized).
 //!
-//! Every per-uid list has one entry per uid. A file is bounded ([`MAX_UIDS`], [`MAX_EPOCHS`],
+//! Every per-uid list has one entry per uid, and a weights row names a uid at most once. A file
+//! is bounded ([`MAX_UIDS`], [`MAX_EPOCHS`],
 //! [`MAX_LINE_BYTES`]) and checked whole before any of it is used.
 
 use std::io::{BufRead, Read, Write};
@@ -116,6 +117,16 @@ pub enum HistoryError {
 		/// The validator.
 		uid: usize,
 		/// The uid it names.
+		target: u16,
+	},
+	/// A weights row names a uid twice (the chain refuses such a row).
+	#[error("line {line}: uid {uid} weighs uid {target} twice")]
+	Duplicate {
+		/// The line, from 1.
+		line: usize,
+		/// The validator.
+		uid: usize,
+		/// The uid it names twice.
 		target: u16,
 	},
 	/// The blocks do not increase, or an epoch has no tempo.

@@ -7,6 +7,12 @@ use std::{io::IsTerminal, process::ExitCode};
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's allocator: the advisors' replays free and reallocate the same
+/// few megabytes every epoch, which glibc hands back to the kernel and faults back in each time
+/// (measured: `advise interval`'s benchmark took 9.9 s with glibc, 6.0 s with mimalloc).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Galton's off-chain evaluator.
 #[derive(Debug, Parser)]
 #[command(name = "galton-eval", version, about, long_about = None)]

@@ -5,7 +5,7 @@ use crate::{
 	vector::{self, proportion_to_u16, u16_to_proportion},
 	SparseMatrix,
 };
-use alloc::{vec, vec::Vec};
+use alloc::vec::Vec;
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
 /// The subnet hyperparameters an epoch reads, in the units the chain stores them.
@@ -128,18 +128,21 @@ fn padded<T: Copy + Default>(values: &[T], n: usize) -> Vec<T> {
 	(0..n).map(|uid| values.get(uid).copied().unwrap_or_default()).collect()
 }
 
-/// The stored `(uid, u16)` rows as fixed point, the uids past `n` dropped; `scale` converts.
-fn read_rows(rows: &[Vec<(u16, u16)>], n: usize, scale: impl Fn(u16) -> I32F32) -> SparseMatrix {
+/// The stored `(uid, u16)` rows as fixed point, keeping entry `(i, j)` where `j < n` and
+/// `keep(i, j)`; `scale` converts. The chain masks in several passes; one pass keeps the same.
+fn read_rows(
+	rows: &[Vec<(u16, u16)>],
+	n: usize,
+	keep: impl Fn(usize, usize) -> bool,
+	scale: impl Fn(u16) -> I32F32,
+) -> SparseMatrix {
 	(0..n)
 		.map(|i| {
-			rows.get(i)
-				.map(|row| {
-					row.iter()
-						.filter(|(j, _)| (*j as usize) < n)
-						.map(|&(j, v)| (j, scale(v)))
-						.collect()
-				})
-				.unwrap_or_default()
+			let Some(row) = rows.get(i) else { return Vec::new() };
+			let mut read = Vec::with_capacity(row.len());
+			let kept = row.iter().filter(|(j, _)| (*j as usize) < n && keep(i, *j as usize));
+			read.extend(kept.map(|&(j, v)| (j, scale(v))));
+			read
 		})
 		.collect()
 }
@@ -190,17 +193,16 @@ pub fn run(params: &Hyperparameters, input: &EpochInput, n: usize, emission: u64
 
 	// Weights: from permitted validators, not on themselves (the owner's excepted), not older
 	// than the registration of the uid they weigh; each row normalized.
-	let weights = read_rows(input.weights, n, I32F32::from_num);
-	let weights = matrix::mask_rows(&forbidden, &weights);
-	let weights = matrix::mask_diagonal(&weights, owner);
-	let mut weights =
-		matrix::mask_by(&weights, &last_update, &registered_at, |updated, registered| {
-			updated <= registered
-		});
+	let fresh = |i: usize, j: usize| {
+		let permitted = !forbidden[i];
+		let not_on_itself = i != j || is_owner(i);
+		permitted && not_on_itself && last_update[i] > registered_at[j]
+	};
+	let mut weights = read_rows(input.weights, n, fresh, I32F32::from_num);
 	matrix::row_normalize(&mut weights);
 
 	// Consensus, clipping, trust and incentive.
-	let kappa = vector::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
+	let kappa = vector::div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
 	let mut consensus = median::weighted_median_columns(&active_stake, &weights, n, kappa);
 	if params.normalize_consensus {
 		vector::normalize(&mut consensus);
@@ -211,20 +213,17 @@ pub fn run(params: &Hyperparameters, input: &EpochInput, n: usize, emission: u64
 	vector::normalize(&mut incentive);
 
 	// Bonds and dividends.
-	let penalty =
-		vector::safe_div(I32F32::from_num(params.bonds_penalty), I32F32::from_num(u16::MAX));
+	let penalty = vector::div(I32F32::from_num(params.bonds_penalty), I32F32::from_num(u16::MAX));
 	let weights_for_bonds = matrix::interpolate(&weights, &clipped, n, penalty);
 	let last_tempo = if input.last_step == 0 {
 		input.block.saturating_sub(params.tempo)
 	} else {
 		input.last_step.saturating_add(1)
 	};
-	let since_last_tempo = vec![last_tempo; n];
+	// Bonds on a uid registered since the last epoch belong to the neuron it replaced.
+	let not_replaced = |_: usize, j: usize| last_tempo > registered_at[j];
 	let (dividends, new_bonds) = if params.yuma3 {
-		let old = read_rows(input.bonds, n, u16_to_proportion);
-		let old = matrix::mask_by(&old, &since_last_tempo, &registered_at, |last, registered| {
-			last <= registered
-		});
+		let old = read_rows(input.bonds, n, not_replaced, u16_to_proportion);
 		let ema = bonds::yuma3(
 			&weights_for_bonds,
 			&old,
@@ -239,11 +238,7 @@ pub fn run(params: &Hyperparameters, input: &EpochInput, n: usize, emission: u64
 		vector::normalize(&mut dividends);
 		(dividends, ema)
 	} else {
-		let old = read_rows(input.bonds, n, I32F32::from_num);
-		let mut old =
-			matrix::mask_by(&old, &since_last_tempo, &registered_at, |last, registered| {
-				last <= registered
-			});
+		let mut old = read_rows(input.bonds, n, not_replaced, I32F32::from_num);
 		matrix::col_normalize(&mut old, n);
 		let mut delta = matrix::scale_rows(&weights_for_bonds, &active_stake);
 		matrix::col_normalize(&mut delta, n);

@@ -1,7 +1,7 @@
 //! Operations on [`SparseMatrix`] rows (validators) and columns (the uids they weigh), each as
 //! the chain's epoch does it, down to which zero entries it keeps.
 
-use crate::{vector::safe_div, SparseMatrix};
+use crate::{vector::div, SparseMatrix};
 use alloc::{vec, vec::Vec};
 use substrate_fixed::types::I32F32;
 
@@ -9,12 +9,23 @@ fn zero() -> I32F32 {
 	I32F32::from_num(0)
 }
 
+/// `row`'s entries, each kept (perhaps changed) or dropped by `entry`, in a row sized for all
+/// of them up front (a filtered `collect` would grow it step by step).
+pub fn map_row(
+	row: &[(u16, I32F32)],
+	entry: impl FnMut(&(u16, I32F32)) -> Option<(u16, I32F32)>,
+) -> Vec<(u16, I32F32)> {
+	let mut out = Vec::with_capacity(row.len());
+	out.extend(row.iter().filter_map(entry));
+	out
+}
+
 /// Scale each row to sum to one; rows summing to zero stay as they are.
 pub fn row_normalize(matrix: &mut SparseMatrix) {
 	for row in matrix.iter_mut() {
 		let total = row.iter().fold(zero(), |total, (_, value)| total.saturating_add(*value));
 		if total > zero() {
-			row.iter_mut().for_each(|(_, value)| *value = safe_div(*value, total));
+			row.iter_mut().for_each(|(_, value)| *value = div(*value, total));
 		}
 	}
 }
@@ -47,7 +58,7 @@ fn divide_columns(matrix: &mut SparseMatrix, by: &[I32F32]) {
 	for (j, value) in matrix.iter_mut().flatten() {
 		let divisor = by.get(*j as usize).copied().unwrap_or_else(zero);
 		if divisor != zero() {
-			*value = safe_div(*value, divisor);
+			*value = div(*value, divisor);
 		}
 	}
 }
@@ -62,47 +73,6 @@ pub fn col_normalize(matrix: &mut SparseMatrix, columns: usize) {
 pub fn col_max_upscale(matrix: &mut SparseMatrix, columns: usize) {
 	let maxima = column_fold(matrix, columns, |max, value| max.max(value));
 	divide_columns(matrix, &maxima);
-}
-
-/// Empty the rows where `mask` is true (and the rows past its end).
-pub fn mask_rows(mask: &[bool], matrix: &SparseMatrix) -> SparseMatrix {
-	matrix
-		.iter()
-		.enumerate()
-		.map(|(i, row)| if mask.get(i).copied().unwrap_or(true) { Vec::new() } else { row.clone() })
-		.collect()
-}
-
-/// Drop the diagonal (a validator's weight on itself), except `keep`'s own entry.
-pub fn mask_diagonal(matrix: &SparseMatrix, keep: Option<u16>) -> SparseMatrix {
-	matrix
-		.iter()
-		.enumerate()
-		.map(|(i, row)| {
-			let kept = keep.is_some_and(|uid| uid as usize == i);
-			row.iter().filter(|(j, _)| kept || *j as usize != i).copied().collect()
-		})
-		.collect()
-}
-
-/// Drop entry `(i, j)` where `masked(rows[i], columns[j])`; a missing value reads as zero.
-pub fn mask_by(
-	matrix: &SparseMatrix,
-	rows: &[u64],
-	columns: &[u64],
-	masked: impl Fn(u64, u64) -> bool,
-) -> SparseMatrix {
-	matrix
-		.iter()
-		.enumerate()
-		.map(|(i, row)| {
-			let of_row = rows.get(i).copied().unwrap_or(0);
-			row.iter()
-				.filter(|(j, _)| !masked(of_row, columns.get(*j as usize).copied().unwrap_or(0)))
-				.copied()
-				.collect()
-		})
-		.collect()
 }
 
 /// `result[j] = sum_i vector[i] * matrix[i][j]` over `columns` columns.
@@ -148,12 +118,10 @@ pub fn scale_columns(matrix: &SparseMatrix, vector: &[I32F32]) -> SparseMatrix {
 	matrix
 		.iter()
 		.map(|row| {
-			row.iter()
-				.filter_map(|&(j, value)| {
-					let product = value.saturating_mul(*vector.get(j as usize)?);
-					(product != zero()).then_some((j, product))
-				})
-				.collect()
+			map_row(row, |&(j, value)| {
+				let product = value.saturating_mul(*vector.get(j as usize)?);
+				(product != zero()).then_some((j, product))
+			})
 		})
 		.collect()
 }
@@ -164,16 +132,14 @@ pub fn col_clip(matrix: &SparseMatrix, threshold: &[I32F32]) -> SparseMatrix {
 	matrix
 		.iter()
 		.map(|row| {
-			row.iter()
-				.filter_map(|&(j, value)| {
-					let limit = threshold.get(j as usize).copied().unwrap_or_else(zero);
-					if limit >= value {
-						Some((j, value))
-					} else {
-						(limit > zero()).then_some((j, limit))
-					}
-				})
-				.collect()
+			map_row(row, |&(j, value)| {
+				let limit = threshold.get(j as usize).copied().unwrap_or_else(zero);
+				if limit >= value {
+					Some((j, value))
+				} else {
+					(limit > zero()).then_some((j, limit))
+				}
+			})
 		})
 		.collect()
 }
@@ -226,26 +192,89 @@ pub fn ema(new: &SparseMatrix, old: &SparseMatrix, alpha: I32F32) -> SparseMatri
 	let columns = new.len();
 	let keep = I32F32::from_num(1).saturating_sub(alpha);
 	let no_row = Vec::new();
+	let mut dense = DenseRow::new(columns);
 	new.iter()
 		.enumerate()
 		.map(|(i, new_row)| {
-			let mut dense = vec![zero(); columns];
-			for &(j, value) in new_row {
-				if let Some(cell) = dense.get_mut(j as usize) {
-					*cell = cell.saturating_add(alpha.saturating_mul(value));
-				}
+			let old_row = old.get(i).unwrap_or(&no_row);
+			let new_entries = new_row.iter().map(|&(j, v)| (j, alpha.saturating_mul(v)));
+			let old_entries = old_row.iter().map(|&(j, v)| (j, keep.saturating_mul(v)));
+			if ordered(new_row, columns) && ordered(old_row, columns) {
+				merge(new_entries, old_entries)
+			} else {
+				dense.sum(new_entries.chain(old_entries))
 			}
-			for &(j, value) in old.get(i).unwrap_or(&no_row) {
-				if let Some(cell) = dense.get_mut(j as usize) {
-					*cell = cell.saturating_add(keep.saturating_mul(value));
-				}
-			}
-			dense
-				.iter()
-				.enumerate()
-				.filter(|(_, value)| **value > zero())
-				.map(|(j, value)| (j as u16, *value))
-				.collect()
 		})
 		.collect()
+}
+
+/// Whether `row`'s columns increase strictly and stay below `columns`.
+fn ordered(row: &[(u16, I32F32)], columns: usize) -> bool {
+	row.windows(2).all(|pair| pair[0].0 < pair[1].0)
+		&& row.last().is_none_or(|&(j, _)| (j as usize) < columns)
+}
+
+/// The sum, column by column, of two rows with increasing columns, keeping the positive sums.
+fn merge(
+	a: impl Iterator<Item = (u16, I32F32)>,
+	b: impl Iterator<Item = (u16, I32F32)>,
+) -> Vec<(u16, I32F32)> {
+	let (mut a, mut b) = (a.peekable(), b.peekable());
+	let mut row = Vec::with_capacity(a.size_hint().0 + b.size_hint().0);
+	loop {
+		let entry = match (a.peek(), b.peek()) {
+			(Some(&(i, x)), Some(&(j, y))) if i == j => {
+				a.next();
+				b.next();
+				Some((i, x.saturating_add(y)))
+			}
+			(Some(&(i, _)), Some(&(j, _))) if j < i => b.next(),
+			(Some(_), _) => a.next(),
+			(None, Some(_)) => b.next(),
+			(None, None) => break,
+		}
+		.unwrap_or((0, zero()));
+		if entry.1 > zero() {
+			row.push(entry);
+		}
+	}
+	row
+}
+
+/// A dense row that sums entries in any column order, reused from row to row: only the
+/// columns a row touches are set, read back and reset.
+struct DenseRow {
+	values: Vec<I32F32>,
+	seen: Vec<bool>,
+	touched: Vec<usize>,
+}
+
+impl DenseRow {
+	fn new(columns: usize) -> Self {
+		Self { values: vec![zero(); columns], seen: vec![false; columns], touched: Vec::new() }
+	}
+
+	/// The column sums of `entries` (columns past the row dropped), positive ones kept.
+	fn sum(&mut self, entries: impl Iterator<Item = (u16, I32F32)>) -> Vec<(u16, I32F32)> {
+		for (j, value) in entries {
+			let j = j as usize;
+			if let Some(cell) = self.values.get_mut(j) {
+				if !core::mem::replace(&mut self.seen[j], true) {
+					self.touched.push(j);
+				}
+				*cell = cell.saturating_add(value);
+			}
+		}
+		self.touched.sort_unstable();
+		let mut row = Vec::with_capacity(self.touched.len());
+		for &j in &self.touched {
+			if self.values[j] > zero() {
+				row.push((j as u16, self.values[j]));
+			}
+			self.values[j] = zero();
+			self.seen[j] = false;
+		}
+		self.touched.clear();
+		row
+	}
 }
