@@ -317,7 +317,7 @@ impl Replay {
 		}
 		honest.sort_by(f64::total_cmp);
 		let middle = honest.len() / 2;
-		let median = if honest.len() % 2 == 0 {
+		let median = if honest.len().is_multiple_of(2) {
 			(honest[middle - 1] + honest[middle]) / 2.0
 		} else {
 			honest[middle]

@@ -200,7 +200,7 @@ fn test_validator_permits() {
 		let mut arrangements: Vec<Vec<u16>> = vec![
 			(0..network_n as u16).collect(),
 			(0..network_n as u16)
-				.filter(|i| *i as usize % (network_n / validators_n) == 0)
+				.filter(|i| (*i as usize).is_multiple_of(network_n / validators_n))
 				.collect(),
 			(0..network_n as u16).rev().take(validators_n).collect(),
 		];
