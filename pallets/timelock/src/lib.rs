@@ -12,6 +12,8 @@
 //!   identity being the round's message, so that round's pulse signature is the decryption key;
 //!   the payload itself under AES-256-GCM), through the `timelock` crate, in a fixed SCALE wire
 //!   format ([`TimelockCiphertext`]) whose decoding cannot be made to allocate beyond its input.
+//! - [`subtensor`]: the same ciphertext in subtensor's wire format, as bittensor's SDK writes it
+//!   (arkworks compressed serialization of `tle`'s `TLECiphertext`).
 //! - [`traits`]: [`RandomnessBeacon`], what a pallet that opens timelocked payloads needs from
 //!   the chain's beacon.
 //! - [`dev`]: a beacon with a fixed, published secret key, for `--dev` chains and tests only.
@@ -26,6 +28,7 @@ extern crate alloc;
 pub mod beacon;
 pub mod cipher;
 pub mod dev;
+pub mod subtensor;
 pub mod traits;
 
 pub use beacon::{
