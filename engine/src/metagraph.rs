@@ -195,6 +195,7 @@ impl History {
 			return Err(HistoryError::TooManyEpochs);
 		}
 		let mut previous = None;
+		let mut named = Vec::new();
 		for (index, epoch) in self.epochs.iter().enumerate() {
 			let line = index + 1;
 			let uids = epoch.len();
@@ -211,14 +212,19 @@ impl History {
 				return Err(HistoryError::Length { line, field, expected: uids, found });
 			}
 			for (uid, row) in epoch.weights.iter().enumerate() {
-				if let Some(&(target, _)) = row.iter().find(|(target, _)| *target as usize >= uids)
-				{
-					return Err(HistoryError::Target { line, uid, target });
+				named.clear();
+				named.resize(uids, false);
+				for &(target, _) in row {
+					match named.get_mut(target as usize) {
+						None => return Err(HistoryError::Target { line, uid, target }),
+						Some(true) => return Err(HistoryError::Duplicate { line, uid, target }),
+						Some(seen) => *seen = true,
+					}
 				}
 			}
-			let after = previous.unwrap_or(0);
 			if epoch.tempo == 0 || previous.is_some_and(|p| epoch.block <= p) {
-				return Err(HistoryError::Order { line, block: epoch.block, previous: after });
+				let previous = previous.unwrap_or(0);
+				return Err(HistoryError::Order { line, block: epoch.block, previous });
 			}
 			previous = Some(epoch.block);
 		}
@@ -281,6 +287,12 @@ mod tests {
 		assert!(matches!(
 			read(vec![epoch(720), stray]),
 			Err(HistoryError::Target { line: 2, uid: 0, target: 7 })
+		));
+		let mut twice = epoch(1080);
+		twice.weights[1].push((2, 7));
+		assert!(matches!(
+			read(vec![twice]),
+			Err(HistoryError::Duplicate { line: 1, uid: 1, target: 2 })
 		));
 		assert!(matches!(
 			read(vec![epoch(720), epoch(720)]),
