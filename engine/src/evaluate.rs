@@ -80,13 +80,13 @@ pub enum Failure {
 	},
 }
 
-/// A progress bar over `batches` batches, drawn on stderr when it is a terminal (hidden
-/// otherwise, where the logs tell the story).
-pub fn progress_bar(batches: u64) -> ProgressBar {
-	let bar = ProgressBar::new(batches);
-	if let Ok(style) = ProgressStyle::with_template(
-		"{bar:40} {pos}/{len} batches, {elapsed} elapsed, eta {eta} {msg}",
-	) {
+/// A progress bar over `length` steps of `what` (`batches`, ...), drawn on stderr when it is a
+/// terminal (hidden otherwise, where the logs tell the story).
+pub fn progress_bar(length: u64, what: &str) -> ProgressBar {
+	let bar = ProgressBar::new(length);
+	let template =
+		format!("{{bar:40}} {{pos}}/{{len}} {what}, {{elapsed}} elapsed, eta {{eta}} {{msg}}");
+	if let Ok(style) = ProgressStyle::with_template(&template) {
 		bar.set_style(style);
 	}
 	bar

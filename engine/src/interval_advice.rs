@@ -2,8 +2,8 @@
 //!
 //! Commit-reveal hides the weights in force for `r` tempos. A copier validator that sets no
 //! weights of its own can only copy the consensus the chain revealed `r` epochs ago; the
-//! history's honest validators keep the weights they set. [`copier_gain`] adds such a copier to
-//! the history, runs Yuma Consensus over it ([`galton_yuma`], the chain's arithmetic) and
+//! history's honest validators keep the weights they set. [`advise`] adds such a copier to the
+//! history, runs Yuma Consensus over it ([`galton_yuma`], the chain's arithmetic) and
 //! compares the copier's dividend per stake with the median honest validator's:
 //!
 //! `G = (copier's dividend / its stake) / median over honest validators of (dividend / stake)`.
@@ -19,7 +19,7 @@
 
 use galton_yuma::{
 	epoch::{self, EpochInput, EpochOutput},
-	vector::max_upscale_to_u16,
+	vector::{max_upscale_to_u16, padded},
 	Hyperparameters, I32F32,
 };
 
@@ -28,12 +28,13 @@ use crate::metagraph::{EpochRecord, History, HistoryError};
 /// The emission per epoch in the runs (only shares matter).
 const EMISSION: u64 = 1_000_000_000;
 
-/// Whose conventions the runs follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Whose conventions the runs follow (`--mode chain|otf-2024`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
 	/// subtensor's epoch today, with the given hyperparameters; G averaged over the last epochs.
 	Chain,
 	/// The Foundation's May 2024 study; G at the last epoch.
+	#[value(name = "otf-2024")]
 	Otf2024,
 }
 
@@ -97,45 +98,24 @@ pub enum AdviceError {
 }
 
 /// The copier's gain per epoch for one interval.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CopierRun {
+struct CopierRun {
 	/// The reveal interval, in tempos.
-	pub interval: u32,
+	interval: u32,
 	/// G at each epoch (`None` where the copier or the median honest validator earned nothing).
-	pub gain: Vec<Option<f64>>,
+	gain: Vec<Option<f64>>,
 }
 
 impl CopierRun {
 	/// G at the last epoch.
-	pub fn last(&self) -> Option<f64> {
+	fn last(&self) -> Option<f64> {
 		self.gain.last().copied().flatten()
 	}
 
 	/// The mean of G over the last `epochs` epochs where it is defined.
-	pub fn mean_of_last(&self, epochs: usize) -> Option<f64> {
+	fn mean_of_last(&self, epochs: usize) -> Option<f64> {
 		let values: Vec<f64> = self.gain.iter().rev().take(epochs).flatten().copied().collect();
 		(!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 	}
-}
-
-/// The consensus of each epoch of the history without the copier: what the chain reveals
-/// once the interval has passed.
-pub fn revealed_consensus(
-	history: &History,
-	settings: &CopierSettings,
-) -> Result<Vec<Vec<I32F32>>, AdviceError> {
-	Ok(Replay::new(history, settings)?.consensus())
-}
-
-/// The history replayed with a copier whose weights at epoch `t` are `consensus[t - interval]`
-/// (none while `t < interval`): G at every epoch.
-pub fn copier_gain(
-	history: &History,
-	settings: &CopierSettings,
-	consensus: &[Vec<I32F32>],
-	interval: u32,
-) -> Result<CopierRun, AdviceError> {
-	Ok(Replay::new(history, settings)?.copier_gain(consensus, interval))
 }
 
 /// One epoch of the history as the runs' input, the copier at uid `n - 1` (its weights and
@@ -181,25 +161,21 @@ impl Replay {
 		if n > usize::from(u16::MAX) {
 			return Err(AdviceError::NoRoom);
 		}
-		let pad = |values: &[u64]| -> Vec<u64> {
-			(0..n).map(|uid| values.get(uid).copied().unwrap_or(0)).collect()
-		};
 		let epochs = history
 			.epochs
 			.iter()
 			.map(|record| {
-				let mut stakes = pad(&record.stakes);
+				let mut stakes = padded(&record.stakes, n);
 				stakes[n - 1] = copier_stake(record, settings.stake);
-				let mut permits: Vec<bool> =
-					(0..n).map(|uid| record.permits.get(uid).copied().unwrap_or(false)).collect();
+				let mut permits = padded(&record.permits, n);
 				permits[n - 1] = true;
 				Prepared {
 					block: record.block,
 					tempo: record.tempo,
 					stakes,
 					permits,
-					last_update: pad(&record.last_update),
-					registered_at: pad(&record.registered_at),
+					last_update: padded(&record.last_update, n),
+					registered_at: padded(&record.registered_at, n),
 					weights: (0..n)
 						.map(|uid| record.weights.get(uid).cloned().unwrap_or_default())
 						.collect(),

@@ -2,7 +2,7 @@
 
 use crate::{
 	bonds, matrix, median,
-	vector::{self, proportion_to_u16, u16_to_proportion},
+	vector::{self, padded, proportion_to_u16, u16_to_proportion},
 	SparseMatrix,
 };
 use alloc::vec::Vec;
@@ -123,11 +123,6 @@ pub struct EpochOutput {
 	pub bonds: Vec<Vec<(u16, u16)>>,
 }
 
-/// `values`, one per uid, or zero for the uids past the end.
-fn padded<T: Copy + Default>(values: &[T], n: usize) -> Vec<T> {
-	(0..n).map(|uid| values.get(uid).copied().unwrap_or_default()).collect()
-}
-
 /// The stored `(uid, u16)` rows as fixed point, keeping entry `(i, j)` where `j < n` and
 /// `keep(i, j)`; `scale` converts. The chain masks in several passes; one pass keeps the same.
 fn read_rows(
@@ -202,7 +197,7 @@ pub fn run(params: &Hyperparameters, input: &EpochInput, n: usize, emission: u64
 	matrix::row_normalize(&mut weights);
 
 	// Consensus, clipping, trust and incentive.
-	let kappa = vector::div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
+	let kappa = u16_to_proportion(params.kappa);
 	let mut consensus = median::weighted_median_columns(&active_stake, &weights, n, kappa);
 	if params.normalize_consensus {
 		vector::normalize(&mut consensus);
@@ -213,7 +208,7 @@ pub fn run(params: &Hyperparameters, input: &EpochInput, n: usize, emission: u64
 	vector::normalize(&mut incentive);
 
 	// Bonds and dividends.
-	let penalty = vector::div(I32F32::from_num(params.bonds_penalty), I32F32::from_num(u16::MAX));
+	let penalty = u16_to_proportion(params.bonds_penalty);
 	let weights_for_bonds = matrix::interpolate(&weights, &clipped, n, penalty);
 	let last_tempo = if input.last_step == 0 {
 		input.block.saturating_sub(params.tempo)

@@ -41,6 +41,11 @@ pub fn u16_to_proportion(x: u16) -> I32F32 {
 	div(I32F32::from_num(x), I32F32::from_num(u16::MAX))
 }
 
+/// `values`, one per uid of `n`, with the default (zero, false) for the uids past their end.
+pub fn padded<T: Copy + Default>(values: &[T], n: usize) -> Vec<T> {
+	(0..n).map(|uid| values.get(uid).copied().unwrap_or_default()).collect()
+}
+
 /// The sum, saturating.
 pub fn sum(x: &[I32F32]) -> I32F32 {
 	x.iter().fold(I32F32::from_num(0), |total, value| total.saturating_add(*value))

@@ -115,7 +115,7 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		EvalSettings { seed, spec, device: device.clone(), dtype, max_parameters: opts.max_params };
 	let mut evaluator = Evaluator::new(&corpus, settings);
 	let budget = SizeBudget::new(opts.max_params);
-	let progress = progress_bar((opts.models.len() * spec.batches) as u64);
+	let progress = progress_bar((opts.models.len() * spec.batches) as u64, "batches");
 	let mut reports = Vec::with_capacity(opts.models.len());
 	for model in &opts.models {
 		progress.set_message(model.source.to_string());

@@ -375,7 +375,7 @@ impl Validator {
 		};
 		let batches = self.config.spec.batches;
 		let reports = tokio::task::spawn_blocking(move || {
-			let progress = progress_bar((commitments.len() * batches) as u64);
+			let progress = progress_bar((commitments.len() * batches) as u64, "batches");
 			let mut evaluator = Evaluator::new(&corpus, settings);
 			let reports = commitments
 				.iter()

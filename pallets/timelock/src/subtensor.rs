@@ -114,21 +114,13 @@ mod tests {
 	/// What bittensor-drand 2.0.0's `encrypt_at_round(b"hello galton", 1000)` returned (its
 	/// output is this format SCALE-wrapped with the round: a compact length `01 04` before and
 	/// `e8 03 ..` after, removed here).
-	const BITTENSOR_DRAND: &str = "98f73882e21ea569a8e43317ae7045192aa7a73e995873ce424bf6c3c5cbc53af7d34b89d2dcf90ec2ade206b9be5c2d08fb3e8f1dd36f13fd78785209aa1b92674739577d6b2a49a5600a0503ed61a7df32be6888e2f4fe3a170680a7f638772000000000000000d7367faf3578b46c0984b5f6668b6d961ed9062d30c4d804ceed1fdd626d4fdb2000000000000000f3209d655edc8a373a64a4bb207f61b1ec0320a19732308dc55dced00f355e3938000000000000001c00000000000000dd8bdd0642fa642e9dc5250a0cac0d7f0efa3d1590c2e7bba885fdd90c000000000000000290db6192562e28532c57de08000000000000004145535f47434d5f";
-
-	fn hex_bytes(text: &str) -> Vec<u8> {
-		(0..text.len())
-			.step_by(2)
-			.map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap_or(0))
-			.collect()
-	}
+	const BITTENSOR_DRAND: &[u8] = &hex_literal::hex!("98f73882e21ea569a8e43317ae7045192aa7a73e995873ce424bf6c3c5cbc53af7d34b89d2dcf90ec2ade206b9be5c2d08fb3e8f1dd36f13fd78785209aa1b92674739577d6b2a49a5600a0503ed61a7df32be6888e2f4fe3a170680a7f638772000000000000000d7367faf3578b46c0984b5f6668b6d961ed9062d30c4d804ceed1fdd626d4fdb2000000000000000f3209d655edc8a373a64a4bb207f61b1ec0320a19732308dc55dced00f355e3938000000000000001c00000000000000dd8bdd0642fa642e9dc5250a0cac0d7f0efa3d1590c2e7bba885fdd90c000000000000000290db6192562e28532c57de08000000000000004145535f47434d5f");
 
 	#[test]
 	fn a_ciphertext_from_bittensor_drand_opens_with_the_rounds_pulse() {
-		let bytes = hex_bytes(BITTENSOR_DRAND);
-		let ciphertext = from_subtensor(&bytes).expect("bittensor-drand's format");
+		let ciphertext = from_subtensor(BITTENSOR_DRAND).expect("bittensor-drand's format");
 		assert_eq!(decrypt(&ciphertext, &QUICKNET_ROUND_1000), Ok(b"hello galton".to_vec()));
-		assert_eq!(to_subtensor(&ciphertext), bytes, "written back byte for byte");
+		assert_eq!(to_subtensor(&ciphertext), BITTENSOR_DRAND, "written back byte for byte");
 	}
 
 	#[test]
@@ -142,7 +134,7 @@ mod tests {
 
 	#[test]
 	fn anything_else_is_malformed_and_nothing_is_allocated_for_a_hostile_length() {
-		let bytes = hex_bytes(BITTENSOR_DRAND);
+		let bytes = BITTENSOR_DRAND.to_vec();
 		let malformed = |bytes: &[u8]| from_subtensor(bytes) == Err(TimelockError::Malformed);
 		for cut in [0, 10, 96, 100, 150, bytes.len() - 1] {
 			assert!(malformed(&bytes[..cut]), "cut at {cut}");

@@ -11,7 +11,9 @@ use std::{
 };
 
 use anyhow::Context;
+use clap::ValueEnum;
 use galton_engine::{
+	evaluate::progress_bar,
 	interval_advice::{advise, Advice, CopierSettings, CopierStake, Mode, Recommendation, Regime},
 	metagraph::History,
 	synthetic_subnet::{generate, SyntheticSpec},
@@ -19,7 +21,7 @@ use galton_engine::{
 use galton_eval::chain::{read_history, Chain, DEFAULT_URL};
 use galton_primitives::NetUid;
 use galton_yuma::{Hyperparameters, LiquidAlpha};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde::Serialize;
 
 use super::plot::{self, Band, Chart, Series, XAxis};
@@ -73,8 +75,8 @@ pub struct Opts {
 	take: f64,
 	/// `chain`: subtensor's epoch today; `otf-2024`: the conventions of the Foundation's May
 	/// 2024 study (consensus normalized before clipping, bonds EMA 0.9, G at the last epoch).
-	#[arg(long, value_enum, default_value_t = ModeArg::Chain)]
-	mode: ModeArg,
+	#[arg(long, value_enum, default_value_t = Mode::Chain)]
+	mode: Mode,
 	/// The copier's stake as a fraction of the total [default: the median validator's].
 	#[arg(long)]
 	copier_stake: Option<f64>,
@@ -108,13 +110,6 @@ pub struct Opts {
 	/// Print JSON instead of the table.
 	#[arg(long)]
 	json: bool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum ModeArg {
-	Chain,
-	#[value(name = "otf-2024")]
-	Otf2024,
 }
 
 /// The intervals to try, sorted and without repeats.
@@ -169,7 +164,7 @@ fn u16_fraction(x: f64) -> u16 {
 /// What `--json` prints.
 #[derive(Debug, Serialize)]
 struct Report<'a> {
-	mode: &'static str,
+	mode: String,
 	take: f64,
 	epochs: usize,
 	uids: usize,
@@ -230,24 +225,18 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 			liquid_alpha: opts.liquid_alpha.clone(),
 			..Hyperparameters::default()
 		},
-		mode: match opts.mode {
-			ModeArg::Chain => Mode::Chain,
-			ModeArg::Otf2024 => Mode::Otf2024,
-		},
+		mode: opts.mode,
 		stake: opts.copier_stake.map_or(CopierStake::MedianValidator, CopierStake::Fraction),
 		average_over: opts.average_over as usize,
 	};
-	let bar = progress_bar(opts.intervals.0.len() as u64, "intervals", opts.json);
+	let bar = progress(opts.intervals.0.len() as u64, "intervals", opts.json);
 	let advice = advise(&history, &settings, &opts.intervals.0, opts.take, &|_| bar.inc(1))?;
 	bar.finish_and_clear();
 	if let Some(path) = &opts.plot {
 		plot::write(&chart(&advice, opts.take), path)?;
 	}
 	let tempo = history.epochs.last().map_or(0, |e| e.tempo);
-	let mode = match opts.mode {
-		ModeArg::Chain => "chain",
-		ModeArg::Otf2024 => "otf-2024",
-	};
+	let mode = opts.mode.to_possible_value().map_or_else(String::new, |v| v.get_name().to_owned());
 	if opts.json {
 		let report = Report {
 			mode,
@@ -328,7 +317,7 @@ fn load_history(opts: &Opts) -> anyhow::Result<History> {
 			"{} epochs: raise --tempo or narrow --from/--to",
 			boundaries.len()
 		);
-		let bar = progress_bar(boundaries.len() as u64, "blocks read", opts.json);
+		let bar = progress(boundaries.len() as u64, "blocks read", opts.json);
 		let history = read_history(&chain, netuid, &boundaries, tempo, stakes.as_deref(), |_| bar.inc(1))
 			.await
 			.context("reading the subnet's past state (past blocks need an archive node: galton-node --state-pruning archive)")?;
@@ -339,18 +328,13 @@ fn load_history(opts: &Opts) -> anyhow::Result<History> {
 	Ok(history)
 }
 
-/// A progress bar on stderr, hidden when `quiet` or when stderr is not a terminal.
-fn progress_bar(length: u64, what: &str, quiet: bool) -> ProgressBar {
+/// [`progress_bar`] over `length` steps of `what`, or a hidden one when `quiet` (for `--json`).
+fn progress(length: u64, what: &str, quiet: bool) -> ProgressBar {
 	if quiet {
-		return ProgressBar::hidden();
+		ProgressBar::hidden()
+	} else {
+		progress_bar(length, what)
 	}
-	let bar = ProgressBar::new(length);
-	if let Ok(style) =
-		ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what} ({{elapsed}})"))
-	{
-		bar.set_style(style);
-	}
-	bar
 }
 
 /// G against the interval, over the regime bands.
