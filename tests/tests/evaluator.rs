@@ -19,7 +19,7 @@ use galton_e2e::{
 	validate_args, Fault, Node, RpcProxy,
 };
 use galton_primitives::{
-	Announcement, ClaimConfig, ModelCommitment, PendingCommit, RevealMode, TimelockedWeights,
+	Announcement, ClaimConfig, ModelCommitment, PendingCommit, RevealMode, WeightsTlockPayload,
 };
 use galton_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
 use polkadot_sdk::{
@@ -283,9 +283,8 @@ fn a_validator_killed_after_its_timelocked_commit_gets_its_weights_applied_by_th
 		.expect("the wire format");
 	let pulse = galton_timelock::DevBeacon::development().pulse(commit.reveal_round);
 	let opened = galton_timelock::decrypt(&ciphertext, &pulse.signature).expect("opens");
-	let sealed =
-		TimelockedWeights::<AccountId>::decode(&mut &opened[..]).expect("the weights payload");
-	assert_eq!((sealed.who.clone(), sealed.netuid), (Alice.to_account_id(), NETUID));
+	let sealed = WeightsTlockPayload::decode(&mut &opened[..]).expect("the weights payload");
+	assert_eq!(sealed.hotkey, Alice.to_account_id().encode());
 	assert!(sealed.values.contains(&u16::MAX), "{sealed:?}");
 
 	let applied = node.chain().wait_for("the timelocked weights", ROUND, |_| {

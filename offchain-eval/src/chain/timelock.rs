@@ -1,7 +1,7 @@
 //! The chain's randomness beacon and the timelocked weight commits waiting for its rounds: what
 //! a validator reads to seal its weights to a future round, and what `status` shows.
 
-use galton_primitives::{NetUid, TimelockedWeights, Uid};
+use galton_primitives::{NetUid, Uid, WeightsTlockPayload};
 use galton_timelock::{BeaconInfo, TimelockError};
 use subxt::utils::Static;
 
@@ -119,15 +119,16 @@ pub fn commit_rounds(
 	Ok(first..=last)
 }
 
-/// `weights` sealed so that only the beacon's pulse for `round` opens them, SCALE-encoded as
-/// `commit_timelocked_weights` takes them.
+/// `weights` sealed so that only the beacon's pulse for `round` opens them, in subtensor's
+/// wire format, as `commit_timelocked_weights` takes them (and bittensor-drand makes them).
 pub fn seal_weights(
 	beacon: &BeaconInfo,
 	round: u64,
-	weights: &TimelockedWeights<AccountId>,
+	weights: &WeightsTlockPayload,
 ) -> Result<Vec<u8>, TimelockError> {
 	use codec::Encode;
-	Ok(galton_timelock::seal(&beacon.public_key, round, &weights.encode())?.encode())
+	let sealed = galton_timelock::seal(&beacon.public_key, round, &weights.encode())?;
+	Ok(galton_timelock::subtensor::to_subtensor(&sealed))
 }
 
 /// A timelocked commit waiting for its round.
@@ -170,8 +171,8 @@ pub(super) async fn timelocked_commits(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use codec::Decode;
-	use galton_timelock::{DevBeacon, TimelockCiphertext};
+	use codec::{Decode, Encode};
+	use galton_timelock::{subtensor::from_subtensor, DevBeacon};
 
 	/// A beacon with rounds every 3 s from Unix time 1,000 s (round `r` at `997 + 3 r`), its
 	/// latest pulse `latest`, the chain's clock at round `chain_round`'s time.
@@ -245,18 +246,17 @@ mod tests {
 			public_key: beacon.public_key(),
 			schedule: galton_timelock::BeaconSchedule { genesis_time: 0, period: 3 },
 		};
-		let weights = TimelockedWeights {
-			who: AccountId::from([7; 32]),
-			netuid: 1,
+		let weights = WeightsTlockPayload {
+			hotkey: AccountId::from([7; 32]).encode(),
 			uids: vec![0, 4],
 			values: vec![65_535, 12],
 			version_key: 3,
 		};
 		let sealed = seal_weights(&info, 42, &weights).expect("seals");
-		let ciphertext = TimelockCiphertext::decode(&mut &sealed[..]).expect("the wire format");
+		let ciphertext = from_subtensor(&sealed).expect("subtensor's wire format");
 		let opened = galton_timelock::decrypt(&ciphertext, &beacon.pulse(42).signature)
 			.expect("the round's pulse opens it");
-		assert_eq!(TimelockedWeights::<AccountId>::decode(&mut &opened[..]), Ok(weights));
+		assert_eq!(WeightsTlockPayload::decode(&mut &opened[..]), Ok(weights));
 		assert_eq!(
 			galton_timelock::decrypt(&ciphertext, &beacon.pulse(41).signature),
 			Err(TimelockError::WrongKey)

@@ -5,7 +5,8 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use galton_primitives::{TimelockedWeights, Uid};
+use codec::Encode;
+use galton_primitives::{Uid, WeightsTlockPayload};
 
 use super::{Deadline, RoundReport, Validator, ValidatorError};
 use crate::chain::{
@@ -53,15 +54,15 @@ impl Validator {
 		report: &RoundReport,
 		rounds_ahead: u64,
 	) -> Result<(u32, u64), ValidatorError> {
-		let weights = TimelockedWeights {
-			who: self.key.account_id(),
-			netuid: state.netuid,
+		let weights = WeightsTlockPayload {
+			hotkey: self.key.account_id().encode(),
 			uids: report.uids.clone(),
 			values: report.values.clone(),
 			version_key: state.version_key,
 		};
-		let round_slack =
-			self.chain.constant(runtime::constants().commit_reveal().round_slack()).await?;
+		let constants = runtime::constants().commit_reveal();
+		let round_slack = self.chain.constant(constants.round_slack()).await?;
+		let version = self.chain.constant(constants.commit_reveal_version()).await?;
 		let mut beacon = self.beacon().await?;
 		let period = u64::from(beacon.info.schedule.period);
 		let block_time = self.chain.block_time().await?.unwrap_or_default();
@@ -79,6 +80,7 @@ impl Validator {
 					state.netuid,
 					BoundedVec(ciphertext),
 					round,
+					version,
 				);
 				match self.chain.submit(&call, &self.key).await {
 					Ok(done) => return Ok((done.block_number, round)),

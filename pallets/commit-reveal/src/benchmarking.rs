@@ -4,10 +4,12 @@
 
 use super::*;
 use alloc::{vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOriginWithArg, Get};
 use frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin};
 use galton_primitives::{commit_hash, BenchmarkHelper, NetUid, OnHotkeyDeregistered, Uid};
+use galton_timelock::subtensor::SUBTENSOR_OVERHEAD;
 use sp_runtime::traits::One;
 
 /// Run commit-reveal on `netuid` with a one-block delay, the longest window, and a commit
@@ -55,17 +57,16 @@ fn reveal_of<T: Config>(who: &T::AccountId, netuid: NetUid, count: u32, salt: u1
 	Reveal { uids, values, salt: vec![salt; T::MaxSaltLen::get() as usize], version_key: 0 }
 }
 
-/// A well-formed timelock ciphertext of zeroes with a `body_len`-byte body (which no pulse
-/// opens), or `None` if it is longer than `MaxCiphertextLen`.
-fn zeroed_ciphertext<T: Config>(body_len: usize) -> Option<CiphertextOf<T>> {
-	let ciphertext = galton_timelock::TimelockCiphertext {
-		u: [0; 96],
-		v: [0; 32],
-		w: [0; 32],
-		nonce: [0; 12],
-		body: vec![0; body_len],
-	};
-	CiphertextOf::<T>::try_from(codec::Encode::encode(&ciphertext)).ok()
+/// `payload` sealed to [`ROUND`] of the development beacon, in subtensor's wire format as
+/// `commit_timelocked_weights` takes it.
+fn sealed<T: Config>(payload: &[u8], seed: u64) -> Vec<u8> {
+	let sealed = galton_timelock::dev::seal_for_benchmark(ROUND, payload, seed);
+	galton_timelock::subtensor::to_subtensor(&sealed)
+}
+
+/// The `commit_reveal_version` the chain takes.
+fn version<T: Config>() -> u16 {
+	T::CommitRevealVersion::get()
 }
 
 /// `reveal` with a salt of `MaxSaltLen` words of `salt`.
@@ -284,15 +285,15 @@ mod benchmarks {
 		let who = validator::<T>(NETUID, 0);
 		reveal_of::<T>(&who, NETUID, max_uids::<T>(), 0);
 		let longest = Pallet::<T>::sealed_len(max_uids::<T>());
-		let body_len = longest
+		let payload_len = longest
 			.min(T::MaxCiphertextLen::get() as usize)
-			.checked_sub(galton_timelock::cipher::OVERHEAD)
+			.checked_sub(galton_timelock::cipher::TAG_LEN + SUBTENSOR_OVERHEAD)
 			.ok_or("MaxCiphertextLen below the timelock overhead")?;
-		let ciphertext =
-			zeroed_ciphertext::<T>(body_len).ok_or("the ciphertext fits MaxCiphertextLen")?;
+		let commit = CiphertextOf::<T>::try_from(sealed::<T>(&vec![0; payload_len], 0))
+			.map_err(|_| "the ciphertext fits MaxCiphertextLen")?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), NETUID, ciphertext, ROUND);
+		_(RawOrigin::Signed(who.clone()), NETUID, commit, ROUND, version::<T>());
 
 		assert!(TimelockedCommits::<T>::contains_key(NETUID, &who));
 		Ok(())
@@ -323,21 +324,14 @@ mod benchmarks {
 		let weighed = reveal_of::<T>(&account("weighed", 0, 0), NETUID, uids, 0);
 		next_block::<T>();
 		for (index, who) in validators.iter().enumerate() {
-			let payload = galton_primitives::TimelockedWeights {
-				who: who.clone(),
-				netuid: NETUID,
+			let payload = galton_primitives::WeightsTlockPayload {
+				hotkey: who.encode(),
 				uids: weighed.uids.clone(),
 				values: weighed.values.clone(),
 				version_key: 0,
 			};
-			let sealed = galton_timelock::dev::seal_for_benchmark(
-				ROUND,
-				&codec::Encode::encode(&payload),
-				index as u64,
-			);
-			let ciphertext = CiphertextOf::<T>::try_from(codec::Encode::encode(&sealed))
-				.expect("a payload of MaxUids weights fits MaxCiphertextLen");
-			Pallet::<T>::do_commit_timelocked(who, NETUID, ciphertext, ROUND)
+			let commit = sealed::<T>(&payload.encode(), index as u64);
+			Pallet::<T>::do_commit_timelocked(who, NETUID, &commit, ROUND, version::<T>())
 				.expect("a valid timelocked commit");
 		}
 		<T::Beacon as galton_timelock::RandomnessBeacon>::store_for_benchmark(ROUND);
@@ -356,9 +350,8 @@ mod benchmarks {
 		enable_timelock::<T>();
 		for index in 0..n {
 			let who = validator::<T>(NETUID, index + 1);
-			let ciphertext =
-				zeroed_ciphertext::<T>(16).expect("a short ciphertext fits MaxCiphertextLen");
-			Pallet::<T>::do_commit_timelocked(&who, NETUID, ciphertext, ROUND)
+			let commit = sealed::<T>(&[0; 16], index.into());
+			Pallet::<T>::do_commit_timelocked(&who, NETUID, &commit, ROUND, version::<T>())
 				.expect("a valid timelocked commit");
 		}
 		Pallet::<T>::strand_queued_rounds();

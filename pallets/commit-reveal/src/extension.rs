@@ -37,9 +37,9 @@ pub const COMMIT_REVEAL_PRIORITY: TransactionPriority = TransactionPriority::MAX
 /// - `reveal_weights` and `batch_reveal_weights`: a matching commit inside its window, and
 ///   weights the host chain accepts;
 /// - `commit_timelocked_weights`: the same checks of the validator as a hash commit, no other
-///   timelocked commit waiting, a round that is still secret and has room, and a well-formed
-///   ciphertext no longer than the subnet's uids need (the pairing-free checks: nothing is
-///   decrypted in the pool);
+///   timelocked commit waiting, a round that is still secret and has room, the chain's
+///   `commit_reveal_version`, and a well-formed ciphertext no longer than the subnet's uids
+///   need (the pairing-free checks: nothing is decrypted in the pool);
 /// - the host's plain weight-setting call ([`Config::PlainWeightsCall`]) while the subnet runs
 ///   commit-reveal.
 ///
@@ -146,8 +146,14 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 				}
 				valid_with(commit_tags(commits.iter().map(|(netuid, _)| *netuid), who))
 			}
-			Call::commit_timelocked_weights { netuid, ciphertext, reveal_round } => {
-				Pallet::<T>::check_timelocked_commit(who, *netuid, ciphertext, *reveal_round)
+			Call::commit_timelocked_weights {
+				netuid,
+				commit,
+				reveal_round,
+				commit_reveal_version,
+			} => {
+				let version = *commit_reveal_version;
+				Pallet::<T>::check_timelocked_commit(who, *netuid, commit, *reveal_round, version)
 					.map_err(invalid)?;
 				valid_with(commit_tags(core::iter::once(*netuid), who))
 			}
@@ -196,7 +202,7 @@ impl<T: Config + Send + Sync> CheckCommitReveal<T> {
 			.get(DispatchClass::Normal)
 			.saturating_add(weight);
 		let max_len = *T::BlockLength::get().max.get(DispatchClass::Normal);
-		let used_len = frame_system::Pallet::<T>::block_size()
+		let used_len = crate::compat::block_length::<T>()
 			.saturating_add(u32::try_from(len).unwrap_or(u32::MAX));
 		if used.any_gt(cap) || used_len > share * max_len {
 			return Err(InvalidTransaction::ExhaustsResources.into());

@@ -21,7 +21,8 @@
 //!
 //! - A validator [commits](Pallet::commit_timelocked_weights) its weights encrypted to a future
 //!   round of the randomness beacon ([`Config::Beacon`]), at least the subnet's `rounds_ahead`
-//!   past the round due by the chain's clock.
+//!   past the round due by the chain's clock, as subtensor's commit-reveal v4 takes them: its
+//!   call, its ciphertext format and its payload, so bittensor's tooling commits unchanged.
 //! - When that round's pulse is stored, `on_initialize` decrypts the commit and applies it
 //!   ([`Event::TimelockedWeightsRevealed`]), or drops it with a reason
 //!   ([`TimelockDropReason`]), at most [`Config::MaxOpenedPerBlock`] a block. Commits wait in
@@ -74,6 +75,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod compat;
 mod extension;
 mod functions;
 pub mod migrations;
@@ -198,9 +200,15 @@ pub mod pallet {
 		type Beacon: galton_timelock::RandomnessBeacon;
 
 		/// The longest timelocked ciphertext, in bytes: at least a payload of `MaxUids` weights
-		/// plus [`galton_timelock::cipher::OVERHEAD`].
+		/// plus [`galton_timelock::subtensor::SUBTENSOR_OVERHEAD`] and the AES-GCM tag.
 		#[pallet::constant]
 		type MaxCiphertextLen: Get<u32>;
+
+		/// The `commit_reveal_version` a timelocked commit must carry: the version of the
+		/// client format the chain opens (subtensor's `CommitRevealWeightsVersion`, 4 for
+		/// bittensor-drand 2.0).
+		#[pallet::constant]
+		type CommitRevealVersion: Get<u16>;
 
 		/// The largest `rounds_ahead` a subnet in timelock mode may set.
 		#[pallet::constant]
@@ -500,7 +508,8 @@ pub mod pallet {
 		RevealRoundTooEarly,
 		/// The reveal round is later than the earliest allowed one plus `RoundSlack`.
 		RevealRoundTooLate,
-		/// The ciphertext is not a SCALE-encoded timelock ciphertext.
+		/// The ciphertext is not laid out in subtensor's timelock wire format (see
+		/// [`galton_timelock::subtensor`]).
 		MalformedCiphertext,
 		/// The validator's previous timelocked commit on this subnet has not opened yet.
 		TimelockedCommitPending,
@@ -515,6 +524,9 @@ pub mod pallet {
 		RoundsAheadTooLarge,
 		/// The ciphertext is longer than sealed weights for every uid the subnet has handed out.
 		CiphertextTooLong,
+		/// The commit's `commit_reveal_version` is not the chain's
+		/// ([`Config::CommitRevealVersion`]): the client seals another format.
+		IncorrectCommitRevealVersion,
 	}
 
 	impl<T> From<WeightsError> for Error<T> {
@@ -715,15 +727,20 @@ pub mod pallet {
 		/// The origin must be signed by a registered hotkey with a validator permit on a subnet
 		/// whose commit-reveal is enabled in [`RevealMode::Timelock`].
 		///
+		/// The arguments are those of subtensor's call of the same name, so that bittensor's
+		/// tooling (bittensor-drand's `get_encrypted_commit`) commits here as it does there:
+		///
 		/// - `netuid`: the subnet.
-		/// - `ciphertext`: [`galton_timelock::TimelockCiphertext`], SCALE-encoded, of the
-		///   SCALE-encoded [`galton_primitives::TimelockedWeights`] (at most `MaxCiphertextLen`
-		///   bytes).
+		/// - `commit`: the SCALE-encoded [`galton_primitives::WeightsTlockPayload`] naming the
+		///   signer, encrypted to `reveal_round`, in subtensor's timelock wire format
+		///   ([`galton_timelock::subtensor`]; at most `MaxCiphertextLen` bytes).
 		/// - `reveal_round`: the round it is encrypted to: at least the subnet's `rounds_ahead`
 		///   past both the latest stored pulse and the round due by the chain's clock
 		///   ([`galton_timelock::earliest_secret_round`]), at most `RoundSlack` rounds more.
+		/// - `commit_reveal_version`: [`Config::CommitRevealVersion`].
 		///
-		/// Fails with [`Error::UnknownSubnet`], [`Error::CommitRevealDisabled`],
+		/// Fails with [`Error::IncorrectCommitRevealVersion`], [`Error::UnknownSubnet`],
+		/// [`Error::CommitRevealDisabled`],
 		/// [`Error::TimelockNotEnabled`], [`Error::NotRegistered`],
 		/// [`Error::NoValidatorPermit`], [`Error::CommitRateLimited`],
 		/// [`Error::TimelockedCommitPending`], [`Error::BeaconNotStarted`],
@@ -738,11 +755,12 @@ pub mod pallet {
 		pub fn commit_timelocked_weights(
 			origin: OriginFor<T>,
 			netuid: NetUid,
-			ciphertext: CiphertextOf<T>,
+			commit: CiphertextOf<T>,
 			reveal_round: u64,
+			commit_reveal_version: u16,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_commit_timelocked(&who, netuid, ciphertext, reveal_round)?;
+			Self::do_commit_timelocked(&who, netuid, &commit, reveal_round, commit_reveal_version)?;
 			Ok(Pays::No.into())
 		}
 

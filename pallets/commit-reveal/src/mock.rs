@@ -99,6 +99,12 @@ pub fn store_pulse(round: u64) {
 	PULSES.with(|pulses| pulses.borrow_mut().insert(round, signature));
 }
 
+/// Store `signature` as the beacon's pulse for `round` (a real beacon's, such as drand
+/// quicknet's, whose rounds the development beacon's key does not sign).
+pub fn store_signature(round: u64, signature: BeaconSignature) {
+	PULSES.with(|pulses| pulses.borrow_mut().insert(round, signature));
+}
+
 /// Replace the chain's beacon, as `pallet-beacon`'s `set_beacon` does: the old pulses go, and
 /// the pallet is told.
 pub fn replace_beacon() {
@@ -143,6 +149,7 @@ impl pallet_commit_reveal::Config for Test {
 	type MaxBlockShare = MaxBlockShare;
 	type Beacon = TestBeacon;
 	type MaxCiphertextLen = MaxCiphertextLen;
+	type CommitRevealVersion = frame_support::traits::ConstU16<4>;
 	type MaxRoundsAhead = frame_support::traits::ConstU64<10>;
 	type RoundSlack = frame_support::traits::ConstU64<2>;
 	type MaxCommitsPerRound = frame_support::traits::ConstU32<2>;

@@ -2,12 +2,14 @@
 //! the chain when that round's pulse is stored.
 
 use alloc::vec::Vec;
-use codec::{DecodeAll, MaxEncodedLen};
+use codec::{Compact, CompactLen, DecodeAll, Encode, MaxEncodedLen};
 use frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
-use galton_primitives::{NetUid, RevealMode, SubnetsInterface, TimelockedWeights};
+use galton_primitives::{
+	NetUid, RevealMode, SubnetsInterface, TimelockedWeights, Uid, WeightsTlockPayload,
+};
 use galton_timelock::{
-	earliest_secret_round, BeaconSignature, RandomnessBeacon, TimelockCiphertext,
+	earliest_secret_round, subtensor, BeaconSignature, RandomnessBeacon, TimelockCiphertext,
 };
 use sp_runtime::DispatchResult;
 
@@ -16,15 +18,35 @@ use crate::{
 	StrandedRounds, TimelockDropReason, TimelockedCommit, TimelockedCommits, WeightInfo,
 };
 
+/// The weights a timelocked commit opens to.
+struct OpenedWeights {
+	uids: Vec<Uid>,
+	values: Vec<u16>,
+	version_key: u64,
+}
+
+/// A timelocked commit that passed every check, ready to store.
+pub(crate) struct CheckedCommit<T: Config> {
+	/// The ciphertext, SCALE-encoded for storage.
+	ciphertext: BoundedVec<u8, T::MaxCiphertextLen>,
+	/// The round of the validator's stranded commit (one for a replaced beacon's round) that
+	/// this commit replaces.
+	replaces: Option<u64>,
+}
+
 impl<T: Config> Pallet<T> {
-	/// Every check of `commit_timelocked_weights`, writing nothing; returns the round of the
-	/// validator's stranded commit (one for a replaced beacon's round) that the commit replaces.
+	/// Every check of `commit_timelocked_weights`, writing nothing.
 	pub(crate) fn check_timelocked_commit(
 		who: &T::AccountId,
 		netuid: NetUid,
-		ciphertext: &[u8],
+		commit: &[u8],
 		reveal_round: u64,
-	) -> Result<Option<u64>, Error<T>> {
+		commit_reveal_version: u16,
+	) -> Result<CheckedCommit<T>, Error<T>> {
+		ensure!(
+			commit_reveal_version == T::CommitRevealVersion::get(),
+			Error::<T>::IncorrectCommitRevealVersion
+		);
 		Self::check_committer(who, netuid)?;
 		let RevealMode::Timelock { rounds_ahead } = RevealModes::<T>::get(netuid) else {
 			return Err(Error::<T>::TimelockNotEnabled);
@@ -42,28 +64,41 @@ impl<T: Config> Pallet<T> {
 			reveal_round <= earliest.saturating_add(T::RoundSlack::get()),
 			Error::<T>::RevealRoundTooLate
 		);
-		TimelockCiphertext::decode_all(&mut &ciphertext[..])
-			.map_err(|_| Error::<T>::MalformedCiphertext)?;
 		// Weights for more uids than the subnet ever handed out are padding: free block space.
 		let most = Self::sealed_len(u32::from(T::Subnets::uid_count(netuid)));
-		ensure!(ciphertext.len() <= most, Error::<T>::CiphertextTooLong);
+		ensure!(commit.len() <= most, Error::<T>::CiphertextTooLong);
+		// The layout only: a `U` off the curve makes the commit undecryptable, dropped when it
+		// opens, and no curve arithmetic is done for transactions in the pool.
+		let parsed =
+			subtensor::parse_subtensor(commit).map_err(|_| Error::<T>::MalformedCiphertext)?;
+		// The SCALE encoding is shorter than the wire format it was parsed from.
+		let ciphertext =
+			BoundedVec::try_from(parsed.encode()).map_err(|_| Error::<T>::CiphertextTooLong)?;
 		let queued = RoundQueues::<T>::decode_len(reveal_round).unwrap_or(0);
 		ensure!((queued as u32) < T::MaxCommitsPerRound::get(), Error::<T>::RoundFull);
 		// A replaced beacon's commits still queue under this round number until they are
 		// dropped.
 		ensure!(stranded.binary_search(&reveal_round).is_err(), Error::<T>::RoundFull);
-		Ok(replaced)
+		Ok(CheckedCommit { ciphertext, replaces: replaced })
 	}
 
-	/// Commit `ciphertext` for `who` on `netuid`, to open at `reveal_round`.
+	/// Commit `commit` (subtensor's wire format) for `who` on `netuid`, to open at
+	/// `reveal_round`.
 	pub(crate) fn do_commit_timelocked(
 		who: &T::AccountId,
 		netuid: NetUid,
-		ciphertext: BoundedVec<u8, T::MaxCiphertextLen>,
+		commit: &[u8],
 		reveal_round: u64,
+		commit_reveal_version: u16,
 	) -> DispatchResult {
-		if let Some(round) = Self::check_timelocked_commit(who, netuid, &ciphertext, reveal_round)?
-		{
+		let CheckedCommit { ciphertext, replaces } = Self::check_timelocked_commit(
+			who,
+			netuid,
+			commit,
+			reveal_round,
+			commit_reveal_version,
+		)?;
+		if let Some(round) = replaces {
 			Self::remove_timelocked(netuid, who);
 			Self::deposit_event(Event::TimelockedCommitDropped {
 				netuid,
@@ -254,12 +289,7 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| TimelockDropReason::Undecryptable)?;
 		let plaintext = galton_timelock::decrypt(&ciphertext, signature)
 			.map_err(|_| TimelockDropReason::Undecryptable)?;
-		let weights = TimelockedWeights::<T::AccountId>::decode_all(&mut &plaintext[..])
-			.map_err(|_| TimelockDropReason::MalformedPayload)?;
-		ensure!(
-			weights.who == *who && weights.netuid == netuid,
-			TimelockDropReason::NotBoundToCommitter
-		);
+		let weights = Self::bound_payload(netuid, who, &plaintext)?;
 		ensure!(
 			weights.version_key >= commit.min_version_key,
 			TimelockDropReason::OutdatedVersionKey
@@ -277,6 +307,34 @@ impl<T: Config> Pallet<T> {
 		T::Subnets::apply_weights(netuid, uid, &uids, &values)
 			.map_err(|_| TimelockDropReason::InvalidWeights)?;
 		Ok(dropped)
+	}
+
+	/// The weights in a commit's `plaintext`, provided they name the committer `who`: a
+	/// [`WeightsTlockPayload`], or Galton's earlier [`TimelockedWeights`], which names the
+	/// subnet too (commits stored before the switch still open). subtensor's legacy payload,
+	/// which names no hotkey, is refused: anyone could commit a copy of it as their own.
+	fn bound_payload(
+		netuid: NetUid,
+		who: &T::AccountId,
+		plaintext: &[u8],
+	) -> Result<OpenedWeights, TimelockDropReason> {
+		let mut reason = TimelockDropReason::MalformedPayload;
+		if let Ok(payload) = WeightsTlockPayload::decode_all(&mut &plaintext[..]) {
+			let hotkey = T::AccountId::decode_all(&mut &payload.hotkey[..]);
+			if hotkey.is_ok_and(|hotkey| hotkey == *who) {
+				let WeightsTlockPayload { uids, values, version_key, .. } = payload;
+				return Ok(OpenedWeights { uids, values, version_key });
+			}
+			reason = TimelockDropReason::NotBoundToCommitter;
+		}
+		if let Ok(earlier) = TimelockedWeights::<T::AccountId>::decode_all(&mut &plaintext[..]) {
+			if earlier.who == *who && earlier.netuid == netuid {
+				let TimelockedWeights { uids, values, version_key, .. } = earlier;
+				return Ok(OpenedWeights { uids, values, version_key });
+			}
+			reason = TimelockDropReason::NotBoundToCommitter;
+		}
+		Err(reason)
 	}
 
 	/// Fail unless `mode` lies inside the runtime's bounds.
@@ -338,11 +396,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The longest ciphertext of weights for `uids` uids: two vectors of that many `u16`s with
-	/// their compact lengths, the hotkey, the netuid and the version key, sealed.
+	/// The longest commit of weights for `uids` uids in subtensor's wire format: the hotkey
+	/// with its compact length, two vectors of that many `u16`s with theirs and the version key
+	/// ([`WeightsTlockPayload`]), sealed (the AES-GCM tag and the format's fields).
 	pub(crate) fn sealed_len(uids: u32) -> usize {
-		let payload = T::AccountId::max_encoded_len() + 2 + 2 * (5 + 2 * uids as usize) + 8;
-		payload + galton_timelock::cipher::OVERHEAD
+		let hotkey = T::AccountId::max_encoded_len();
+		let hotkey = Compact::<u32>::compact_len(&(hotkey as u32)) + hotkey;
+		let payload = hotkey + 2 * (5 + 2 * uids as usize) + 8;
+		payload + galton_timelock::cipher::TAG_LEN + subtensor::SUBTENSOR_OVERHEAD
 	}
 }
 

@@ -31,7 +31,8 @@ pub struct TimelockedCommit<
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
 	MaxLen: Get<u32>,
 > {
-	/// The ciphertext as submitted.
+	/// The ciphertext, parsed from the submitted wire format and kept SCALE-encoded as a
+	/// [`galton_timelock::TimelockCiphertext`] (never longer than the submitted bytes).
 	pub ciphertext: BoundedVec<u8, MaxLen>,
 	/// The beacon round whose pulse opens it.
 	pub reveal_round: u64,
@@ -62,9 +63,11 @@ pub enum TimelockDropReason {
 	/// The round's pulse does not open the ciphertext: it was made for another round or
 	/// beacon, or tampered with.
 	Undecryptable,
-	/// The plaintext is not SCALE-encoded `TimelockedWeights`.
+	/// The plaintext is neither a SCALE-encoded `WeightsTlockPayload` nor Galton's earlier
+	/// `TimelockedWeights`.
 	MalformedPayload,
-	/// The plaintext names another hotkey or subnet: a copied ciphertext.
+	/// The plaintext names another hotkey (or, in Galton's earlier payload, another subnet): a
+	/// copied ciphertext.
 	NotBoundToCommitter,
 	/// The version key is below the subnet's minimum at the commit.
 	OutdatedVersionKey,

@@ -99,9 +99,24 @@ pub enum RevealMode {
 	},
 }
 
-/// The plaintext of a timelocked weight commit: the weights, bound to the committing hotkey and
-/// subnet, so a copier who re-submits someone else's ciphertext under its own hotkey gets it
-/// dropped when it opens.
+/// The plaintext of a timelocked weight commit, subtensor's `WeightsTlockPayload` field for
+/// field: the weights, bound to the committing hotkey, so a copier who re-submits someone else's
+/// ciphertext under its own hotkey gets it dropped when it opens. The subnet is the call's.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct WeightsTlockPayload {
+	/// The committing hotkey, SCALE-encoded (an `AccountId32`'s 32 bytes on subtensor).
+	pub hotkey: alloc::vec::Vec<u8>,
+	/// The neurons weighed.
+	pub uids: alloc::vec::Vec<crate::Uid>,
+	/// One weight per uid.
+	pub values: alloc::vec::Vec<u16>,
+	/// The validator software's version key.
+	pub version_key: u64,
+}
+
+/// The plaintext of Galton's timelocked commits before they took [`WeightsTlockPayload`]: the
+/// weights bound to the hotkey and the subnet. The chain still opens commits sealed with it,
+/// so that none stored before the switch is lost.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct TimelockedWeights<AccountId> {
 	/// The hotkey that commits.

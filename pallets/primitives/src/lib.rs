@@ -33,7 +33,9 @@ pub mod traits;
 pub mod weights;
 
 pub use claim::{announcement_binding, Announcement, ClaimConfig, ClaimNonce};
-pub use commit_reveal::{PendingCommit, RevealConfig, RevealMode, TimelockedWeights};
+pub use commit_reveal::{
+	PendingCommit, RevealConfig, RevealMode, TimelockedWeights, WeightsTlockPayload,
+};
 pub use epsilon::{EpsilonSchedule, ScheduleError};
 pub use hash::commit_hash;
 pub use model::{

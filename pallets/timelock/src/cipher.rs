@@ -17,9 +17,12 @@ use timelock::{
 /// Bytes of the AES-GCM nonce.
 pub const NONCE_LEN: usize = 12;
 
+/// Bytes of the AES-GCM authentication tag that ends a body.
+pub const TAG_LEN: usize = 16;
+
 /// Bytes a ciphertext adds to its plaintext: the SCALE-encoded header and nonce, the body's
-/// length prefix (up to 4 bytes for bodies under 1 GiB) and AES-GCM's 16-byte tag.
-pub const OVERHEAD: usize = PUBLIC_KEY_LEN + 32 + 32 + NONCE_LEN + 4 + 16;
+/// length prefix (up to 4 bytes for bodies under 1 GiB) and AES-GCM's tag.
+pub const OVERHEAD: usize = PUBLIC_KEY_LEN + 32 + 32 + NONCE_LEN + 4 + TAG_LEN;
 
 /// Why a timelocked payload could not be sealed or opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,8 +12,9 @@
 //! | the cipher suite: length 8, then `AES_GCM_` | 8 + 8 |
 //!
 //! The fields are those of [`TimelockCiphertext`], so converting either way loses nothing.
-//! [`from_subtensor`] checks every length against the bytes left before it reads (a hostile
-//! prefix allocates nothing), and refuses trailing bytes and any other cipher suite.
+//! [`parse_subtensor`] checks every length against the bytes left before it reads (a hostile
+//! prefix allocates nothing), and refuses trailing bytes and any other cipher suite;
+//! [`from_subtensor`] also checks that `U` is a point of G2's prime-order subgroup.
 
 use crate::{
 	beacon::PUBLIC_KEY_LEN,
@@ -51,10 +52,19 @@ pub fn to_subtensor(ciphertext: &TimelockCiphertext) -> Vec<u8> {
 /// not one (a length out of place or past the end, another cipher suite, trailing bytes, a `U`
 /// that is not a point of G2's prime-order subgroup).
 pub fn from_subtensor(bytes: &[u8]) -> Result<TimelockCiphertext, TimelockError> {
+	let ciphertext = parse_subtensor(bytes)?;
+	let _point: G2Affine = G2Affine::deserialize_compressed(&ciphertext.u[..])
+		.map_err(|_| TimelockError::Malformed)?;
+	Ok(ciphertext)
+}
+
+/// The fields of the ciphertext in subtensor's wire format `bytes`, with no curve arithmetic:
+/// [`TimelockError::Malformed`] for a length out of place or past the end, another cipher
+/// suite or trailing bytes, but a `U` off the curve passes ([`crate::decrypt`] refuses it).
+/// What the chain checks in the transaction pool, where work is not paid for.
+pub fn parse_subtensor(bytes: &[u8]) -> Result<TimelockCiphertext, TimelockError> {
 	let mut reader = Reader(bytes);
 	let u: [u8; PUBLIC_KEY_LEN] = reader.array()?;
-	let _point: G2Affine =
-		G2Affine::deserialize_compressed(&u[..]).map_err(|_| TimelockError::Malformed)?;
 	let v = reader.sized_field::<32>()?;
 	let w = reader.sized_field::<32>()?;
 	let body_len = reader.length()?;
@@ -155,5 +165,7 @@ mod tests {
 		let mut not_a_point = bytes.clone();
 		not_a_point[0] ^= 1;
 		assert!(malformed(&not_a_point));
+		let parsed = parse_subtensor(&not_a_point).expect("the layout alone is sound");
+		assert_eq!(decrypt(&parsed, &QUICKNET_ROUND_1000), Err(TimelockError::Malformed));
 	}
 }

@@ -206,8 +206,11 @@ impl pallet_commit_reveal::Config for Runtime {
 	/// paying transactions always have the rest.
 	type MaxBlockShare = MaxBlockShare;
 	type Beacon = Beacon;
-	/// A payload of `MaxUids` weights (16,436 bytes) and the timelock overhead, rounded up.
+	/// A payload of `MaxUids` weights (16,435 bytes) sealed in subtensor's wire format (244
+	/// bytes more), rounded up.
 	type MaxCiphertextLen = ConstU32<{ 16 * 1024 + 512 }>;
+	/// What subtensor's `CommitRevealWeightsVersion` is, and bittensor-drand 2.0 seals.
+	type CommitRevealVersion = ConstU16<4>;
 	type MaxRoundsAhead = ConstU64<MAX_TIMELOCK_ROUNDS_AHEAD>;
 	type RoundSlack = ConstU64<TIMELOCK_ROUND_SLACK>;
 	/// What opens in the blocks of one round (three one-second blocks per three-second round,

@@ -218,7 +218,7 @@ fn feeless_transactions_take_at_most_their_share_of_the_block_length() {
 		// Long feeless transactions (reveals of thousands of uids weigh little) filled the
 		// block's length up to 100 bytes short of the share.
 		let cap: u32 = share * max_len;
-		frame_system::BlockSize::<Test>::put(cap - 100);
+		crate::compat::set_block_length::<Test>(cap - 100);
 		assert_eq!(in_block_with_len(&commit, 100), Ok(()));
 		assert_eq!(
 			in_block_with_len(&commit, 101),
@@ -369,8 +369,9 @@ fn the_extension_charges_only_the_calls_it_inspects() {
 	assert_eq!(ext.weight(&plain), reads_config);
 	let sealed = RuntimeCall::CommitReveal(Call::commit_timelocked_weights {
 		netuid: 1,
-		ciphertext: Default::default(),
+		commit: Default::default(),
 		reveal_round: 7,
+		commit_reveal_version: 4,
 	});
 	assert_eq!(ext.weight(&sealed), <() as WeightInfo>::commit_timelocked_weights());
 }

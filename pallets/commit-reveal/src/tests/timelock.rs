@@ -7,8 +7,8 @@ use crate::{
 };
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
-use galton_primitives::{RevealConfig, TimelockedWeights};
-use galton_timelock::{encrypt, DevBeacon};
+use galton_primitives::{RevealConfig, TimelockedWeights, WeightsTlockPayload};
+use galton_timelock::{encrypt, subtensor::to_subtensor, BeaconSignature, DevBeacon};
 use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
 use sp_runtime::{DispatchError, DispatchResult};
 
@@ -25,18 +25,25 @@ fn timelock_subnet() {
 	store_pulse(5);
 }
 
-/// The standard weights of `who` on `netuid`, as a timelocked payload.
-fn payload(who: u64, netuid: u16) -> Vec<u8> {
-	TimelockedWeights { who, netuid, uids: UIDS.to_vec(), values: VALUES.to_vec(), version_key: 0 }
-		.encode()
+/// The `commit_reveal_version` the mock chain takes.
+const VERSION: u16 = 4;
+
+/// The standard weights of `who` with `uids`, as subtensor's timelocked payload.
+fn weights_of(who: u64, uids: Vec<u16>, values: Vec<u16>) -> Vec<u8> {
+	WeightsTlockPayload { hotkey: who.encode(), uids, values, version_key: 0 }.encode()
 }
 
-/// `payload` sealed to `round` of the development beacon.
+/// The standard weights of `who`, as a timelocked payload.
+fn payload(who: u64) -> Vec<u8> {
+	weights_of(who, UIDS.to_vec(), VALUES.to_vec())
+}
+
+/// `payload` sealed to `round` of the development beacon, in subtensor's wire format.
 fn seal(payload: &[u8], round: u64) -> CiphertextOf<Test> {
 	let key = DevBeacon::development().public_key();
 	let sealed = encrypt(&key, round, payload, &mut ChaCha20Rng::seed_from_u64(round))
 		.expect("the development key is valid");
-	CiphertextOf::<Test>::try_from(sealed.encode()).expect("within MaxCiphertextLen")
+	CiphertextOf::<Test>::try_from(to_subtensor(&sealed)).expect("within MaxCiphertextLen")
 }
 
 fn commit_sealed(
@@ -45,14 +52,14 @@ fn commit_sealed(
 	ciphertext: CiphertextOf<Test>,
 	round: u64,
 ) -> DispatchResult {
-	CommitReveal::commit_timelocked_weights(signed(who), netuid, ciphertext, round)
+	CommitReveal::commit_timelocked_weights(signed(who), netuid, ciphertext, round, VERSION)
 		.map(drop)
 		.map_err(|error| error.error)
 }
 
 /// Commit `who`'s standard weights on `netuid`, sealed to `round`.
 fn commit_timelocked(who: u64, netuid: u16, round: u64) -> DispatchResult {
-	commit_sealed(who, netuid, seal(&payload(who, netuid), round), round)
+	commit_sealed(who, netuid, seal(&payload(who), round), round)
 }
 
 /// Store the pulses up to `round` and open what is due, as the next block's start does.
@@ -93,7 +100,7 @@ fn sealed_weights_land_when_their_round_arrives_with_no_reveal_transaction() {
 fn a_copied_ciphertext_opens_only_for_the_hotkey_that_sealed_it() {
 	build_and_execute(|| {
 		timelock_subnet();
-		let original = seal(&payload(VALIDATOR, 1), 7);
+		let original = seal(&payload(VALIDATOR), 7);
 		assert_ok!(commit_sealed(VALIDATOR, 1, original.clone(), 7));
 		// A copier lifts the ciphertext from the pool and commits it as its own.
 		assert_ok!(commit_sealed(VALIDATOR_2, 1, original, 7));
@@ -105,17 +112,118 @@ fn a_copied_ciphertext_opens_only_for_the_hotkey_that_sealed_it() {
 }
 
 #[test]
+fn a_payload_must_name_the_committer_as_a_whole_account() {
+	build_and_execute(|| {
+		timelock_subnet();
+		// The hotkey field holds the committer's account with a byte more: not the committer.
+		let mut hotkey = VALIDATOR.encode();
+		hotkey.push(0);
+		let trailing = WeightsTlockPayload {
+			hotkey,
+			uids: UIDS.to_vec(),
+			values: VALUES.to_vec(),
+			version_key: 0,
+		};
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&trailing.encode(), 7), 7));
+		// subtensor's legacy payload names no hotkey: anyone could commit a copy as their own.
+		let unbound = (UIDS.to_vec(), VALUES.to_vec(), 0u64).encode();
+		assert_ok!(commit_sealed(VALIDATOR_2, 1, seal(&unbound, 7), 7));
+		pulse_and_open(7);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::NotBoundToCommitter));
+		System::assert_has_event(dropped(VALIDATOR_2, 7, TimelockDropReason::MalformedPayload));
+		assert!(stored_weights(1, 0).is_empty() && stored_weights(1, 2).is_empty());
+	});
+}
+
+#[test]
+fn commits_sealed_with_the_earlier_payload_still_open_for_their_own_subnet() {
+	build_and_execute(|| {
+		timelock_subnet();
+		let earlier = |netuid: u16| {
+			let weights = TimelockedWeights {
+				who: VALIDATOR,
+				netuid,
+				uids: UIDS.to_vec(),
+				values: VALUES.to_vec(),
+				version_key: 0,
+			};
+			weights.encode()
+		};
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&earlier(1), 7), 7));
+		pulse_and_open(7);
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+
+		run_to_block(System::block_number() + 10);
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&earlier(2), 9), 9));
+		pulse_and_open(9);
+		System::assert_has_event(dropped(VALIDATOR, 9, TimelockDropReason::NotBoundToCommitter));
+	});
+}
+
+/// bittensor-drand 2.0.0's `encrypt_at_round(payload, 1000)` (PyPI, offline) of the mock
+/// validator's standard weights (`WeightsTlockPayload { hotkey: 10u64, uids [1, 2], values
+/// [100, 200], version_key 0 }`, SCALE), unwrapped from its `(Vec<u8>, u64)`: what bittensor's
+/// SDK commits, made by bittensor's own library.
+const BITTENSOR_DRAND_COMMIT: &[u8] = &hex_literal::hex!(
+	"8388d2475a66f6227d19cf11e6a475722842091021324157e9161b2be583f54043d0fdb6cd5e01aa54b1dc4f"
+	"843c17ec09ed46e63dd303c25041f4643d0772a016177f919b2171f586cb52525584cb64890e18cf369ee59c"
+	"49191094f848a15c2000000000000000dee205bf8ed601358b62e52c477c389299ce8830364ec6d4b0fd6074"
+	"f28be000200000000000000016db6e1f4116544b9a6b6a62ee3d1005e1c7e5c8b113fd3006569c352080282a"
+	"47000000000000002b00000000000000f36067d47795909b8b5ea54f701ea2c9af22cd89fcd68a75ef50adb2"
+	"17af4aac3aceb155fb78b78eb806ee0c00000000000000e9dd35136cecc3c6ebcdcddb080000000000000041"
+	"45535f47434d5f"
+);
+
+/// drand quicknet's pulse for round 1000, as api.drand.sh publishes it.
+const QUICKNET_ROUND_1000: BeaconSignature = BeaconSignature(hex_literal::hex!(
+	"b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"
+));
+
+#[test]
+fn a_commit_sealed_by_bittensor_drand_opens_with_drand_quicknets_pulse() {
+	build_and_execute(|| {
+		timelock_subnet();
+		store_pulse(998);
+		let commit =
+			CiphertextOf::<Test>::try_from(BITTENSOR_DRAND_COMMIT.to_vec()).expect("short");
+		assert_ok!(commit_sealed(VALIDATOR, 1, commit, 1000));
+		store_signature(1000, QUICKNET_ROUND_1000);
+		CommitReveal::on_initialize(System::block_number());
+		System::assert_last_event(
+			Event::TimelockedWeightsRevealed { netuid: 1, who: VALIDATOR, round: 1000, dropped: 0 }
+				.into(),
+		);
+		assert_eq!(stored_weights(1, 0), vec![(1, 100), (2, 200)]);
+	});
+}
+
+#[test]
 fn what_cannot_be_opened_is_dropped_with_its_reason() {
 	build_and_execute(|| {
 		timelock_subnet();
 		// Sealed to round 8 but filed under round 7: round 7's pulse does not open it.
-		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&payload(VALIDATOR, 1), 8), 7));
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&payload(VALIDATOR), 8), 7));
 		// Sealed correctly, but the plaintext is not a weights payload.
 		assert_ok!(commit_sealed(VALIDATOR_2, 1, seal(b"not weights", 7), 7));
 		pulse_and_open(7);
 		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::Undecryptable));
 		System::assert_has_event(dropped(VALIDATOR_2, 7, TimelockDropReason::MalformedPayload));
 		assert!(TimelockedCommits::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn a_header_off_the_curve_passes_the_pool_and_is_dropped_when_it_opens() {
+	build_and_execute(|| {
+		timelock_subnet();
+		// The pool and the commit check do no curve arithmetic; the opening does.
+		let mut off_curve = seal(&payload(VALIDATOR), 7).into_inner();
+		off_curve[1] ^= 1;
+		let off_curve = CiphertextOf::<Test>::try_from(off_curve).expect("short");
+		assert_ok!(commit_sealed(VALIDATOR, 1, off_curve, 7));
+		pulse_and_open(7);
+		System::assert_has_event(dropped(VALIDATOR, 7, TimelockDropReason::Undecryptable));
+		assert!(stored_weights(1, 0).is_empty());
 	});
 }
 
@@ -228,14 +336,8 @@ fn a_pulse_that_is_not_the_rounds_opens_nothing() {
 fn weights_that_became_invalid_are_dropped() {
 	build_and_execute(|| {
 		timelock_subnet();
-		let duplicates = TimelockedWeights {
-			who: VALIDATOR,
-			netuid: 1u16,
-			uids: vec![1, 1],
-			values: vec![1, 2],
-			version_key: 0,
-		};
-		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&duplicates.encode(), 7), 7));
+		let duplicates = weights_of(VALIDATOR, vec![1, 1], vec![1, 2]);
+		assert_ok!(commit_sealed(VALIDATOR, 1, seal(&duplicates, 7), 7));
 		assert_ok!(commit_timelocked(VALIDATOR_2, 1, 7));
 		assert_ok!(Subnets::set_weights_version_key(signed(OWNER), 1, 3));
 		// The key was raised after the commits: they are judged by the minimum at commit time.
@@ -352,16 +454,35 @@ fn bad_commits_are_refused_and_change_nothing() {
 		let garbage = CiphertextOf::<Test>::try_from(vec![7u8; 100]).expect("short");
 		assert_noop!(commit_sealed(VALIDATOR, 1, garbage, 7), Error::<Test>::MalformedCiphertext);
 		// Weights for MaxUids uids on a subnet that handed out three: padding, refused.
-		let padded = TimelockedWeights {
-			who: VALIDATOR,
-			netuid: 1u16,
-			uids: (0..MaxUids::get() as u16).collect(),
-			values: vec![1; MaxUids::get() as usize],
-			version_key: 0,
-		};
+		let padded = weights_of(
+			VALIDATOR,
+			(0..MaxUids::get() as u16).collect(),
+			vec![1; MaxUids::get() as usize],
+		);
 		assert_noop!(
-			commit_sealed(VALIDATOR, 1, seal(&padded.encode(), 7), 7),
+			commit_sealed(VALIDATOR, 1, seal(&padded, 7), 7),
 			Error::<Test>::CiphertextTooLong
+		);
+		// Galton's earlier wire format (the SCALE-encoded ciphertext) is not subtensor's.
+		let sealed = encrypt(
+			&DevBeacon::development().public_key(),
+			7,
+			&payload(VALIDATOR),
+			&mut ChaCha20Rng::seed_from_u64(7),
+		)
+		.expect("sealed");
+		let scale = CiphertextOf::<Test>::try_from(sealed.encode()).expect("short");
+		assert_noop!(commit_sealed(VALIDATOR, 1, scale, 7), Error::<Test>::MalformedCiphertext);
+		// A client that seals another format.
+		assert_noop!(
+			CommitReveal::commit_timelocked_weights(
+				signed(VALIDATOR),
+				1,
+				seal(&payload(VALIDATOR), 7),
+				7,
+				VERSION - 1
+			),
+			Error::<Test>::IncorrectCommitRevealVersion
 		);
 		// A hash commit on a timelock subnet is refused too.
 		assert_noop!(
@@ -443,8 +564,9 @@ fn the_pool_admits_one_sealed_commit_per_validator_and_refuses_doomed_ones() {
 	let validate = |who: u64, round: u64| {
 		let call = RuntimeCall::CommitReveal(crate::Call::commit_timelocked_weights {
 			netuid: 1,
-			ciphertext: seal(&payload(who, 1), round),
+			commit: seal(&payload(who), round),
 			reveal_round: round,
+			commit_reveal_version: VERSION,
 		});
 		let info = call.get_dispatch_info();
 		CheckCommitReveal::<Test>::new()
