@@ -12,10 +12,16 @@ use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use galton_primitives::{NetUid, SubnetsInterface, Uid, WeightsError};
 use sp_runtime::traits::UniqueSaturatedInto;
 
+/// The most uids a subnet holds here, as the runtime's `MaxUids`.
+pub const MAX_UIDS: u32 = 4_096;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use galton_primitives::NetUid;
+
+	/// One entry per uid of a subnet.
+	pub type PerUid<V> = BoundedVec<V, ConstU32<{ super::MAX_UIDS }>>;
 
 	/// The host's configuration: nothing beyond the system's.
 	#[pallet::config]
@@ -23,7 +29,6 @@ pub mod pallet {
 
 	/// The host pallet.
 	#[pallet::pallet]
-	#[pallet::without_storage_info]
 	pub struct Pallet<T>(_);
 
 	/// Each subnet's owner.
@@ -46,7 +51,7 @@ pub mod pallet {
 
 	/// Which uids hold a validator permit, by uid.
 	#[pallet::storage]
-	pub type ValidatorPermit<T: Config> = StorageMap<_, Identity, NetUid, Vec<bool>, ValueQuery>;
+	pub type ValidatorPermit<T: Config> = StorageMap<_, Identity, NetUid, PerUid<bool>, ValueQuery>;
 
 	/// The lowest version key a subnet's weights may carry.
 	#[pallet::storage]
@@ -60,25 +65,20 @@ pub mod pallet {
 	/// Each validator's weights.
 	#[pallet::storage]
 	pub type Weights<T: Config> =
-		StorageDoubleMap<_, Identity, NetUid, Identity, u16, Vec<(u16, u16)>, ValueQuery>;
+		StorageDoubleMap<_, Identity, NetUid, Identity, u16, PerUid<(u16, u16)>, ValueQuery>;
 }
 
 /// Register `hotkey` on `netuid` at the current block, with a validator permit if `validator`;
-/// returns its uid.
-pub fn register<T: Config>(netuid: NetUid, hotkey: &T::AccountId, validator: bool) -> Uid {
-	let uid = SubnetworkN::<T>::mutate(netuid, |count| {
-		*count += 1;
-		*count - 1
-	});
+/// returns its uid, or `None` when the subnet holds [`MAX_UIDS`] already.
+pub fn register<T: Config>(netuid: NetUid, hotkey: &T::AccountId, validator: bool) -> Option<Uid> {
+	let uid = SubnetworkN::<T>::get(netuid);
+	ValidatorPermit::<T>::try_mutate(netuid, |permits| permits.try_push(validator)).ok()?;
+	SubnetworkN::<T>::insert(netuid, uid + 1);
 	Uids::<T>::insert(netuid, hotkey, uid);
 	Keys::<T>::insert(netuid, uid, hotkey);
 	let now: u64 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
 	BlockAtRegistration::<T>::insert(netuid, uid, now);
-	ValidatorPermit::<T>::mutate(netuid, |permits| {
-		permits.resize(usize::from(uid) + 1, false);
-		permits[usize::from(uid)] = validator;
-	});
-	uid
+	Some(uid)
 }
 
 impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
@@ -130,6 +130,7 @@ impl<T: Config> SubnetsInterface<T::AccountId, BlockNumberFor<T>> for Pallet<T> 
 	) -> Result<(), WeightsError> {
 		Self::check_weights(netuid, uids, values)?;
 		let weights: Vec<(Uid, u16)> = uids.iter().copied().zip(values.iter().copied()).collect();
+		let weights = PerUid::try_from(weights).map_err(|_| WeightsError::TooManyWeights)?;
 		Weights::<T>::insert(netuid, uid, weights);
 		Ok(())
 	}

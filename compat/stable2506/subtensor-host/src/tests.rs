@@ -23,8 +23,8 @@ fn subnet() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		SubnetOwner::<Runtime>::insert(1, OWNER);
-		assert_eq!(host::register::<Runtime>(1, &VALIDATOR, true), 0);
-		assert_eq!(host::register::<Runtime>(1, &MINER, false), 1);
+		assert_eq!(host::register::<Runtime>(1, &VALIDATOR, true), Some(0));
+		assert_eq!(host::register::<Runtime>(1, &MINER, false), Some(1));
 		let config = RevealConfig {
 			enabled: true,
 			reveal_delay: 2,
@@ -53,7 +53,7 @@ fn a_reveal_lands_in_the_hosts_weights_storage() {
 			salt,
 			0
 		));
-		assert_eq!(Weights::<Runtime>::get(1, 0), vec![(1, u16::MAX)]);
+		assert_eq!(Weights::<Runtime>::get(1, 0).into_inner(), vec![(1, u16::MAX)]);
 	});
 }
 
@@ -96,4 +96,20 @@ fn the_integration_guide_shows_this_wiring() {
 		"docs/integration.md section 3 must show compat/stable2506/subtensor-host/src/runtime.rs \
 		 between its ANCHOR lines, as it is:\n{wiring}"
 	);
+}
+
+#[test]
+fn a_full_subnet_registers_no_more_and_writes_nothing() {
+	subnet().execute_with(|| {
+		for index in 2..host::MAX_UIDS {
+			let mut hotkey = [9; 32];
+			hotkey[..4].copy_from_slice(&index.to_le_bytes());
+			let hotkey = AccountId32::new(hotkey);
+			assert!(host::register::<Runtime>(1, &hotkey, false).is_some(), "uid {index}");
+		}
+		let late = AccountId32::new([255; 32]);
+		assert_eq!(host::register::<Runtime>(1, &late, false), None);
+		assert_eq!(host::SubnetworkN::<Runtime>::get(1), host::MAX_UIDS as u16);
+		assert!(host::Uids::<Runtime>::get(1, &late).is_none());
+	});
 }
