@@ -1,6 +1,6 @@
 //! A stand-in for a fork's `pallet-subtensor`: its storage items, by its names, and what Galton's
 //! pallets ask of a host. Neurons are registered by [`register`], as subtensor's registration
-//! extrinsics would.
+//! extrinsics would. Unlike subtensor's, the per-uid items are bounded ([`MAX_UIDS`]).
 
 pub use pallet::*;
 
