@@ -101,9 +101,9 @@ pub struct ModelReport {
 	pub failure: Option<String>,
 	/// Parameters stored in the checkpoint, when the headers could be read.
 	pub parameters: Option<u64>,
-	/// Tokens the loss was computed over.
+	/// Tokens of the timed batches: all but the first (a warm-up) when there are several.
 	pub tokens: u64,
-	/// Seconds spent computing losses (loading and checks excluded).
+	/// Seconds spent computing the timed batches' losses (loading and checks excluded).
 	pub seconds: f64,
 }
 
@@ -232,24 +232,35 @@ impl<'a> Evaluator<'a> {
 			return Err(Failure::Degenerate(reason));
 		}
 		let samples = self.samples_for(&loaded)?;
-		let started = Instant::now();
 		let mut losses = Vec::with_capacity(samples.len());
+		// The first batch warms the allocator and the caches; the speed counts the rest (all
+		// batches when there is only one).
+		let (mut started, mut tokens) = (Instant::now(), 0u64);
 		for (batch, rows) in samples.iter().enumerate() {
+			if batch == 1 {
+				(started, tokens) = (Instant::now(), 0);
+			}
 			let loss = batch_loss(&loaded.model, rows)
 				.map_err(|source| Failure::Loss { batch, source })?;
 			if !loss.is_finite() {
 				return Err(Failure::NotFinite { batch });
 			}
 			losses.push(loss);
+			tokens += rows.tokens().len() as u64;
 			on_batch();
 		}
 		Ok(ModelReport {
 			losses,
 			failure: None,
 			parameters: Some(count),
-			tokens: (self.settings.spec.total_tokens()) as u64,
+			tokens,
 			seconds: started.elapsed().as_secs_f64(),
 		})
+	}
+
+	/// The batches drawn so far, one set per tokenizer the evaluated models use.
+	pub fn samples(&self) -> impl Iterator<Item = &[Batch]> {
+		self.samples.values().map(|batches| batches.as_slice())
 	}
 
 	fn samples_for(&mut self, loaded: &LoadedModel) -> Result<Arc<Vec<Batch>>, Failure> {

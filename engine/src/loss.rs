@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use crate::{model::CausalLm, samples::Batch};
 
 /// Positions whose logits are materialised at once: the `(positions, vocab)` f32 block stays
-/// small (1024 x 32000 x 4 B = 131 MB) whatever the batch size.
-const LOGIT_CHUNK: usize = 1024;
+/// small (256 x 32000 x 4 B = 33 MB, written and read again while still in cache on larger
+/// machines) whatever the batch size.
+const LOGIT_CHUNK: usize = 256;
 
 /// Mean next-token cross-entropy, in nats, of every position of `batch` that has a next token
 /// (`rows * (seq_len - 1)` predictions). NaN or infinite logits give a non-finite result;
@@ -70,12 +71,63 @@ fn fused_cpu_cross_entropy(logits: &Tensor, targets: &[u32]) -> Result<f64> {
 	Ok(data
 		.par_chunks(vocab)
 		.zip(targets.par_iter())
-		.map(|(row, &target)| {
-			let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-			let sum: f32 = row.iter().map(|&x| (x - max).exp()).sum();
-			f64::from(max + sum.ln() - row[target as usize])
-		})
+		.map(|(row, &target)| log_sum_exp(row) - f64::from(row[target as usize]))
 		.sum())
+}
+
+/// Lanes of the row kernels: the loops below work on `[f32; LANES]` blocks, which the compiler
+/// turns into SIMD instructions.
+const LANES: usize = 16;
+
+/// `ln(sum_j exp(row_j))`, computed as `max + ln(sum_j exp(row_j - max))` in two vectorised
+/// passes over the row. A NaN anywhere gives NaN, an infinite value NaN or infinity.
+fn log_sum_exp(row: &[f32]) -> f64 {
+	let blocks = row.chunks_exact(LANES);
+	let tail = blocks.remainder();
+	let mut lane_max = [f32::NEG_INFINITY; LANES];
+	for block in blocks.clone() {
+		for (m, &x) in lane_max.iter_mut().zip(block) {
+			*m = m.max(x);
+		}
+	}
+	let max = lane_max.iter().chain(tail).copied().fold(f32::NEG_INFINITY, f32::max);
+	let mut lane_sum = [0f32; LANES];
+	for block in blocks {
+		for (s, &x) in lane_sum.iter_mut().zip(block) {
+			*s += exp_non_positive(x - max);
+		}
+	}
+	let tail_sum: f64 = tail.iter().map(|&x| f64::from(exp_non_positive(x - max))).sum();
+	let sum = lane_sum.iter().map(|&s| f64::from(s)).sum::<f64>() + tail_sum;
+	f64::from(max) + sum.ln()
+}
+
+/// `exp(x)` for `x <= 0` (NaN stays NaN), within 2 ulp: `x = n ln 2 + r` with `|r| <= ln 2 / 2`,
+/// `exp(r)` by its Taylor series to `r^7` (truncation below 1e-8 relative), times `2^n` built
+/// from the exponent bits. Inputs below `MIN_EXP` give `exp(MIN_EXP)`, about 1.6e-38, which
+/// adds nothing to a sum that holds the row maximum's `exp(0) = 1`. Branch-free, so it
+/// vectorises.
+#[inline(always)]
+fn exp_non_positive(x: f32) -> f32 {
+	/// Where `2^n` would leave the normal range.
+	const MIN_EXP: f32 = -87.0;
+	/// Adding and subtracting 1.5 * 2^23 rounds an f32 below 2^22 to the nearest integer.
+	const ROUND: f32 = 12_582_912.0;
+	/// ln 2 split into 355 / 512 (9 significant bits: its products with `n` are exact) and the rest.
+	const LN2_HI: f32 = 355.0 / 512.0;
+	const LN2_LO: f32 = -2.121_944_4e-4;
+	/// `1 / k!` for k = 6 down to 0 (the series' `r^7 / 7!` starts the sum).
+	const TAYLOR: [f32; 7] = [1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 1.0 / 2.0, 1.0, 1.0];
+	let x = if x < MIN_EXP { MIN_EXP } else { x };
+	let shifted = x * std::f32::consts::LOG2_E + ROUND;
+	let n = shifted - ROUND;
+	let r = x - n * LN2_HI - n * LN2_LO;
+	let p = TAYLOR.iter().fold(1.0 / 5040.0, |p, &c| p * r + c);
+	// `shifted`'s low mantissa bits hold n (in -126..=0 here), so `2^n` is built with integer
+	// operations only (a NaN gives some scale, and p keeps the NaN).
+	let n_bits = shifted.to_bits().wrapping_sub(ROUND.to_bits());
+	let scale = f32::from_bits(n_bits.wrapping_add(127).wrapping_shl(23));
+	p * scale
 }
 
 /// The same formula in tensor operations (any device); u32 targets `(n,)`.
@@ -121,6 +173,34 @@ mod tests {
 		let tail = logits.narrow(0, 10, 20).expect("narrow");
 		let [fused, tensor] = both(&tail, &targets[10..30]);
 		assert!((fused - tensor).abs() < 1e-5 * tensor.abs(), "{fused} vs {tensor}");
+	}
+
+	#[test]
+	fn the_exponential_is_within_two_ulp_of_f64s() {
+		let mut worst = 0f64;
+		for i in 0..=1_000_000 {
+			let x = -87.0 * i as f32 / 1e6;
+			let exact = f64::from(x).exp();
+			let got = f64::from(exp_non_positive(x));
+			worst = worst.max((got - exact).abs() / exact);
+		}
+		assert!(worst < 2.0 * f64::from(f32::EPSILON), "relative error {worst}");
+		assert!(exp_non_positive(f32::NAN).is_nan());
+		assert_eq!(exp_non_positive(0.0), 1.0);
+		assert!(exp_non_positive(f32::NEG_INFINITY) < 1e-37);
+	}
+
+	#[test]
+	fn log_sum_exp_matches_f64_on_rows_of_every_length() {
+		for len in [1, 15, 16, 17, 100, 32_000] {
+			let row: Vec<f32> =
+				(0..len).map(|i| ((i * 7919 % 997) as f32 - 500.0) / 37.0).collect();
+			let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+			let exact = f64::from(max)
+				+ row.iter().map(|&x| (f64::from(x) - f64::from(max)).exp()).sum::<f64>().ln();
+			let got = log_sum_exp(&row);
+			assert!((got - exact).abs() < 1e-6, "len {len}: {got} vs {exact}");
+		}
 	}
 
 	#[test]

@@ -105,6 +105,56 @@ fn score_ranks_three_fixture_models() {
 }
 
 #[test]
+fn score_saves_the_batches_it_measured_and_refuses_an_unwritable_file() {
+	let root = tempfile::tempdir().expect("temp dir");
+	let model = spec(&fixture(root.path(), "m", 1, 0.02), 0);
+	let saved = root.path().join("batches.jsonl");
+	let read = || {
+		let text = std::fs::read_to_string(&saved).expect("batches written");
+		text.lines()
+			.map(|line| {
+				let batch: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+				let rows = batch["rows"].as_array().expect("rows").clone();
+				rows.iter()
+					.map(|row| {
+						let row = row.as_array().expect("a row");
+						row.iter().map(|t| t.as_u64().expect("a token")).collect::<Vec<_>>()
+					})
+					.collect::<Vec<_>>()
+			})
+			.collect::<Vec<_>>()
+	};
+	score_json(std::slice::from_ref(&model), &["--save-batches", saved.to_str().expect("utf-8")]);
+	let batches = read();
+	// --batches 6 --batch-size 2 --seq-len 96, tokens of the fixture's byte-level vocabulary.
+	assert_eq!(batches.len(), 6);
+	assert!(batches.iter().all(|b| b.len() == 2 && b.iter().all(|row| row.len() == 96)));
+	let limit = galton_eval::fixtures::TOKENIZER_VOCAB as u64;
+	assert!(batches.iter().flatten().flatten().all(|&t| t < limit));
+	// The same seed draws the same batches.
+	score_json(std::slice::from_ref(&model), &["--save-batches", saved.to_str().expect("utf-8")]);
+	assert_eq!(read(), batches);
+
+	let missing = root.path().join("no-such-dir/batches.jsonl");
+	let corpus = shipped_corpus();
+	let output = galton_eval(&[
+		"score",
+		"--model",
+		&model,
+		"--corpus",
+		corpus.to_str().expect("utf-8"),
+		"--seed",
+		SEED,
+		"--now",
+		"0",
+		"--save-batches",
+		missing.to_str().expect("utf-8"),
+	]);
+	assert!(!output.status.success());
+	assert!(stderr(&output).contains("creating"), "{}", stderr(&output));
+}
+
+#[test]
 fn a_copied_model_gets_nothing_from_the_older_original() {
 	let root = tempfile::tempdir().expect("temp dir");
 	let original = fixture(root.path(), "original", 7, 0.02);

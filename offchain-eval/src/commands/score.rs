@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeMap, io::Write, path::PathBuf};
 
-use anyhow::ensure;
+use anyhow::{ensure, Context};
 use galton_eval::{
 	corpus::Corpus,
 	device::describe,
@@ -67,6 +67,11 @@ pub struct Opts {
 	/// Print JSON instead of a table.
 	#[arg(long)]
 	json: bool,
+	/// Also write the token batches the models were measured on to FILE, as JSON Lines: one
+	/// line per batch, `{"rows": [[token, ...], ...]}` (for reproducing the losses elsewhere,
+	/// as `benchmarking/eval-vs-pytorch.sh` does). The models must share one tokenizer.
+	#[arg(long, value_name = "FILE")]
+	save_batches: Option<PathBuf>,
 }
 
 /// One line of the result.
@@ -113,6 +118,12 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 	let spec = opts.eval.spec();
 	let settings =
 		EvalSettings { seed, spec, device: device.clone(), dtype, max_parameters: opts.max_params };
+	// Created before the evaluation, so a path that cannot be written fails at once.
+	let batch_file = (opts.save_batches.as_deref())
+		.map(|path| {
+			std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))
+		})
+		.transpose()?;
 	let mut evaluator = Evaluator::new(&corpus, settings);
 	let budget = SizeBudget::new(opts.max_params);
 	let progress = progress_bar((opts.models.len() * spec.batches) as u64, "batches");
@@ -127,6 +138,9 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		reports.push(report);
 	}
 	progress.finish_and_clear();
+	if let Some(file) = batch_file {
+		save_batches(&evaluator, file)?;
+	}
 
 	let metric = Metric::from(opts.metric);
 	let contenders: BTreeMap<Uid, Contender> = opts
@@ -183,6 +197,25 @@ pub fn run(opts: Opts, out: &mut impl Write) -> anyhow::Result<()> {
 		print_table(&output, out)?;
 	}
 	Ok(())
+}
+
+/// Write the batches of `evaluator`'s one tokenizer to `file` as JSON Lines.
+fn save_batches(evaluator: &Evaluator, file: std::fs::File) -> anyhow::Result<()> {
+	let sets: Vec<_> = evaluator.samples().collect();
+	let [batches] = sets.as_slice() else {
+		anyhow::bail!(
+			"--save-batches needs the models to share one tokenizer and load; they drew {} sets \
+			 of batches",
+			sets.len()
+		);
+	};
+	let mut file = std::io::BufWriter::new(file);
+	for batch in batches.iter() {
+		let rows: Vec<&[u32]> = batch.tokens().chunks(batch.seq_len()).collect();
+		serde_json::to_writer(&mut file, &serde_json::json!({ "rows": rows }))?;
+		writeln!(file)?;
+	}
+	file.flush().context("writing the batches")
 }
 
 fn print_table(output: &Output, out: &mut impl Write) -> std::io::Result<()> {
