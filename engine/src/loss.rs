@@ -30,8 +30,7 @@ pub fn batch_loss(model: &CausalLm, batch: &Batch) -> Result<f64> {
 	let predictions = rows * (seq_len - 1);
 	let inputs =
 		hidden.narrow(1, 0, seq_len - 1)?.contiguous()?.reshape((predictions, hidden_size))?;
-	let targets: Vec<u32> =
-		batch.tokens().chunks(seq_len).flat_map(|row| row[1..].iter().copied()).collect();
+	let targets: Vec<u32> = batch.row_tokens().flat_map(|row| row[1..].iter().copied()).collect();
 	let mut total = 0f64;
 	for start in (0..predictions).step_by(LOGIT_CHUNK) {
 		let len = LOGIT_CHUNK.min(predictions - start);
@@ -68,11 +67,14 @@ fn fused_cpu_cross_entropy(logits: &Tensor, targets: &[u32]) -> Result<f64> {
 		candle_core::bail!("fused cross-entropy needs contiguous logits");
 	};
 	let data = &cpu.as_slice::<f32>()?[start..end];
-	Ok(data
+	let per_row: Vec<f64> = data
 		.par_chunks(vocab)
 		.zip(targets.par_iter())
 		.map(|(row, &target)| log_sum_exp(row) - f64::from(row[target as usize]))
-		.sum())
+		.collect();
+	// Summed in row order: a parallel sum's order follows how rayon splits the work, and
+	// scores must not change from one run to the next.
+	Ok(per_row.iter().sum())
 }
 
 /// Lanes of the row kernels: the loops below work on `[f32; LANES]` blocks, which the compiler
@@ -173,6 +175,22 @@ mod tests {
 		let tail = logits.narrow(0, 10, 20).expect("narrow");
 		let [fused, tensor] = both(&tail, &targets[10..30]);
 		assert!((fused - tensor).abs() < 1e-5 * tensor.abs(), "{fused} vs {tensor}");
+	}
+
+	#[test]
+	fn the_fused_kernel_gives_the_same_bits_on_any_number_of_threads() {
+		let values: Vec<f32> =
+			(0..300 * 500).map(|i| ((i * 7919 % 991) as f32 - 495.0) / 31.0).collect();
+		let logits = Tensor::from_vec(values, (300, 500), &Device::Cpu).expect("tensor");
+		let targets: Vec<u32> = (0..300).map(|i| (i * 37 % 500) as u32).collect();
+		let on = |threads: usize| {
+			let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+			pool.install(|| fused_cpu_cross_entropy(&logits, &targets).expect("fused"))
+		};
+		let one = on(1);
+		for threads in [2, 3, 7] {
+			assert_eq!(on(threads).to_bits(), one.to_bits(), "{threads} threads");
+		}
 	}
 
 	#[test]

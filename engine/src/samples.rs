@@ -56,6 +56,11 @@ impl Batch {
 		&self.tokens
 	}
 
+	/// Each row's tokens, in order.
+	pub fn row_tokens(&self) -> impl Iterator<Item = &[u32]> {
+		self.tokens.chunks(self.seq_len)
+	}
+
 	/// Number of rows.
 	pub fn rows(&self) -> usize {
 		self.tokens.len() / self.seq_len
@@ -186,6 +191,15 @@ mod tests {
 		let err = parse_seed("0x1234").expect_err("too short");
 		assert!(err.to_string().contains("0x1234"));
 		assert!(parse_seed(&"zz".repeat(32)).is_err());
+	}
+
+	#[test]
+	fn a_batch_is_whole_rows_of_its_tokens() {
+		let batch = Batch::new((0..6).collect(), 3).expect("two rows of three");
+		assert_eq!((batch.rows(), batch.seq_len()), (2, 3));
+		assert_eq!(batch.row_tokens().collect::<Vec<_>>(), [[0, 1, 2], [3, 4, 5]]);
+		assert!(Batch::new((0..7).collect(), 3).is_none(), "a partial row");
+		assert!(Batch::new(Vec::new(), 3).is_none() && Batch::new(vec![1], 0).is_none());
 	}
 
 	#[test]

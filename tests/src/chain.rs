@@ -261,6 +261,15 @@ impl Chain {
 		}
 	}
 
+	/// Wait for one block past the best one, so that the transaction pool validates against
+	/// the state a caller has just read: the pool takes up a new block's state after the node
+	/// reports it, so a submission right after a storage read can still meet the block before.
+	/// Once the next block is built on it, the pool has moved on.
+	pub fn settle(&self, timeout: Duration) -> u32 {
+		let best = self.best_number().unwrap_or_default();
+		self.wait_for_block(best + 1, timeout)
+	}
+
 	/// Wait until the best block is at least `number`; returns the best block number.
 	pub fn wait_for_block(&self, number: u32, timeout: Duration) -> u32 {
 		self.wait_for(&format!("block {number}"), timeout, |chain| {

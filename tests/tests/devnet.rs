@@ -169,6 +169,7 @@ fn a_flood_of_commits_leaves_room_for_a_transfer() {
 			.ok()
 			.flatten()
 	});
+	chain.settle(FEW_BLOCKS);
 	let register = RuntimeCall::Subnets(pallet_subnets::Call::register { netuid: NETUID });
 	for pair in &hotkeys {
 		chain.submit_as(pair, register.clone()).expect("the pool accepts a registration");
@@ -189,6 +190,7 @@ fn a_flood_of_commits_leaves_room_for_a_transfer() {
 	chain.wait_for("the permits", FEW_BLOCKS, |chain| {
 		chain.storage::<()>(&last_permit, None).ok().flatten()
 	});
+	chain.settle(FEW_BLOCKS);
 
 	// Every validator commits at once, and Bob pays for an ordinary transfer, without a tip.
 	let flood_start = chain.best_number().expect("best block");
@@ -241,6 +243,7 @@ fn an_early_reveal_is_refused_at_submission() {
 	let chain = node.chain();
 	chain.submit(Alice, commit_call(1)).expect("the pool accepts the commit");
 	chain.wait_for("the commit to land", FEW_BLOCKS, |_| pending_of(&node, Alice).first().copied());
+	chain.settle(FEW_BLOCKS);
 
 	let refusal = chain.submit(Alice, reveal_call(1)).expect_err("the reveal is too early");
 	assert_refused_with(refusal, pallet_commit_reveal::Error::RevealTooEarly);

@@ -211,7 +211,7 @@ fn save_batches(evaluator: &Evaluator, file: std::fs::File) -> anyhow::Result<()
 	};
 	let mut file = std::io::BufWriter::new(file);
 	for batch in batches.iter() {
-		let rows: Vec<&[u32]> = batch.tokens().chunks(batch.seq_len()).collect();
+		let rows: Vec<&[u32]> = batch.row_tokens().collect();
 		serde_json::to_writer(&mut file, &serde_json::json!({ "rows": rows }))?;
 		writeln!(file)?;
 	}
