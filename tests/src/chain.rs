@@ -266,7 +266,7 @@ impl Chain {
 	/// reports it, so a submission right after a storage read can still meet the block before.
 	/// Once the next block is built on it, the pool has moved on.
 	pub fn settle(&self, timeout: Duration) -> u32 {
-		let best = self.best_number().unwrap_or_default();
+		let best = self.best_number().expect("the node reports its best block");
 		self.wait_for_block(best + 1, timeout)
 	}
 
